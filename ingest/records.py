@@ -1,0 +1,210 @@
+"""Records that leave the ingest package: institutions and stored documents.
+
+These are the contracts of ``../shared/docs/architecture.md``. The Institution record follows
+Open Referral HSDS (organization + service + location + phone + schedule + service area +
+language) closely enough that ``permanence corpus export --hsds`` is a field mapping, not a
+translation. Every fact carries provenance: ``provenance`` maps a field name to the source URLs
+where that fact was seen, and ``unconfirmed`` names the fields whose value is old, conflicting
+or could not be checked, so that the answer layer can say so.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "CATEGORIES",
+    "FACT_FIELDS",
+    "Audience",
+    "Document",
+    "DocumentKind",
+    "Institution",
+    "Location",
+    "Phone",
+]
+
+#: Themes an institution can be filed under; the gold set and the filters use the same list.
+CATEGORIES: tuple[str, ...] = (
+    "addiction",
+    "aide_sociale",
+    "alimentation_urgence",
+    "assurances_sociales",
+    "autres",
+    "emploi_formation",
+    "enfance_famille",
+    "finances_dettes",
+    "handicap",
+    "integration_loisirs",
+    "jeunesse",
+    "juridique",
+    "logement",
+    "migration_asile",
+    "sante",
+    "sante_mentale",
+    "seniors",
+    "urgence",
+    "violence_victimes",
+)
+
+#: Fields holding facts about the world; each one that is filled needs a provenance entry.
+FACT_FIELDS: tuple[str, ...] = (
+    "name",
+    "acronym",
+    "services",
+    "eligibility",
+    "service_area",
+    "locations",
+    "phones",
+    "emails",
+    "website",
+    "hours",
+    "languages",
+    "application",
+    "fees",
+)
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_PHONE = re.compile(r"^(?:\+41 \d{2} \d{3} \d{2} \d{2}|\+41 800 \d{3} \d{3}|\+41 84\d \d{3} \d{3}|1\d{2,3}|0800 \d{3} \d{3})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+
+DocumentKind = Literal["gsr", "web", "intranet", "file"]
+Audience = Literal["public", "professional"]
+
+
+class Location(BaseModel):
+    """A place where people are received (HSDS location + address)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    commune: str
+    po_box: str | None = None
+
+    def one_line(self) -> str:
+        """The address as one would write it on an envelope, on one line."""
+        city = " ".join(p for p in (self.postal_code, self.commune) if p)
+        return ", ".join(p for p in (self.name, self.street, self.po_box, city) if p)
+
+
+class Phone(BaseModel):
+    """A phone number in Swiss international notation (``+41 32 886 80 10``) or a short number."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    number: str
+    label: str | None = None
+
+    @field_validator("number")
+    @classmethod
+    def _check_number(cls, value: str) -> str:
+        if not _PHONE.match(value):
+            raise ValueError(
+                f"phone {value!r} is not in the form '+41 32 123 45 67', '+41 800 123 456', "
+                "'0800 123 456' or a short number such as '143'"
+            )
+        return value
+
+
+class Institution(BaseModel):
+    """One institution of the network, as curated under ``corpora/neuchatel/``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str
+    acronym: str | None = None
+    categories: list[str] = Field(min_length=1)
+    description: str = Field(min_length=40)
+    services: list[str] = Field(default_factory=list)
+    eligibility: str | None = None
+    service_area: list[str] = Field(default_factory=list)
+    locations: list[Location] = Field(default_factory=list)
+    phones: list[Phone] = Field(default_factory=list)
+    emails: list[str] = Field(default_factory=list)
+    website: str | None = None
+    hours: str | None = None
+    languages: list[str] = Field(default_factory=list)
+    application: str | None = None
+    fees: str | None = None
+    sources: list[str] = Field(min_length=1)
+    provenance: dict[str, list[str]] = Field(default_factory=dict)
+    unconfirmed: list[str] = Field(default_factory=list)
+    notes: str | None = None
+    last_verified: date
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError(f"id {value!r} must be a lower-case slug such as 'caritas-neuchatel'")
+        return value
+
+    @field_validator("categories")
+    @classmethod
+    def _check_categories(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(CATEGORIES))
+        if unknown:
+            raise ValueError(f"unknown categories {unknown}; allowed: {', '.join(CATEGORIES)}")
+        return value
+
+    @field_validator("emails")
+    @classmethod
+    def _check_emails(cls, value: list[str]) -> list[str]:
+        bad = [e for e in value if not _EMAIL.match(e)]
+        if bad:
+            raise ValueError(f"malformed e-mail addresses: {bad}")
+        return value
+
+    @field_validator("website")
+    @classmethod
+    def _check_website(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError(f"website {value!r} must be an absolute http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _check_provenance(self) -> Institution:
+        unknown = sorted((set(self.provenance) | set(self.unconfirmed)) - set(FACT_FIELDS))
+        if unknown:
+            raise ValueError(f"provenance/unconfirmed name unknown fields {unknown}")
+        for field, urls in self.provenance.items():
+            stray = [u for u in urls if u not in self.sources]
+            if stray:
+                raise ValueError(f"provenance of {field!r} cites {stray}, which are not in sources")
+        return self
+
+    def filled_fact_fields(self) -> list[str]:
+        """Names of the fact fields that hold a value (these need a source)."""
+        return [f for f in FACT_FIELDS if getattr(self, f) not in (None, "", [])]
+
+    def address(self) -> str | None:
+        """The first location on one line, or ``None`` when no address is known."""
+        return self.locations[0].one_line() if self.locations else None
+
+
+class Document(BaseModel):
+    """One version of one URL in the document store."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str
+    source_id: str
+    kind: DocumentKind
+    audience: Audience = "public"
+    title: str
+    text: str
+    language: str | None = None
+    institution_id: str | None = None
+    categories: list[str] = Field(default_factory=list)
+    communes: list[str] = Field(default_factory=list)
+    content_hash: str
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime
+    status: Literal["active", "gone"] = "active"

