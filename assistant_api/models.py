@@ -1,0 +1,92 @@
+"""Request and response models of the public API: the answer contract.
+
+The shapes are fixed by ``../shared/docs/architecture.md`` ("The answer contract"); the voice
+channel, the widget, the OpenAI facade and the evaluation suite all consume ``AskResponse``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "AnswerKind",
+    "AskRequest",
+    "AskResponse",
+    "Citation",
+    "EmergencyNumber",
+    "InstitutionCard",
+    "Timings",
+]
+
+AnswerKind = Literal["orientation", "emergency", "out_of_scope", "no_answer"]
+
+
+class AskRequest(BaseModel):
+    """A question from a person or a professional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, description="The question, in any supported language.")
+    language: str | None = Field(
+        default=None, pattern=r"^[a-z]{2,3}$", description="ISO 639-1 code; wins over detection."
+    )
+    audience: Literal["public", "professional"] = "public"
+    commune: str | None = Field(default=None, max_length=80)
+    top_k: int | None = Field(default=None, ge=1, le=10, description="Institutions to return.")
+
+
+class Citation(BaseModel):
+    """A retrieved document that a statement of the answer relies on."""
+
+    n: int = Field(ge=1)
+    title: str
+    url: str
+    kind: Literal["gsr", "web", "intranet", "file"]
+    snippet: str
+    fetched_at: str
+    institution_id: str | None = None
+    audience: Literal["public", "professional"] = "public"
+
+
+class InstitutionCard(BaseModel):
+    """One institution to contact, with what it can do for this question."""
+
+    id: str
+    name: str
+    acronym: str | None = None
+    why: str
+    phones: list[str] = Field(default_factory=list)
+    emails: list[str] = Field(default_factory=list)
+    website: str | None = None
+    address: str | None = None
+    hours: str | None = None
+    service_area: list[str] = Field(default_factory=list)
+    citations: list[int] = Field(default_factory=list)
+    score: float = 0.0
+
+
+class EmergencyNumber(BaseModel):
+    number: str
+    label: str
+
+
+class Timings(BaseModel):
+    total: float = 0.0
+    retrieval: float = 0.0
+    generation: float = 0.0
+
+
+class AskResponse(BaseModel):
+    """The answer contract returned by ``POST /v1/ask`` and ``permanence ask --json``."""
+
+    kind: AnswerKind
+    language: str
+    direction: Literal["ltr", "rtl"] = "ltr"
+    answer: str
+    institutions: list[InstitutionCard] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    emergency_numbers: list[EmergencyNumber] = Field(default_factory=list)
+    confidence: float = 0.0
+    timings_ms: Timings = Field(default_factory=Timings)
