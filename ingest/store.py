@@ -1,0 +1,326 @@
+"""The document store: one SQLite row per version of a URL, plus the curated institutions.
+
+Why SQLite: one file under the data dir, transactional (a crash mid-crawl leaves the previous
+state), safe for several processes with WAL, and readable by an operator with the sqlite3 tool.
+The store never deletes a good version because a fetch failed: callers report outcomes, and
+only :meth:`DocumentStore.confirm_gone` turns a document to ``gone``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from ingest.errors import StoreError
+from ingest.records import Audience, Document, DocumentKind, Institution
+
+__all__ = ["DocumentStore", "UpsertOutcome"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    url TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    is_current INTEGER NOT NULL DEFAULT 1,
+    source_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    audience TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    language TEXT,
+    institution_id TEXT,
+    categories TEXT NOT NULL DEFAULT '[]',
+    communes TEXT NOT NULL DEFAULT '[]',
+    content_hash TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active',
+    gone_strikes INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (url, version)
+);
+CREATE INDEX IF NOT EXISTS documents_current ON documents (is_current, status, kind, audience);
+CREATE INDEX IF NOT EXISTS documents_source ON documents (source_id, is_current);
+CREATE TABLE IF NOT EXISTS institutions (
+    id TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+#: How many confirmations of "gone" (404/410 on two crawls) before a page leaves the index.
+GONE_STRIKES_TO_CONFIRM = 2
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertOutcome:
+    """What storing a fetched document did: ``new``, ``changed`` or ``unchanged``."""
+
+    url: str
+    change: Literal["new", "changed", "unchanged"]
+    version: int
+
+
+class DocumentStore:
+    """Versioned documents and institution records in one SQLite file.
+
+    Args:
+        path: The database file; its folder is created. ``":memory:"`` is allowed for tests.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self._path = str(path)
+        if self._path != ":memory:":
+            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(self._path, timeout=30, check_same_thread=False)
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open document store {self._path}: {exc}") from exc
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> DocumentStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    # -- documents --------------------------------------------------------------------------
+
+    def upsert(self, document: Document) -> UpsertOutcome:
+        """Store a fetched document; a new content hash makes a new version.
+
+        An unchanged hash only refreshes ``fetched_at`` and the HTTP validators, and clears any
+        "gone" strike: the page answered again.
+        """
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT id, version, content_hash FROM documents WHERE url = ? AND is_current = 1",
+                (document.url,),
+            ).fetchone()
+            if row is not None and row["content_hash"] == document.content_hash:
+                conn.execute(
+                    "UPDATE documents SET fetched_at = ?, etag = ?, last_modified = ?, "
+                    "status = 'active', gone_strikes = 0 WHERE id = ?",
+                    (
+                        document.fetched_at.isoformat(),
+                        document.etag,
+                        document.last_modified,
+                        row["id"],
+                    ),
+                )
+                return UpsertOutcome(document.url, "unchanged", int(row["version"]))
+            version = 1 if row is None else int(row["version"]) + 1
+            if row is not None:
+                conn.execute("UPDATE documents SET is_current = 0 WHERE id = ?", (row["id"],))
+            conn.execute(
+                "INSERT INTO documents (url, version, is_current, source_id, kind, audience, title, "
+                "text, language, institution_id, categories, communes, content_hash, etag, "
+                "last_modified, fetched_at, status) VALUES (?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    document.url,
+                    version,
+                    document.source_id,
+                    document.kind,
+                    document.audience,
+                    document.title,
+                    document.text,
+                    document.language,
+                    document.institution_id,
+                    json.dumps(document.categories),
+                    json.dumps(document.communes),
+                    document.content_hash,
+                    document.etag,
+                    document.last_modified,
+                    document.fetched_at.isoformat(),
+                    document.status,
+                ),
+            )
+            return UpsertOutcome(document.url, "new" if row is None else "changed", version)
+
+    def touch(self, url: str, *, fetched_at: datetime | None = None) -> bool:
+        """Record that ``url`` answered 304 Not Modified; returns whether it is known."""
+        when = (fetched_at or datetime.now(UTC)).isoformat()
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE documents SET fetched_at = ?, status = 'active', gone_strikes = 0 "
+                "WHERE url = ? AND is_current = 1",
+                (when, url),
+            )
+            return cursor.rowcount > 0
+
+    def record_gone_signal(self, url: str) -> bool:
+        """Count one 404/410 for ``url``; returns True when that confirms it gone."""
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT id, gone_strikes FROM documents WHERE url = ? AND is_current = 1", (url,)
+            ).fetchone()
+            if row is None:
+                return False
+            strikes = int(row["gone_strikes"]) + 1
+            status = "gone" if strikes >= GONE_STRIKES_TO_CONFIRM else "active"
+            conn.execute(
+                "UPDATE documents SET gone_strikes = ?, status = ? WHERE id = ?",
+                (strikes, status, row["id"]),
+            )
+            return status == "gone"
+
+    def confirm_gone(self, urls: Iterable[str]) -> int:
+        """Mark documents gone outright (e.g. absent from a complete crawl); returns the count."""
+        with self._transaction() as conn:
+            count = 0
+            for url in urls:
+                cursor = conn.execute(
+                    "UPDATE documents SET status = 'gone' WHERE url = ? AND is_current = 1 "
+                    "AND status = 'active'",
+                    (url,),
+                )
+                count += cursor.rowcount
+            return count
+
+    def get(self, url: str) -> Document | None:
+        """The current version of ``url``, active or gone; ``None`` when never stored."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT * FROM documents WHERE url = ? AND is_current = 1", (url,)
+            ).fetchone()
+        return None if row is None else _row_to_document(row)
+
+    def documents(
+        self,
+        *,
+        status: Literal["active", "gone"] | None = "active",
+        kind: DocumentKind | None = None,
+        audience: Audience | None = None,
+        source_id: str | None = None,
+    ) -> list[Document]:
+        """Current versions, filtered; ordered by URL so that callers are deterministic."""
+        clauses = ["is_current = 1"]
+        params: list[str] = []
+        for column, value in (
+            ("status", status),
+            ("kind", kind),
+            ("audience", audience),
+            ("source_id", source_id),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        query = f"SELECT * FROM documents WHERE {' AND '.join(clauses)} ORDER BY url"
+        with self._lock:
+            rows = self._conn.execute(query, params).fetchall()
+        return [_row_to_document(r) for r in rows]
+
+    def urls(self, *, source_id: str) -> set[str]:
+        """Active URLs of one source, for "absent from a complete crawl" checks."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT url FROM documents WHERE is_current = 1 AND status = 'active' "
+                "AND source_id = ?",
+                (source_id,),
+            ).fetchall()
+        return {r["url"] for r in rows}
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified of the current version, for a conditional GET."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT etag, last_modified FROM documents WHERE url = ? AND is_current = 1",
+                (url,),
+            ).fetchone()
+        return (None, None) if row is None else (row["etag"], row["last_modified"])
+
+    def count(self, *, status: Literal["active", "gone"] | None = "active") -> int:
+        with self._lock:
+            if status is None:
+                row = self._conn.execute(
+                    "SELECT COUNT(*) FROM documents WHERE is_current = 1"
+                ).fetchone()
+            else:
+                row = self._conn.execute(
+                    "SELECT COUNT(*) FROM documents WHERE is_current = 1 AND status = ?",
+                    (status,),
+                ).fetchone()
+        return int(row[0])
+
+    # -- institutions -----------------------------------------------------------------------
+
+    def put_institutions(self, institutions: Iterable[Institution]) -> int:
+        """Replace the institution table with ``institutions``; returns how many were stored."""
+        now = datetime.now(UTC).isoformat()
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM institutions")
+            rows = [(i.id, i.model_dump_json(), now) for i in institutions]
+            conn.executemany("INSERT INTO institutions (id, record, updated_at) VALUES (?,?,?)", rows)
+            return len(rows)
+
+    def institutions(self) -> list[Institution]:
+        with self._lock:
+            rows = self._conn.execute("SELECT record FROM institutions ORDER BY id").fetchall()
+        return [Institution.model_validate_json(r["record"]) for r in rows]
+
+    # -- metadata ---------------------------------------------------------------------------
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row["value"])
+
+
+def _row_to_document(row: sqlite3.Row) -> Document:
+    return Document(
+        url=row["url"],
+        source_id=row["source_id"],
+        kind=row["kind"],
+        audience=row["audience"],
+        title=row["title"],
+        text=row["text"],
+        language=row["language"],
+        institution_id=row["institution_id"],
+        categories=json.loads(row["categories"]),
+        communes=json.loads(row["communes"]),
+        content_hash=row["content_hash"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        fetched_at=datetime.fromisoformat(row["fetched_at"]),
+        status=row["status"],
+    )
