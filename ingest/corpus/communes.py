@@ -273,7 +273,9 @@ class CommuneResolver:
                     )
                 for code in place.postal_codes:
                     self._postal.setdefault(code, commune)
-        self._postal_regex = re.compile(r"(?<![0-9])(" + "|".join(sorted(self._postal)) + r")(?![0-9])")
+        self._postal_regex = re.compile(
+            r"(?<![0-9])(" + "|".join(sorted(self._postal)) + r")(?![0-9])"
+        )
 
     @property
     def table(self) -> CommuneTable:
@@ -368,5 +370,7 @@ def resolve_commune(text: str, table: CommuneTable | None = None) -> Commune | N
         text: free text such as "j'habite à Cernier" or a commune field of a request.
         table: the table to use; by default the bundled ``corpora/communes.yaml`` (read once).
     """
-    resolver = CommuneResolver(table) if table is not None else _resolver_for(default_communes_path())
+    resolver = (
+        CommuneResolver(table) if table is not None else _resolver_for(default_communes_path())
+    )
     return resolver.resolve(text)

@@ -1,0 +1,78 @@
+"""Tools around the curated corpus: loading, checking, statistics, HSDS exchange, communes.
+
+The records themselves live in ``corpora/neuchatel/<id>.yaml`` and the commune table in
+``corpora/communes.yaml``; ``permanence corpus …`` (see :mod:`ingest.corpus.commands`) runs
+these tools from the command line.
+"""
+
+from __future__ import annotations
+
+from ingest.corpus.check import CANTON, Finding, Severity, check_corpus, check_institution
+from ingest.corpus.communes import (
+    OFFICE_FIELDS,
+    REGIONS,
+    Commune,
+    CommuneMatch,
+    CommuneResolver,
+    CommuneTable,
+    PlaceName,
+    default_communes_path,
+    load_communes,
+    normalize_place,
+    resolve_commune,
+)
+from ingest.corpus.gold import GoldProblem, GoldQuestion, GoldSet, read_gold_dir, read_gold_set
+from ingest.corpus.hsds import (
+    HSDS_TABLES,
+    export_hsds,
+    from_hsds_tables,
+    import_hsds,
+    to_hsds_tables,
+)
+from ingest.corpus.loader import (
+    LoadProblem,
+    dump_institution,
+    iter_record_files,
+    load_corpus,
+    load_institution,
+    read_institution,
+    write_institution,
+)
+from ingest.corpus.stats import corpus_stats
+
+__all__ = [
+    "CANTON",
+    "HSDS_TABLES",
+    "OFFICE_FIELDS",
+    "REGIONS",
+    "Commune",
+    "CommuneMatch",
+    "CommuneResolver",
+    "CommuneTable",
+    "Finding",
+    "GoldProblem",
+    "GoldQuestion",
+    "GoldSet",
+    "LoadProblem",
+    "PlaceName",
+    "Severity",
+    "check_corpus",
+    "check_institution",
+    "corpus_stats",
+    "default_communes_path",
+    "dump_institution",
+    "export_hsds",
+    "from_hsds_tables",
+    "import_hsds",
+    "iter_record_files",
+    "load_communes",
+    "load_corpus",
+    "load_institution",
+    "normalize_place",
+    "read_gold_dir",
+    "read_gold_set",
+    "read_institution",
+    "resolve_commune",
+    "to_hsds_tables",
+    "write_institution",
+]
