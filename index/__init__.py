@@ -1,0 +1,39 @@
+"""Index: chunk, embed and store documents; retrieve institutions for a question."""
+
+from __future__ import annotations
+
+from index.backends import EdgeIndex, SearchFilter, ServerIndex, VectorIndex
+from index.chunker import Chunker
+from index.embedders import E5Embedder, Embedder, SentenceTransformerEmbedder, USEEmbedder
+from index.errors import BackendError, EmbedderError, IndexingError, ModelMismatchError
+from index.indexer import Indexer, IndexReport
+from index.records import Chunk, ChunkHit, InstitutionHit, RetrievalResult
+from index.retriever import HybridRetriever
+from index.service import SearchIndex, open_search_index
+from index.sparse import BM25Encoder
+
+__all__ = [
+    "BM25Encoder",
+    "BackendError",
+    "Chunk",
+    "ChunkHit",
+    "Chunker",
+    "E5Embedder",
+    "EdgeIndex",
+    "EmbedderError",
+    "Embedder",
+    "HybridRetriever",
+    "IndexReport",
+    "Indexer",
+    "IndexingError",
+    "InstitutionHit",
+    "ModelMismatchError",
+    "RetrievalResult",
+    "SearchFilter",
+    "SearchIndex",
+    "SentenceTransformerEmbedder",
+    "ServerIndex",
+    "USEEmbedder",
+    "VectorIndex",
+    "open_search_index",
+]

@@ -1,0 +1,52 @@
+"""Ingest: curated records, crawled pages and files into the document store.
+
+Public names only; other packages import from ``ingest`` itself, never from its modules.
+"""
+
+from __future__ import annotations
+
+from ingest.errors import (
+    AuthError,
+    CorpusError,
+    ExtractionError,
+    FetchError,
+    IngestError,
+    SourceConfigError,
+    StoreError,
+)
+from ingest.fiche import CATEGORY_LABELS, CORPUS_SOURCE_ID, fiche_document, fiche_url
+from ingest.records import (
+    CATEGORIES,
+    FACT_FIELDS,
+    Audience,
+    Document,
+    DocumentKind,
+    Institution,
+    Location,
+    Phone,
+)
+from ingest.store import DocumentStore, UpsertOutcome
+
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_LABELS",
+    "CORPUS_SOURCE_ID",
+    "FACT_FIELDS",
+    "Audience",
+    "AuthError",
+    "CorpusError",
+    "Document",
+    "DocumentKind",
+    "DocumentStore",
+    "ExtractionError",
+    "FetchError",
+    "IngestError",
+    "Institution",
+    "Location",
+    "Phone",
+    "SourceConfigError",
+    "StoreError",
+    "UpsertOutcome",
+    "fiche_document",
+    "fiche_url",
+]

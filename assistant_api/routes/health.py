@@ -1,0 +1,43 @@
+"""``GET /health``: is the assistant up, what has it loaded."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str
+    models_loaded: bool
+    models: list[str]
+    documents: int
+    chunks: int
+    institutions: int
+    corpus_version: str | None
+    components: dict[str, str] = {}
+
+
+@router.get("/health", response_model=Health)
+async def health(request: Request) -> Health:
+    runtime = getattr(request.app.state, "runtime", None)
+    components: dict[str, str] = dict(getattr(request.app.state, "components", {}))
+    if runtime is None:
+        return Health(
+            status="starting", models_loaded=False, models=[], documents=0, chunks=0,
+            institutions=0, corpus_version=None, components=components,
+        )
+    stats = runtime.stats()
+    return Health(
+        status="ok",
+        models_loaded=runtime.service.ready,
+        models=list(stats["models"]),
+        documents=int(stats["documents"]),
+        chunks=int(stats["chunks"]),
+        institutions=int(stats["institutions"]),
+        corpus_version=stats["corpus_version"],
+        components=components,
+    )

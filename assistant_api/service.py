@@ -1,0 +1,196 @@
+"""The assistant: question in, answer contract out. Shared by the HTTP API, the CLI and eval.
+
+Order matters: danger is checked before anything else (an emergency answer must not wait for
+retrieval to decide anything), then scope, then retrieval; a weak retrieval becomes an honest
+``no_answer`` that still names a human to ask.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant_api.communes import CommuneDirectory
+from assistant_api.composer import ComposedAnswer, ExtractiveComposer
+from assistant_api.language import RTL_LANGUAGES, LanguageDetector
+from assistant_api.models import AskRequest, AskResponse, Timings
+from assistant_api.safety import SafetyLexicon
+from assistant_api.templates import AnswerTemplates, TemplateSet
+from index import HybridRetriever, InstitutionHit, RetrievalResult
+from ingest import Institution
+
+__all__ = ["DEFAULT_TOP_K", "NO_ANSWER_CONFIDENCE", "AssistantService"]
+
+logger = logging.getLogger(__name__)
+
+#: Institutions shown when the request does not say.
+DEFAULT_TOP_K = 3
+#: Below this retrieval confidence the assistant says it does not know (dev gold set, eval).
+NO_ANSWER_CONFIDENCE = 0.12
+#: An institution far below the best one is noise, not a second option.
+RELATIVE_SCORE_FLOOR = 0.45
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    language: str
+    commune: str | None
+    audiences: tuple[str, ...]
+
+
+class AssistantService:
+    """Answers questions; build once per process (models load in ``warm_up``)."""
+
+    def __init__(
+        self,
+        *,
+        retriever: HybridRetriever,
+        institutions: Sequence[Institution],
+        templates: AnswerTemplates,
+        safety: SafetyLexicon,
+        detector: LanguageDetector,
+        communes: CommuneDirectory,
+        composer: ExtractiveComposer | None = None,
+    ) -> None:
+        self._retriever = retriever
+        self._records = {i.id: i for i in institutions}
+        self._templates = templates
+        self._safety = safety
+        self._detector = detector
+        self._communes = communes
+        self._composer = composer or ExtractiveComposer()
+        self._ready = threading.Event()
+
+    @property
+    def institutions(self) -> dict[str, Institution]:
+        return self._records
+
+    def warm_up(self) -> None:
+        self._retriever.warm_up()
+        self._detector.warm_up()
+        self._ready.set()
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    def _plan(self, request: AskRequest) -> _Plan:
+        language = request.language or self._detector.detect(request.question)
+        commune = self._communes.resolve(request.commune) if request.commune else None
+        if commune is None:
+            commune = self._communes.find_in_text(request.question)
+        audiences = ("public", "professional") if request.audience == "professional" else ("public",)
+        return _Plan(language=language, commune=commune, audiences=audiences)
+
+    def ask(self, request: AskRequest) -> AskResponse:
+        """Answer one question. The caller has already checked professional access."""
+        started = time.perf_counter()
+        plan = self._plan(request)
+        templates = self._templates.get(plan.language)
+        top_k = request.top_k or DEFAULT_TOP_K
+        triage = self._safety.triage(request.question)
+        if triage.verdict == "out_of_scope":
+            return self._respond(
+                kind="out_of_scope",
+                plan=plan,
+                composed=ComposedAnswer(templates.out_of_scope, [], []),
+                confidence=0.0,
+                started=started,
+            )
+        retrieval = self._retriever.run(
+            query=request.question,
+            audiences=plan.audiences,
+            commune=plan.commune,
+            top_k=max(top_k, DEFAULT_TOP_K) + 2,
+        )
+        generation_started = time.perf_counter()
+        hits = self._select(retrieval, top_k)
+        if triage.verdict == "emergency":
+            composed = self._composer.compose(
+                question=request.question,
+                templates=templates,
+                hits=hits if retrieval.confidence >= NO_ANSWER_CONFIDENCE else [],
+                records=self._records,
+                commune=plan.commune,
+                emergency=triage.numbers,
+            )
+            kind = "emergency"
+        elif not hits or retrieval.confidence < NO_ANSWER_CONFIDENCE:
+            composed = self._no_answer(request.question, templates, plan, retrieval)
+            kind = "no_answer"
+        else:
+            composed = self._composer.compose(
+                question=request.question,
+                templates=templates,
+                hits=hits,
+                records=self._records,
+                commune=plan.commune,
+            )
+            kind = "orientation"
+        return self._respond(
+            kind=kind,
+            plan=plan,
+            composed=composed,
+            confidence=retrieval.confidence,
+            started=started,
+            retrieval_ms=retrieval.timings_ms.get("retrieval", 0.0),
+            generation_ms=(time.perf_counter() - generation_started) * 1000,
+        )
+
+    def _select(self, retrieval: RetrievalResult, top_k: int) -> list[InstitutionHit]:
+        known = [h for h in retrieval.institutions if h.institution_id in self._records]
+        if not known:
+            return []
+        floor = known[0].score * RELATIVE_SCORE_FLOOR
+        return [h for h in known if h.score >= floor][:top_k]
+
+    def _no_answer(
+        self, question: str, templates: TemplateSet, plan: _Plan, retrieval: RetrievalResult
+    ) -> ComposedAnswer:
+        """Say so honestly, and name the regional social counter as the human to ask."""
+        entry_ids = self._communes.entry_points(plan.commune)
+        entry = self._retriever.run(
+            query=question,
+            audiences=plan.audiences,
+            top_k=len(entry_ids) or 1,
+            institution_ids=tuple(entry_ids),
+        )
+        hits = [h for h in entry.institutions if h.institution_id in self._records][:1]
+        return self._composer.compose(
+            question=question,
+            templates=templates,
+            hits=hits,
+            records=self._records,
+            commune=plan.commune,
+            intro=templates.no_answer,
+        )
+
+    def _respond(
+        self,
+        *,
+        kind: str,
+        plan: _Plan,
+        composed: ComposedAnswer,
+        confidence: float,
+        started: float,
+        retrieval_ms: float = 0.0,
+        generation_ms: float = 0.0,
+    ) -> AskResponse:
+        return AskResponse(
+            kind=kind,  # type: ignore[arg-type]
+            language=plan.language,
+            direction="rtl" if plan.language in RTL_LANGUAGES else "ltr",
+            answer=composed.answer,
+            institutions=composed.institutions,
+            citations=composed.citations,
+            emergency_numbers=composed.emergency_numbers,
+            confidence=round(confidence, 4),
+            timings_ms=Timings(
+                total=round((time.perf_counter() - started) * 1000, 2),
+                retrieval=round(retrieval_ms, 2),
+                generation=round(generation_ms, 2),
+            ),
+        )

@@ -1,0 +1,17 @@
+"""Vector storage backends behind one Protocol: embedded Qdrant Edge and Qdrant server."""
+
+from __future__ import annotations
+
+from index.backends.base import IndexedPoint, SearchFilter, SparseVec, VectorHit, VectorIndex
+from index.backends.edge import EdgeIndex
+from index.backends.server import ServerIndex
+
+__all__ = [
+    "EdgeIndex",
+    "IndexedPoint",
+    "SearchFilter",
+    "ServerIndex",
+    "SparseVec",
+    "VectorHit",
+    "VectorIndex",
+]

@@ -1,0 +1,36 @@
+"""Errors of the index package.
+
+::
+
+    PermanenceError
+    └── IndexingError
+        ├── EmbedderError       a model cannot be loaded or fails on input
+        ├── BackendError        the vector store cannot be opened, written or queried
+        └── ModelMismatchError  a collection was built with other embedding models
+"""
+
+from __future__ import annotations
+
+from permanence.errors import PermanenceError
+
+__all__ = ["BackendError", "EmbedderError", "IndexingError", "ModelMismatchError"]
+
+
+class IndexingError(PermanenceError):
+    """Base of the index errors."""
+
+
+class EmbedderError(IndexingError):
+    """An embedding model cannot be loaded or fails on its input."""
+
+
+class BackendError(IndexingError):
+    """The vector store cannot be opened, written or queried."""
+
+
+class ModelMismatchError(IndexingError):
+    """The collection records other embedding models than the ones configured.
+
+    Querying it with other models would return nonsense silently; rebuild with
+    ``permanence index --rebuild`` or configure the models it was built with.
+    """

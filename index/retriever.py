@@ -1,0 +1,111 @@
+"""Hybrid retrieval: dense searches with every model + BM25, fused, then ranked by institution."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.backends.base import SearchFilter, VectorHit, VectorIndex
+from index.embedders import Embedder
+from index.fusion import reciprocal_rank_fusion
+from index.ranking import rank_institutions
+from index.records import Chunk, ChunkHit, RetrievalResult
+from index.sparse import BM25Encoder
+
+__all__ = ["CANDIDATES", "DENSE_WEIGHT", "SPARSE_WEIGHT", "HybridRetriever"]
+
+#: Chunks fetched from each single-vector search before fusion.
+CANDIDATES = 40
+#: RRF weights (tuned on corpora/gold/dev.jsonl with `permanence eval --baselines`).
+DENSE_WEIGHT = 1.0
+SPARSE_WEIGHT = 0.6
+#: Cosine similarity of the first model's best hit mapped to confidence 0 and 1 (USE scale).
+CONFIDENCE_FLOOR = 0.20
+CONFIDENCE_CEIL = 0.55
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    name: str
+    hits: list[VectorHit]
+    weight: float
+
+
+class HybridRetriever:
+    """Finds the chunks and institutions that answer a question."""
+
+    def __init__(
+        self,
+        *,
+        index: VectorIndex,
+        embedders: Sequence[Embedder],
+        sparse: BM25Encoder | None,
+        candidates: int = CANDIDATES,
+    ) -> None:
+        if not embedders and sparse is None:
+            raise ValueError("a retriever needs at least one dense embedder or the sparse encoder")
+        if not 1 <= candidates <= 1000:
+            raise ValueError(f"candidates={candidates} is outside 1..1000")
+        self._index = index
+        self._embedders = list(embedders)
+        self._sparse = sparse
+        self._candidates = candidates
+
+    def warm_up(self) -> None:
+        """Load the models and run one query each, so the first real question is not slow."""
+        for embedder in self._embedders:
+            embedder.warm_up()
+            embedder.embed_query("warm-up")
+        if self._sparse is not None:
+            self._sparse.warm_up()
+
+    def run(
+        self,
+        *,
+        query: str,
+        audiences: Sequence[str] = ("public",),
+        categories: Sequence[str] = (),
+        commune: str | None = None,
+        top_k: int = 5,
+        expansion: str = "",
+        institution_ids: Sequence[str] = (),
+    ) -> RetrievalResult:
+        """Retrieve for ``query``; ``expansion`` adds keywords to the sparse query only."""
+        started = time.perf_counter()
+        flt = SearchFilter(
+            audiences=tuple(audiences),
+            categories=tuple(categories),
+            institution_ids=tuple(institution_ids),
+        )
+        searches: list[_Search] = []
+        best_similarity = 0.0
+        for embedder in self._embedders:
+            vector = embedder.embed_query(query).tolist()
+            hits = self._index.search_dense(embedder.name, vector, flt, self._candidates)
+            if hits and embedder is self._embedders[0]:
+                best_similarity = hits[0].score
+            searches.append(_Search(embedder.name, hits, DENSE_WEIGHT))
+        if self._sparse is not None:
+            sparse_query = f"{query} {expansion}".strip()
+            hits = self._index.search_sparse(
+                self._sparse.embed_query(sparse_query), flt, self._candidates
+            )
+            searches.append(_Search("bm25", hits, SPARSE_WEIGHT))
+        fused = reciprocal_rank_fusion(
+            [s.hits for s in searches], weights=[s.weight for s in searches]
+        )
+        chunk_hits = tuple(ChunkHit(Chunk.from_payload(h.id, h.payload), h.score) for h in fused)
+        institutions = rank_institutions(chunk_hits, commune=commune, limit=top_k)
+        if self._embedders:
+            span = CONFIDENCE_CEIL - CONFIDENCE_FLOOR
+            confidence = min(1.0, max(0.0, (best_similarity - CONFIDENCE_FLOOR) / span))
+        else:
+            confidence = 1.0 if chunk_hits else 0.0
+        elapsed = (time.perf_counter() - started) * 1000
+        return RetrievalResult(
+            institutions=tuple(institutions),
+            chunks=chunk_hits,
+            confidence=confidence,
+            timings_ms={"retrieval": elapsed},
+        )

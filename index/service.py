@@ -1,0 +1,69 @@
+"""Assemble the index components from settings: one place that knows which backend and models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.backends import EdgeIndex, ServerIndex, VectorIndex
+from index.chunker import Chunker
+from index.embedders import Embedder, build_embedder
+from index.indexer import Indexer
+from index.retriever import HybridRetriever
+from index.sparse import BM25Encoder
+from index.vector_cache import CachedEmbedder, VectorCache
+
+__all__ = ["SearchIndex", "open_search_index"]
+
+
+@dataclass
+class SearchIndex:
+    """The opened vector index with the components that read and write it."""
+
+    backend: VectorIndex
+    embedders: list[Embedder]
+    sparse: BM25Encoder
+    indexer: Indexer
+    retriever: HybridRetriever
+    cache: VectorCache
+
+    def close(self) -> None:
+        self.backend.close()
+        self.cache.close()
+
+
+def open_search_index(
+    *,
+    data_dir: Path,
+    embed_models: Sequence[str],
+    qdrant_url: str | None = None,
+    qdrant_api_key: str | None = None,
+    collection: str = "permanence",
+    rebuild: bool = False,
+) -> SearchIndex:
+    """Open (or create) the index under ``data_dir`` or on the Qdrant server at ``qdrant_url``.
+
+    Models load here (``warm_up``), once per process.
+    """
+    cache = VectorCache(data_dir / "cache" / "vectors.db")
+    embedders: list[Embedder] = [CachedEmbedder(build_embedder(m), cache) for m in embed_models]
+    for embedder in embedders:
+        embedder.warm_up()
+    sparse = BM25Encoder()
+    sparse.warm_up()
+    backend: VectorIndex
+    if qdrant_url:
+        backend = ServerIndex(collection=collection, url=qdrant_url, api_key=qdrant_api_key)
+    else:
+        backend = EdgeIndex(data_dir / "index" / collection)
+    backend.open({e.name: e.dim for e in embedders}, rebuild=rebuild)
+    chunker = Chunker(count_tokens=embedders[0].count_tokens)
+    return SearchIndex(
+        backend=backend,
+        embedders=embedders,
+        sparse=sparse,
+        indexer=Indexer(index=backend, embedders=embedders, sparse=sparse, chunker=chunker),
+        retriever=HybridRetriever(index=backend, embedders=embedders, sparse=sparse),
+        cache=cache,
+    )

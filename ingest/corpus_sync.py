@@ -1,0 +1,68 @@
+"""Load the curated institution records into the document store.
+
+The records become both the institution table (contact facts for the answer cards) and one
+fiche document each (text to retrieve and cite). Records removed from the corpus are marked
+gone, so their chunks leave the index at the next ``permanence index``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from ingest.errors import CorpusError
+from ingest.fiche import CORPUS_SOURCE_ID, fiche_document
+from ingest.records import Institution
+from ingest.store import DocumentStore
+
+__all__ = ["CorpusSyncReport", "read_institutions", "sync_corpus"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusSyncReport:
+    institutions: int
+    new: int
+    changed: int
+    unchanged: int
+    gone: int
+
+
+def read_institutions(corpus_dir: Path) -> list[Institution]:
+    """Every ``*.yaml`` record of ``corpus_dir``, sorted by id; a bad file raises CorpusError."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus folder {corpus_dir} does not exist")
+    records: list[Institution] = []
+    for path in sorted(corpus_dir.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            records.append(Institution.model_validate(data))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise CorpusError(f"{path}: not readable YAML: {exc}") from exc
+        except ValidationError as exc:
+            raise CorpusError(f"{path}: invalid institution record: {exc}") from exc
+    ids = [r.id for r in records]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CorpusError(f"duplicate institution ids in {corpus_dir}: {duplicates}")
+    return sorted(records, key=lambda r: r.id)
+
+
+def sync_corpus(store: DocumentStore, institutions: list[Institution]) -> CorpusSyncReport:
+    """Write ``institutions`` and their fiche documents; mark fiches of removed records gone."""
+    store.put_institutions(institutions)
+    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    urls: set[str] = set()
+    for institution in institutions:
+        document = fiche_document(institution)
+        urls.add(document.url)
+        counts[store.upsert(document).change] += 1
+    gone = store.confirm_gone(store.urls(source_id=CORPUS_SOURCE_ID) - urls)
+    report = CorpusSyncReport(institutions=len(institutions), gone=gone, **counts)
+    logger.info("corpus sync: %s", report)
+    return report
