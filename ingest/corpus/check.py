@@ -109,7 +109,7 @@ def _place_problem(value: str, table: CommuneTable, resolver: CommuneResolver) -
     commune = resolver.resolve(value)
     if commune is not None:
         return f"{value!r} is not a commune; it lies in the commune of {commune.name!r}"
-    return f"{value!r} is not a commune of corpora/communes.yaml"
+    return f"{value!r} is not a commune of the commune table"
 
 
 def check_institution(

@@ -129,11 +129,20 @@ def load_corpus(directory: Path) -> list[Institution]:
     """
     institutions: list[Institution] = []
     problems: list[LoadProblem] = []
+    first_file: dict[str, Path] = {}
     for path in iter_record_files(directory):
         institution, found = read_institution(path)
         problems.extend(found)
-        if institution is not None and not found:
-            institutions.append(institution)
+        if institution is None or found:
+            continue
+        if institution.id in first_file:
+            other = first_file[institution.id].name
+            problems.append(
+                LoadProblem(path, "id", f"id {institution.id!r} is also used by {other}")
+            )
+            continue
+        first_file[institution.id] = path
+        institutions.append(institution)
     if problems:
         raise CorpusError(
             f"{len(problems)} problem(s) in {directory}:\n" + "\n".join(str(p) for p in problems)
