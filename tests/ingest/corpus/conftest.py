@@ -33,3 +33,8 @@ def resources() -> Path:
 @pytest.fixture
 def fixture_communes() -> Path:
     return RESOURCES / "communes.yaml"
+
+
+@pytest.fixture
+def today() -> date:
+    return TODAY
