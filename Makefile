@@ -1,0 +1,41 @@
+# Permanence — the two commands of the README, and the tools around them.
+#   make demo   install, load the bundled Neuchâtel corpus, index it, serve http://127.0.0.1:8000
+#   make test   install (with test tools), run the whole test suite
+.PHONY: demo test install install-test data serve bench eval check clean
+
+VENV := .venv
+BIN := $(VENV)/bin
+export OMP_NUM_THREADS ?= 1
+export OMP_WAIT_POLICY ?= PASSIVE
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+install:
+	@scripts/bootstrap.sh run
+
+install-test:
+	@scripts/bootstrap.sh test
+
+data: install
+	$(BIN)/permanence ingest
+	$(BIN)/permanence index
+
+demo: data
+	$(BIN)/permanence serve --host $${PERMANENCE_HOST:-127.0.0.1} --port $${PERMANENCE_PORT:-8000}
+
+test: install-test
+	$(BIN)/pytest -q
+
+bench: install-test
+	$(BIN)/python -m eval.bench --out data/bench
+
+eval: install-test data
+	$(BIN)/permanence eval --gold corpora/gold/dev.jsonl --baselines --out data/eval
+
+check: install-test
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .stamps data
