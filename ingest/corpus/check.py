@@ -10,11 +10,14 @@ Errors:
   * a filled fact field has no provenance entry citing at least one http(s) source;
   * a ``service_area`` entry is neither ``canton`` nor a commune of the table (regions and
     villages are refused with the communes to write instead); same for ``locations[].commune``;
-  * the commune table points at an office id that has no record;
+  * the commune table points at an office id that has no record, or names an ``ope_site``
+    that is not a location of the child-protection office record;
   * a gold question is malformed or names an unknown institution, category or commune.
 
 Warnings:
   * a commune has no office id for some of ``social_counter``, ``orp``, ``ope``;
+  * the office a commune points at does not list the commune (or ``canton``) in its
+    ``service_area``;
   * provenance for an empty field; a source that is not an http(s) URL;
   * the description shares an 8-word run with the record's notes or services text (a sign it
     was pasted rather than written);
@@ -213,6 +216,7 @@ def check_corpus(
         table, resolver = None, None
 
     files_by_id: dict[str, list[str]] = {}
+    records: dict[str, Institution] = {}
     for path in iter_record_files(corpus_dir):
         file = str(path)
         institution, problems = read_institution(path)
@@ -222,6 +226,7 @@ def check_corpus(
         if institution is None:
             continue
         files_by_id.setdefault(institution.id, []).append(file)
+        records.setdefault(institution.id, institution)
         findings.extend(
             check_institution(institution, file, table=table, resolver=resolver, today=today)
         )
@@ -238,13 +243,37 @@ def check_corpus(
         for commune in table.communes:
             missing = [f for f, value in commune.offices().items() if value is None]
             for field, value in commune.offices().items():
-                if value is not None and value not in ids:
+                if value is None:
+                    continue
+                office = records.get(value)
+                if office is None:
                     findings.append(
                         Finding(
                             "error",
                             table_file,
                             f"{commune.name}: {field} {value!r} has no record "
                             f"{value}.yaml in {corpus_dir}",
+                        )
+                    )
+                elif commune.name not in office.service_area and CANTON not in office.service_area:
+                    findings.append(
+                        Finding(
+                            "warning",
+                            table_file,
+                            f"{commune.name}: {field} {value!r} does not list {commune.name!r} "
+                            "in its service_area",
+                        )
+                    )
+            ope = records.get(commune.ope) if commune.ope else None
+            if commune.ope_site is not None and ope is not None:
+                sites = [loc.name for loc in ope.locations]
+                if commune.ope_site not in sites:
+                    findings.append(
+                        Finding(
+                            "error",
+                            table_file,
+                            f"{commune.name}: ope_site {commune.ope_site!r} is not a location "
+                            f"of {commune.ope!r}; its locations are {sites}",
                         )
                     )
             if missing:

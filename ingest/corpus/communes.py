@@ -123,6 +123,7 @@ class Commune(BaseModel):
     social_counter: str | None = None
     orp: str | None = None
     ope: str | None = None
+    ope_site: str | None = None
     sources: list[str] = Field(min_length=1)
     notes: str | None = None
 

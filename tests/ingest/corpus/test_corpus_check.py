@@ -158,3 +158,31 @@ def test_finding_prints_severity_file_and_message() -> None:
     finding = Finding("error", "a.yaml", "field 'x' is wrong")
 
     assert str(finding) == "ERROR   a.yaml: field 'x' is wrong"
+
+
+def test_office_links_must_serve_the_commune_and_name_a_real_site(
+    resources: Path, tmp_path: Path, today: date
+) -> None:
+    table = tmp_path / "communes.yaml"
+    table.write_text(
+        "as_of: 2026-01-01\nsources: [{url: https://example.org, about: x}]\ncommunes:\n"
+        "  - name: Le Locle\n    region: Montagnes\n    sources: [https://example.org]\n"
+        "    social_counter: alpha-social\n    orp: beta-emploi\n    ope: gamma-ligne\n"
+        "    ope_site: Antenne des Montagnes\n",
+        encoding="utf-8",
+    )
+
+    findings = check_corpus(resources / "valid", communes_path=table, today=today)
+
+    assert [(f.severity, f.message) for f in findings if f.file == str(table)] == [
+        (
+            "warning",
+            "Le Locle: social_counter 'alpha-social' does not list 'Le Locle' in its service_area",
+        ),
+        ("warning", "Le Locle: orp 'beta-emploi' does not list 'Le Locle' in its service_area"),
+        (
+            "error",
+            "Le Locle: ope_site 'Antenne des Montagnes' is not a location of "
+            "'gamma-ligne'; its locations are []",
+        ),
+    ]
