@@ -9,6 +9,8 @@ only :meth:`DocumentStore.confirm_gone` turns a document to ``gone``.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -21,7 +23,7 @@ from typing import Literal
 from ingest.errors import StoreError
 from ingest.records import Audience, Document, DocumentKind, Institution
 
-__all__ = ["DocumentStore", "UpsertOutcome"]
+__all__ = ["CrawlRun", "DocumentStore", "FrontierEntry", "PageState", "UpsertOutcome"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -59,6 +61,51 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 """
 
+#: Crawl bookkeeping: what each fetched URL looked like (to skip re-extraction), and the
+#: frontier of each run (to resume after a crash). Kept apart from ``documents`` so that the
+#: document contract stays what the index reads.
+_CRAWL_SCHEMA = """
+CREATE TABLE IF NOT EXISTS page_state (
+    url TEXT PRIMARY KEY,
+    doc_url TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    links TEXT NOT NULL DEFAULT '[]',
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_id TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    pid INTEGER NOT NULL,
+    hostname TEXT NOT NULL,
+    complete INTEGER NOT NULL DEFAULT 0,
+    summary TEXT
+);
+CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs (source_id, status);
+CREATE TABLE IF NOT EXISTS crawl_frontier (
+    run_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    depth INTEGER NOT NULL,
+    lastmod TEXT,
+    state TEXT NOT NULL DEFAULT 'pending',
+    outcome TEXT,
+    detail TEXT,
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS gsr_fiches (
+    institution_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    record TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
+);
+"""
+
 #: How many confirmations of "gone" (404/410 on two crawls) before a page leaves the index.
 GONE_STRIKES_TO_CONFIRM = 2
 
@@ -70,6 +117,57 @@ class UpsertOutcome:
     url: str
     change: Literal["new", "changed", "unchanged"]
     version: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageState:
+    """What a fetched URL looked like last time: lets a re-crawl skip unchanged bodies.
+
+    ``url`` is the URL fetched (after redirects); ``doc_url`` is where its document is stored
+    (the canonical URL when the page names one). ``links`` are the in-scope links found on it,
+    so that a 304 or an unchanged body still lets the crawl continue past the page.
+    """
+
+    url: str
+    doc_url: str
+    source_id: str
+    body_hash: str
+    etag: str | None
+    last_modified: str | None
+    links: tuple[str, ...]
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlRun:
+    """One crawl of one source; ``resumed`` when it continues a run that did not finish."""
+
+    id: int
+    source_id: str
+    started_at: datetime
+    resumed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierEntry:
+    """A URL a run has discovered, and what came of it once ``state`` is ``done``."""
+
+    url: str
+    depth: int
+    lastmod: str | None
+    state: Literal["pending", "done"]
+    outcome: str | None
+    detail: str | None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class DocumentStore:
@@ -89,7 +187,7 @@ class DocumentStore:
             self._conn.row_factory = sqlite3.Row
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.executescript(_SCHEMA)
+            self._conn.executescript(_SCHEMA + _CRAWL_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open document store {self._path}: {exc}") from exc
 
@@ -252,6 +350,14 @@ class DocumentStore:
             ).fetchall()
         return {r["url"] for r in rows}
 
+    def has_document(self, url: str) -> bool:
+        """Whether ``url`` has a current version (active or gone)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT 1 FROM documents WHERE url = ? AND is_current = 1", (url,)
+            ).fetchone()
+        return row is not None
+
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """The ETag and Last-Modified of the current version, for a conditional GET."""
         with self._lock:
@@ -273,6 +379,185 @@ class DocumentStore:
                     (status,),
                 ).fetchone()
         return int(row[0])
+
+    def refresh(
+        self,
+        url: str,
+        *,
+        fetched_at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> bool:
+        """Record that ``url`` answered with an unchanged body: new validators, no new version."""
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE documents SET fetched_at = ?, etag = ?, last_modified = ?, "
+                "status = 'active', gone_strikes = 0 WHERE url = ? AND is_current = 1",
+                (fetched_at.isoformat(), etag, last_modified, url),
+            )
+            return cursor.rowcount > 0
+
+    # -- crawl bookkeeping ------------------------------------------------------------------
+
+    def page_state(self, url: str) -> PageState | None:
+        """The last successful fetch of ``url``, or ``None`` when never fetched."""
+        with self._lock:
+            row = self._conn.execute("SELECT * FROM page_state WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return None
+        return PageState(
+            url=row["url"],
+            doc_url=row["doc_url"],
+            source_id=row["source_id"],
+            body_hash=row["body_hash"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            links=tuple(json.loads(row["links"])),
+            fetched_at=datetime.fromisoformat(row["fetched_at"]),
+        )
+
+    def save_page_state(self, state: PageState) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO page_state (url, doc_url, source_id, body_hash, etag, last_modified, "
+                "links, fetched_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET "
+                "doc_url = excluded.doc_url, source_id = excluded.source_id, "
+                "body_hash = excluded.body_hash, etag = excluded.etag, "
+                "last_modified = excluded.last_modified, links = excluded.links, "
+                "fetched_at = excluded.fetched_at",
+                (
+                    state.url,
+                    state.doc_url,
+                    state.source_id,
+                    state.body_hash,
+                    state.etag,
+                    state.last_modified,
+                    json.dumps(list(state.links)),
+                    state.fetched_at.isoformat(),
+                ),
+            )
+
+    def start_run(self, source_id: str) -> CrawlRun:
+        """Begin a crawl of ``source_id``, or resume the one a crash left unfinished.
+
+        Raises:
+            StoreError: another live process on this machine is crawling the same source.
+        """
+        now = datetime.now(UTC)
+        hostname = socket.gethostname()
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT id, started_at, pid, hostname FROM crawl_runs "
+                "WHERE source_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1",
+                (source_id,),
+            ).fetchone()
+            if row is not None:
+                pid = int(row["pid"])
+                if row["hostname"] == hostname and pid != os.getpid() and _pid_alive(pid):
+                    raise StoreError(
+                        f"source {source_id!r} is being crawled by process {pid} (run "
+                        f"{row['id']}); wait for it to finish or stop that process"
+                    )
+                conn.execute(
+                    "UPDATE crawl_runs SET pid = ?, hostname = ? WHERE id = ?",
+                    (os.getpid(), hostname, row["id"]),
+                )
+                return CrawlRun(
+                    int(row["id"]), source_id, datetime.fromisoformat(row["started_at"]), True
+                )
+            cursor = conn.execute(
+                "INSERT INTO crawl_runs (source_id, started_at, pid, hostname) VALUES (?,?,?,?)",
+                (source_id, now.isoformat(), os.getpid(), hostname),
+            )
+            return CrawlRun(int(cursor.lastrowid or 0), source_id, now, False)
+
+    def finish_run(self, run_id: int, *, complete: bool, summary: dict[str, int]) -> None:
+        """Close a run and drop its frontier (the crawl report keeps the per-URL outcomes)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE crawl_runs SET status = 'finished', finished_at = ?, complete = ?, "
+                "summary = ? WHERE id = ?",
+                (datetime.now(UTC).isoformat(), int(complete), json.dumps(summary), run_id),
+            )
+            conn.execute("DELETE FROM crawl_frontier WHERE run_id = ?", (run_id,))
+
+    def frontier_add(
+        self, run_id: int, entries: Iterable[tuple[str, int, str | None]]
+    ) -> list[str]:
+        """Add ``(url, depth, lastmod)`` entries not yet known to the run; returns the new URLs."""
+        added: list[str] = []
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM crawl_frontier WHERE run_id = ?", (run_id,)
+            ).fetchone()
+            seq = int(row[0])
+            for url, depth, lastmod in entries:
+                seq += 1
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO crawl_frontier (run_id, url, seq, depth, lastmod) "
+                    "VALUES (?,?,?,?,?)",
+                    (run_id, url, seq, depth, lastmod),
+                )
+                if cursor.rowcount:
+                    added.append(url)
+        return added
+
+    def frontier_done(self, run_id: int, url: str, outcome: str, detail: str = "") -> None:
+        """Record the outcome of one URL of the run."""
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE crawl_frontier SET state = 'done', outcome = ?, detail = ? "
+                "WHERE run_id = ? AND url = ?",
+                (outcome, detail, run_id, url),
+            )
+
+    def frontier(self, run_id: int) -> list[FrontierEntry]:
+        """Every URL of the run in discovery order."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM crawl_frontier WHERE run_id = ? ORDER BY seq", (run_id,)
+            ).fetchall()
+        return [
+            FrontierEntry(
+                url=r["url"],
+                depth=int(r["depth"]),
+                lastmod=r["lastmod"],
+                state=r["state"],
+                outcome=r["outcome"],
+                detail=r["detail"],
+            )
+            for r in rows
+        ]
+
+    def runs(self, source_id: str) -> list[dict[str, object]]:
+        """The runs of a source, newest first, for operators and tests."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, started_at, finished_at, status, complete, summary FROM crawl_runs "
+                "WHERE source_id = ? ORDER BY id DESC",
+                (source_id,),
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def put_fiche(
+        self, institution_id: str, url: str, record_json: str, fetched_at: datetime
+    ) -> None:
+        """Keep the structured fields read from a GSR fiche (JSON of ``GsrFiche``)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO gsr_fiches (institution_id, url, record, fetched_at) VALUES (?,?,?,?) "
+                "ON CONFLICT(institution_id) DO UPDATE SET url = excluded.url, "
+                "record = excluded.record, fetched_at = excluded.fetched_at",
+                (institution_id, url, record_json, fetched_at.isoformat()),
+            )
+
+    def fiches(self) -> dict[str, str]:
+        """Institution id → JSON of the last fiche read for it."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT institution_id, record FROM gsr_fiches ORDER BY institution_id"
+            ).fetchall()
+        return {r["institution_id"]: r["record"] for r in rows}
 
     # -- institutions -----------------------------------------------------------------------
 

@@ -1,0 +1,440 @@
+"""One run over one web-like source (``gsr``, ``web``, ``intranet``): frontier, workers, outcomes.
+
+The frontier lives in the store, so a crash loses at most the pages being fetched at that
+moment: the next run finds the unfinished run, reloads what was done and what was pending, and
+continues. Every URL ends with exactly one outcome in the report; only successful extractions
+write documents, and nothing here ever deletes one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ingest.crawl.auth import is_login_redirect
+from ingest.crawl.config import SourceConfig
+from ingest.crawl.fetcher import Fetcher, FetchResult
+from ingest.crawl.media import DOCUMENT_MEDIA, MediaKind
+from ingest.crawl.report import CrawlReport
+from ingest.crawl.robots import RobotsCache
+from ingest.crawl.sitemaps import parse_lastmod, parse_sitemap
+from ingest.crawl.urls import absolutize, host_of, in_scope
+from ingest.errors import ExtractionError, FetchError
+from ingest.extract import Extraction, Extractor, InstitutionLinker
+from ingest.records import CATEGORIES, Document, DocumentKind
+from ingest.store import CrawlRun, DocumentStore, PageState
+
+__all__ = ["OutcomeCallback", "SourceSession", "document_kind"]
+
+logger = logging.getLogger(__name__)
+
+OutcomeCallback = Callable[[str, str, str], None]
+#: Sitemap index files nest; real sites use one level, a loop must not recurse forever.
+MAX_SITEMAP_FILES = 100
+_SITEMAP_MEDIA: frozenset[MediaKind] = frozenset({"xml", "text"})
+#: A robots.txt ``Crawl-delay`` above this is treated as this (one page a minute is still polite).
+MAX_CRAWL_DELAY_S = 60.0
+
+
+def document_kind(source: SourceConfig) -> DocumentKind:
+    return {"gsr": "gsr", "web": "web", "intranet": "intranet", "files": "file"}[source.kind]  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    url: str
+    depth: int
+    lastmod: str | None
+
+
+class SourceSession:
+    """Crawl one source within one run.
+
+    Args:
+        source: What to crawl.
+        run: The run (new or resumed) from :meth:`DocumentStore.start_run`.
+        store: Where documents, page states and the frontier live.
+        fetcher: The polite fetcher bound to the source's client.
+        robots: ``None`` when the source does not respect robots.txt (own intranets only).
+        extractor: Counts extractions; shared so callers can assert on it.
+        linker: Links documents to institutions by domain.
+        report: Receives one outcome per URL.
+        on_outcome: Progress callback ``(source, url, outcome)``.
+    """
+
+    def __init__(
+        self,
+        source: SourceConfig,
+        run: CrawlRun,
+        *,
+        store: DocumentStore,
+        fetcher: Fetcher,
+        robots: RobotsCache | None,
+        extractor: Extractor,
+        linker: InstitutionLinker | None,
+        report: CrawlReport,
+        on_outcome: OutcomeCallback | None = None,
+    ) -> None:
+        self._source = source
+        self._run = run
+        self._store = store
+        self._fetcher = fetcher
+        self._robots = robots
+        self._extractor = extractor
+        self._linker = linker
+        self._report = report
+        self._on_outcome = on_outcome
+        self._seen: set[str] = set()
+        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
+        self._processed = 0
+        self.truncated = False
+        self.had_errors = False
+
+    # -- frontier ----------------------------------------------------------------------------
+
+    def _in_scope(self, url: str) -> bool:
+        return in_scope(url, hosts=self._source.hosts, prefixes=self._source.allowed_prefixes)
+
+    def _enqueue(self, items: list[_Item]) -> None:
+        fresh = [i for i in items if i.url not in self._seen]
+        if not fresh:
+            return
+        added = set(
+            self._store.frontier_add(self._run.id, [(i.url, i.depth, i.lastmod) for i in fresh])
+        )
+        for item in fresh:
+            self._seen.add(item.url)
+            if item.url in added:
+                self._queue.put_nowait(item)
+
+    def _record(self, url: str, outcome: str, detail: str = "") -> None:
+        self._store.frontier_done(self._run.id, url, outcome, detail)
+        self._report.add(url, outcome, detail)
+        if outcome in ("error", "auth_error", "redirect_loop", "too_many_redirects"):
+            self.had_errors = True
+        if self._on_outcome is not None:
+            self._on_outcome(self._source.name, url, outcome)
+
+    def _alias(self, url: str, depth: int, original: str) -> bool:
+        """Register a redirect target or canonical URL; False when the run already has it."""
+        if url in self._seen:
+            return False
+        self._seen.add(url)
+        self._store.frontier_add(self._run.id, [(url, depth, None)])
+        self._store.frontier_done(self._run.id, url, "alias", f"reached from {original}")
+        return True
+
+    async def _seed(self) -> None:
+        if self._run.resumed:
+            for entry in self._store.frontier(self._run.id):
+                self._seen.add(entry.url)
+                if entry.state == "done":
+                    if entry.outcome != "alias":
+                        self._report.add(entry.url, entry.outcome or "error", entry.detail or "")
+                        self._processed += 1
+                else:
+                    self._queue.put_nowait(_Item(entry.url, entry.depth, entry.lastmod))
+            logger.info(
+                "source %s: resuming run %d with %d URLs pending",
+                self._source.name,
+                self._run.id,
+                self._queue.qsize(),
+            )
+            return
+        seeds = [_Item(url, 0, None) for url in self._start_urls()]
+        seeds += await self._sitemap_items()
+        self._enqueue(seeds)
+
+    def _start_urls(self) -> list[str]:
+        urls = []
+        for url in self._source.start_urls:
+            normal = absolutize(url, url)
+            if normal is not None:
+                urls.append(normal)
+        return urls
+
+    async def _sitemap_items(self) -> list[_Item]:
+        items: list[_Item] = []
+        pending = [u for u in (absolutize(s, s) for s in self._source.sitemaps) if u]
+        visited: set[str] = set()
+        while pending and len(visited) < MAX_SITEMAP_FILES:
+            sitemap_url = pending.pop(0)
+            if sitemap_url in visited:
+                continue
+            visited.add(sitemap_url)
+            try:
+                result = await self._fetcher.get(sitemap_url, accept=_SITEMAP_MEDIA)
+                if result.outcome != "ok":
+                    raise FetchError(
+                        f"{sitemap_url}: {result.outcome} (HTTP {result.status})", url=sitemap_url
+                    )
+                sitemap = parse_sitemap(result.body)
+            except (FetchError, ValueError) as exc:
+                self._report.add(sitemap_url, "error", f"sitemap: {exc}")
+                self.had_errors = True
+                continue
+            pending.extend(child.url for child in sitemap.children)
+            for entry in sitemap.entries:
+                if self._in_scope(entry.url):
+                    lastmod = entry.lastmod.isoformat() if entry.lastmod else None
+                    items.append(_Item(entry.url, 0, lastmod))
+        return items
+
+    # -- run ----------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Crawl until the frontier is empty or ``max_pages`` is reached."""
+        await self._seed()
+        workers = max(1, min(8, self._source.rate.concurrency * max(1, len(self._source.hosts))))
+        tasks = [asyncio.create_task(self._worker()) for _ in range(workers)]
+        try:
+            await self._queue.join()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _worker(self) -> None:
+        while True:
+            item = await self._queue.get()
+            try:
+                if self._processed >= self._source.max_pages:
+                    self.truncated = True
+                    continue
+                self._processed += 1
+                await self._process(item)
+            except Exception as exc:
+                logger.exception("source %s: unexpected failure on %s", self._source.name, item.url)
+                self._record(item.url, "error", f"unexpected {type(exc).__name__}: {exc}")
+            finally:
+                self._queue.task_done()
+
+    async def _process(self, item: _Item) -> None:
+        url = item.url
+        state = self._store.page_state(url)
+        if item.lastmod and state is not None and self._has_document(state.doc_url):
+            lastmod = parse_lastmod(item.lastmod)
+            if lastmod is not None and state.fetched_at >= lastmod:
+                self._record(url, "unchanged_sitemap", f"lastmod {item.lastmod}")
+                self._follow(state.links, item)
+                return
+        try:
+            final, result = await self._fetch_following(url, item)
+        except FetchError as exc:
+            auth = self._source.kind == "intranet" and exc.status in (401, 403)
+            self._record(url, "auth_error" if auth else "error", str(exc))
+            return
+        if result is None:
+            return
+        if final != url and not self._alias(final, item.depth, url):
+            self._record(url, "duplicate", f"redirects to {final}, already crawled")
+            return
+        await self._handle(url, final, result, item)
+
+    async def _fetch_following(self, url: str, item: _Item) -> tuple[str, FetchResult | None]:
+        """Fetch ``url`` and its redirects hop by hop; ``None`` once an outcome is recorded."""
+        chain = [url]
+        current = url
+        for _ in range(self._source.limits.max_redirects + 1):
+            if self._robots is not None:
+                rules = await self._robots.rules_for(current)
+                if not rules.allows(current):
+                    self._record(url, "disallowed", f"{current}: {rules.reason}")
+                    return current, None
+                delay = rules.crawl_delay()
+                if delay is not None:
+                    self._fetcher.politeness.set_delay(
+                        host_of(current), min(delay, MAX_CRAWL_DELAY_S)
+                    )
+            state = self._store.page_state(current)
+            etag = last_modified = None
+            if state is not None and self._has_document(state.doc_url):
+                etag, last_modified = state.etag, state.last_modified
+            result = await self._fetcher.get(
+                current, accept=DOCUMENT_MEDIA, etag=etag, last_modified=last_modified
+            )
+            if result.outcome != "redirect":
+                return current, result
+            if is_login_redirect(self._source, result.location, current):
+                self._record(url, "auth_error", f"{current} sends to the login page; session lost")
+                return current, None
+            target = absolutize(current, result.location or "")
+            if target is None:
+                self._record(url, "error", f"{current}: unusable Location {result.location!r}")
+                return current, None
+            if target in chain:
+                self._record(url, "redirect_loop", " → ".join([*chain, target]))
+                return current, None
+            if not self._in_scope(target):
+                self._record(url, "out_of_scope", f"redirects to {target}")
+                return current, None
+            chain.append(target)
+            current = target
+        self._record(
+            url,
+            "too_many_redirects",
+            f"more than {self._source.limits.max_redirects} redirects: {' → '.join(chain)}",
+        )
+        return current, None
+
+    def _has_document(self, url: str) -> bool:
+        return self._store.has_document(url)
+
+    def _follow(self, links: tuple[str, ...] | list[str], item: _Item) -> None:
+        if item.depth >= self._source.max_depth:
+            return
+        self._enqueue([_Item(link, item.depth + 1, None) for link in links])
+
+    async def _handle(self, url: str, final: str, result: FetchResult, item: _Item) -> None:
+        state = self._store.page_state(final)
+        now = datetime.now(UTC)
+        detail = f"via {final}" if final != url else ""
+        if result.outcome == "not_modified" and state is not None:
+            self._store.refresh(
+                state.doc_url,
+                fetched_at=now,
+                etag=result.etag or state.etag,
+                last_modified=result.last_modified or state.last_modified,
+            )
+            self._record(url, "not_modified", detail)
+            self._follow(state.links, item)
+            return
+        if result.outcome == "not_modified":
+            self._record(url, "error", "HTTP 304 to an unconditional request")
+            return
+        if result.outcome == "gone":
+            doc_url = state.doc_url if state is not None else final
+            if not self._store.has_document(doc_url):
+                self._record(url, "gone", f"HTTP {result.status}; nothing stored for it")
+                return
+            confirmed = self._store.record_gone_signal(doc_url)
+            self._record(
+                url,
+                "gone" if confirmed else "gone_strike",
+                f"HTTP {result.status}" + ("; confirmed gone" if confirmed else "; first strike"),
+            )
+            return
+        if result.outcome in ("unsupported", "too_large"):
+            self._record(url, result.outcome, result.detail)
+            return
+        body_hash = hashlib.sha256(result.body).hexdigest()
+        if state is not None and state.body_hash == body_hash and self._has_document(state.doc_url):
+            self._store.refresh(
+                state.doc_url, fetched_at=now, etag=result.etag, last_modified=result.last_modified
+            )
+            self._save_state(state.url, state.doc_url, body_hash, result, state.links, now)
+            self._record(url, "unchanged", "same body hash" + (f"; {detail}" if detail else ""))
+            self._follow(state.links, item)
+            return
+        await self._extract_and_store(url, final, result, item, body_hash, now)
+
+    async def _extract_and_store(
+        self,
+        url: str,
+        final: str,
+        result: FetchResult,
+        item: _Item,
+        body_hash: str,
+        now: datetime,
+    ) -> None:
+        media = result.media
+        if media not in ("html", "pdf", "docx", "text"):
+            self._record(url, "unsupported", f"media {media}")
+            return
+        try:
+            extraction = await asyncio.to_thread(
+                self._extractor.extract, result.body, media=media, url=final, charset=result.charset
+            )
+        except ExtractionError as exc:
+            self._record(url, "error", str(exc))
+            return
+        links = [] if extraction.nofollow else self._scoped_links(extraction)
+        doc_url = final
+        if extraction.canonical:
+            canonical = absolutize(final, extraction.canonical)
+            if canonical and canonical != final and self._in_scope(canonical):
+                if not self._alias(canonical, item.depth, final):
+                    self._record(url, "duplicate", f"canonical {canonical} already crawled")
+                    self._follow(links, item)
+                    return
+                doc_url = canonical
+        if extraction.noindex:
+            self._record(url, "noindex", "the page asks not to be indexed")
+            self._follow(links, item)
+            return
+        if not extraction.text.strip():
+            self._record(url, "empty", "no text could be extracted")
+            self._follow(links, item)
+            return
+        document = self._document(doc_url, extraction, result, now)
+        outcome = self._store.upsert(document)
+        if extraction.fiche is not None:
+            self._store.put_fiche(
+                extraction.fiche.institution_id, doc_url, extraction.fiche.model_dump_json(), now
+            )
+        self._save_state(final, doc_url, body_hash, result, links, now)
+        detail = f"version {outcome.version}" + (f"; stored as {doc_url}" if doc_url != url else "")
+        self._record(url, outcome.change, detail)
+        self._follow(links, item)
+
+    def _scoped_links(self, extraction: Extraction) -> list[str]:
+        links: list[str] = []
+        for link in extraction.links:
+            normal = absolutize(link, link)
+            if normal is not None and self._in_scope(normal) and normal not in links:
+                links.append(normal)
+        return links
+
+    def _save_state(
+        self,
+        url: str,
+        doc_url: str,
+        body_hash: str,
+        result: FetchResult,
+        links: tuple[str, ...] | list[str],
+        now: datetime,
+    ) -> None:
+        self._store.save_page_state(
+            PageState(
+                url=url,
+                doc_url=doc_url,
+                source_id=self._source.name,
+                body_hash=body_hash,
+                etag=result.etag,
+                last_modified=result.last_modified,
+                links=tuple(links),
+                fetched_at=now,
+            )
+        )
+
+    def _document(
+        self, url: str, extraction: Extraction, result: FetchResult, now: datetime
+    ) -> Document:
+        fiche = extraction.fiche
+        institution_id = (
+            (fiche.institution_id if fiche is not None else None)
+            or self._source.institution_id
+            or (self._linker.institution_for(url) if self._linker is not None else None)
+        )
+        categories = [c for c in (fiche.categories if fiche is not None else []) if c in CATEGORIES]
+        content_hash = hashlib.sha256(f"{extraction.title}\n{extraction.text}".encode()).hexdigest()
+        return Document(
+            url=url,
+            source_id=self._source.name,
+            kind=document_kind(self._source),
+            audience=self._source.effective_audience,
+            title=extraction.title,
+            text=extraction.text,
+            language=extraction.language,
+            institution_id=institution_id,
+            categories=categories,
+            communes=list(extraction.communes),
+            content_hash=content_hash,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            fetched_at=now,
+        )

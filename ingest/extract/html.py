@@ -1,0 +1,169 @@
+"""HTML pages → main text as markdown (tables kept), title, language, date, links.
+
+trafilatura does the main-text extraction (boilerplate removal is its job, not ours); lxml
+reads what the crawler needs from the whole page: links to follow, the canonical URL, the
+``robots`` meta directives and the declared language. Malformed HTML is parsed leniently; only
+an empty document is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from configparser import ConfigParser
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urljoin
+
+import trafilatura
+from lxml import html as lxml_html
+from lxml.etree import ParserError
+from trafilatura.settings import use_config
+
+from ingest.errors import ExtractionError
+
+__all__ = ["HtmlPage", "extract_html", "parse_html"]
+
+#: The text is already decoded; lxml must not re-guess from bytes (it would assume Latin-1).
+_UTF8_PARSER = lxml_html.HTMLParser(encoding="utf-8")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlPage:
+    """What one HTML page yields."""
+
+    title: str
+    text: str
+    language: str | None
+    date: str | None
+    links: tuple[str, ...]
+    canonical: str | None
+    noindex: bool
+    nofollow: bool
+
+
+def parse_html(text: str, url: str) -> lxml_html.HtmlElement:
+    """A lenient lxml tree of ``text``.
+
+    Raises:
+        ExtractionError: the document is empty or not HTML at all.
+    """
+    try:
+        tree = lxml_html.document_fromstring(
+            text.encode("utf-8"), parser=_UTF8_PARSER, base_url=url
+        )
+    except (ParserError, ValueError) as exc:
+        raise ExtractionError(f"{url}: cannot parse HTML ({exc})") from exc
+    return tree
+
+
+def _clean(text: str) -> str:
+    lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _fallback_text(tree: lxml_html.HtmlElement) -> str:
+    """Visible text of the body when trafilatura finds no main content (very short pages)."""
+    body = tree.find("body")
+    if body is None:
+        return ""
+    for element in body.xpath(".//script|.//style|.//noscript|.//nav|.//footer|.//header"):
+        element.drop_tree()
+    return _clean("\n".join(t for t in body.itertext()))
+
+
+def _robots_directives(tree: lxml_html.HtmlElement) -> set[str]:
+    directives: set[str] = set()
+    for meta in tree.xpath("//meta[@name]"):
+        if str(meta.get("name", "")).lower() in ("robots", "permanence"):
+            directives.update(d.strip().lower() for d in str(meta.get("content", "")).split(","))
+    return directives
+
+
+def _links(tree: lxml_html.HtmlElement, url: str) -> tuple[list[str], str | None]:
+    base = url
+    base_elements = tree.xpath("//base[@href]")
+    if base_elements:
+        base = str(base_elements[0].get("href"))
+    links: list[str] = []
+    for anchor in tree.xpath("//a[@href]|//area[@href]"):
+        rel = str(anchor.get("rel", "")).lower()
+        if "nofollow" in rel:
+            continue
+        links.append(_join(base, str(anchor.get("href"))))
+    canonical = None
+    for link in tree.xpath("//link[@rel and @href]"):
+        if "canonical" in str(link.get("rel", "")).lower().split():
+            canonical = _join(base, str(link.get("href")))
+            break
+    return links, canonical
+
+
+def _join(base: str, href: str) -> str:
+    return urljoin(base, href.strip())
+
+
+def extract_html(text: str, url: str) -> HtmlPage:
+    """Extract one decoded HTML page.
+
+    Links and the canonical URL are absolute but not normalised: scope is the crawler's call.
+
+    Raises:
+        ExtractionError: the page is empty or cannot be parsed.
+    """
+    tree = parse_html(text, url)
+    directives = _robots_directives(tree)
+    links, canonical = _links(tree, url)
+    declared = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    metadata = trafilatura.extract_metadata(tree, default_url=url, extensive=False)
+    main = _trafilatura(text, url, _short_page_config())
+    body = _clean(main) if main else _fallback_text(parse_html(text, url))
+    title = (metadata.title if metadata is not None else None) or _first_text(tree, "//title")
+    title = title or _first_text(tree, "//h1") or url
+    return HtmlPage(
+        title=" ".join(title.split()),
+        text=body,
+        language=declared,
+        date=metadata.date if metadata is not None else None,
+        links=tuple(links),
+        canonical=canonical,
+        noindex="noindex" in directives or "none" in directives,
+        nofollow="nofollow" in directives or "none" in directives,
+    )
+
+
+@lru_cache(maxsize=1)
+def _short_page_config() -> ConfigParser:
+    """trafilatura settings for pages shorter than its default 250-character floor.
+
+    Short pages (a contact page, a fiche with five facts) are common on institution sites; the
+    default floor makes trafilatura fall back to its baseline, which keeps menus and footers.
+    """
+    config = use_config()
+    config["DEFAULT"]["MIN_EXTRACTED_SIZE"] = "1"
+    config["DEFAULT"]["MIN_OUTPUT_SIZE"] = "1"
+    return config
+
+
+def _trafilatura(text: str, url: str, config: ConfigParser) -> str | None:
+    result: str | None = trafilatura.extract(
+        text,
+        url=url,
+        output_format="markdown",
+        include_tables=True,
+        include_comments=False,
+        include_links=False,
+        favor_recall=True,
+        deduplicate=False,
+        config=config,
+    )
+    return result
+
+
+def _first_text(tree: lxml_html.HtmlElement, xpath: str) -> str | None:
+    found = tree.xpath(xpath)
+    if not found:
+        return None
+    value = " ".join(found[0].text_content().split())
+    return value or None
