@@ -104,14 +104,17 @@ def _run_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, sort_keys=False))
         return 0
-    for key, value in stats.items():
-        if isinstance(value, dict):
-            print(f"{key}:")
-            for sub, count in value.items():
-                print(f"  {sub}: {count}")
-        else:
-            print(f"{key}: {value}")
+    _print_tree(stats, indent=0)
     return 0
+
+
+def _print_tree(mapping: dict[str, object], *, indent: int) -> None:
+    for key, value in mapping.items():
+        if isinstance(value, dict):
+            print(f"{' ' * indent}{key}:")
+            _print_tree(value, indent=indent + 2)
+        else:
+            print(f"{' ' * indent}{key}: {value}")
 
 
 def _run_export(args: argparse.Namespace) -> int:

@@ -15,11 +15,12 @@ Resolver rules (:class:`CommuneResolver`):
   Fontaines, Marin, Colombier …, and the article-less forms in :data:`COMMON_WORD_FORMS`) match
   only when written with a capital letter, so "à travers le canton" names no commune.
 * "Neuchâtel" (and "Neuenburg") names the canton as often as the city (``place_only: true``).
-  It is taken as the city only when the whole text is that name, or when it follows "à",
-  "in", "ville de", "commune de", "city of", "town of", "Stadt" or a postal code 2000–2099, and
-  is not followed by "canton"/"Kanton". "canton de Neuchâtel", "Université de Neuchâtel" or a
-  bare "Neuchâtel" inside a sentence resolve to nothing. Unambiguous forms ("Neuchâtel-Ville",
-  "ville de Neuchâtel") always match.
+  It is taken as the city only when the whole text is that name, or when it follows a word
+  that places a person in a town — "à"/"a" (fr, it), "in" (en, de), "en" (es), "em" (pt),
+  "në" (sq), "habite", "ville de", "commune de", "city of", "town of", "Stadt" — or a postal
+  code 2000–2099, and is not followed by "canton"/"Kanton". "canton de Neuchâtel",
+  "Université de Neuchâtel" or a bare "Neuchâtel" inside a sentence resolve to nothing.
+  Unambiguous forms ("Neuchâtel-Ville", "ville de Neuchâtel") always match.
 * A postal code of the table counts when it follows "NPA", "code postal", "CP", "PLZ", "zip"
   or "postal code" ("NPA 2114"), never alone: "en 2000" is a year.
 * Overlapping matches keep the longest ("Val-de-Travers" wins over "Travers"); when several
@@ -72,7 +73,8 @@ COMMON_WORD_FORMS: frozenset[str] = frozenset({"coudre", "verrieres", "planchett
 _ARTICLES = frozenset({"la", "le", "les", "l"})
 _POSTAL_CODE = re.compile(r"^\d{4}$")
 _PLACE_BEFORE = re.compile(
-    r"(?:^|\s)(?:a|in|en ville de|ville de|commune de|city of|town of|stadt|20\d\d)\s+$"
+    r"(?:^|\s)(?:a|in|en|em|ne|habite|en ville de|ville de|commune de|city of|town of|stadt"
+    r"|20\d\d)\s+$"
 )
 _CANTON_AFTER = re.compile(r"^\s+(?:canton|kanton)(?![a-z0-9])")
 _POSTAL_BEFORE = re.compile(r"(?:^|\s)(?:npa|code postal|cp|plz|zip|postal code)\s+$")
