@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ingest.extract.encoding import declared_charset, decode_body
 from ingest.extract.extractor import Extraction, Extractor
-from ingest.extract.gsr import GsrFiche, parse_fiche
+from ingest.extract.gsr import GsrFiche, GsrPhone, parse_fiche
 from ingest.extract.html import HtmlPage, extract_html, parse_html
 from ingest.extract.language import detect_language, normalize_language
 from ingest.extract.linking import InstitutionLinker, load_institutions
@@ -18,6 +18,7 @@ __all__ = [
     "Extractor",
     "FileText",
     "GsrFiche",
+    "GsrPhone",
     "HtmlPage",
     "InstitutionLinker",
     "declared_charset",

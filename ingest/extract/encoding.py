@@ -3,8 +3,8 @@
 Small institution sites often declare ``charset=utf-8`` over Windows-1252 files exported from
 an old CMS (and the reverse). Rules, in order: a byte-order mark wins; bytes that decode as
 strict UTF-8 are UTF-8 (random Latin-1 text almost never does); a declared charset is used when
-the bytes decode strictly in it; otherwise charset-normalizer guesses from the bytes, ties going to the encodings of
-Western European sites.
+the bytes decode strictly in it; otherwise charset-normalizer guesses from the bytes, ties
+going to the encodings of Western European sites.
 """
 
 from __future__ import annotations

@@ -41,6 +41,14 @@ class Extraction:
     communes: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _communes(fiche: GsrFiche | None) -> tuple[str, ...]:
+    """Communes a fiche names: where it is located, then the area it serves."""
+    if fiche is None:
+        return ()
+    names = [location.commune for location in fiche.locations] + fiche.service_area
+    return tuple(dict.fromkeys(names))
+
+
 class Extractor:
     """Turn a body into an :class:`Extraction`.
 
@@ -126,5 +134,5 @@ class Extractor:
             noindex=page.noindex,
             nofollow=page.nofollow,
             fiche=fiche,
-            communes=tuple(fiche.service_area) if fiche is not None else (),
+            communes=_communes(fiche),
         )
