@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a reported problem (check found errors, a file could no
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = ["register"]
@@ -108,7 +109,7 @@ def _run_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_tree(mapping: dict[str, object], *, indent: int) -> None:
+def _print_tree(mapping: Mapping[str, object], *, indent: int) -> None:
     for key, value in mapping.items():
         if isinstance(value, dict):
             print(f"{' ' * indent}{key}:")
