@@ -2,7 +2,8 @@
 
 A keyword lexicon (``prompts/safety.yaml``) rather than a model: it is auditable by the
 network's professionals, it never misses a phrase it lists, and it runs in microseconds. The
-lexicon is matched on the question lower-cased and stripped of accents.
+lexicon is matched on the question folded by :func:`fold` (lower case, no accents, one spelling
+of the Arabic-script letters that Arabic and Persian keyboards write differently).
 """
 
 from __future__ import annotations
@@ -16,12 +17,30 @@ import yaml
 
 __all__ = ["SafetyLexicon", "Triage", "fold"]
 
+#: Characters replaced before matching: apostrophes, Arabic/Persian letter variants, tatweel,
+#: zero-width (non-)joiners (Persian writes "می‌خواهم" with one, "میخواهم" or "می خواهم" without).
+_REPLACEMENTS = str.maketrans(
+    {
+        "’": "'",
+        "ʼ": "'",
+        "`": "'",
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",
+        "ة": "ه",
+        "ـ": None,
+        "\u200c": " ",
+        "\u200d": None,
+        "\u200b": None,
+    }
+)
+
 
 def fold(text: str) -> str:
-    """Lower-case and strip accents (but keep non-Latin letters as they are)."""
+    """Lower-case, strip accents and vowel marks, unify letter variants (non-Latin kept)."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", kept).replace("’", "'")
+    return unicodedata.normalize("NFC", kept).translate(_REPLACEMENTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +57,22 @@ class _Rule:
     name: str
     numbers: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...] = ()
+
+    def matches(self, folded: str) -> bool:
+        for exception in self.unless:
+            folded = exception.sub(" ", folded)
+        return any(p.search(folded) for p in self.patterns)
+
+
+def _compile(patterns: list[str], path: Path) -> tuple[re.Pattern[str], ...]:
+    compiled: list[re.Pattern[str]] = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(fold(pattern)))
+        except re.error as exc:
+            raise ValueError(f"{path}: bad pattern {pattern!r}: {exc}; fix the regex") from exc
+    return tuple(compiled)
 
 
 class SafetyLexicon:
@@ -49,26 +84,33 @@ class SafetyLexicon:
             _Rule(
                 name=name,
                 numbers=tuple(str(n) for n in rule["numbers"]),
-                patterns=tuple(re.compile(fold(p)) for p in rule["patterns"]),
+                patterns=_compile(rule["patterns"], path),
+                unless=_compile(rule.get("unless", []), path),
             )
             for name, rule in data["emergency"].items()
         )
         scope = data["out_of_scope"]
-        self._injection = tuple(re.compile(fold(p)) for p in scope["injection"])
-        self._offtopic = tuple(re.compile(fold(p)) for p in scope["offtopic"])
+        self._injection = _compile(scope["injection"], path)
+        self._offtopic = _compile(scope["offtopic"], path)
 
     def triage(self, question: str) -> Triage:
+        """Emergency (any rule), else out of scope (injection, off-topic), else ``ok``."""
         folded = fold(question)
         reasons: list[str] = []
         numbers: list[str] = []
         for rule in self._emergencies:
-            if any(p.search(folded) for p in rule.patterns):
+            if rule.matches(folded):
                 reasons.append(rule.name)
                 numbers.extend(n for n in rule.numbers if n not in numbers)
         if reasons:
             return Triage("emergency", tuple(reasons), tuple(numbers))
-        if any(p.search(folded) for p in self._injection):
+        if self.is_injection(question):
             return Triage("out_of_scope", ("injection",))
         if any(p.search(folded) for p in self._offtopic):
             return Triage("out_of_scope", ("offtopic",))
         return Triage("ok")
+
+    def is_injection(self, text: str) -> bool:
+        """Whether ``text`` tries to give the assistant instructions (also used on documents)."""
+        folded = fold(text)
+        return any(p.search(folded) for p in self._injection)
