@@ -51,7 +51,9 @@ def build(corpus_dir: Path) -> Tree:
 def _existing(out: Path) -> dict[str, bytes]:
     if not out.exists():
         return {}
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
 
 
 def write(tree: Tree, out: Path) -> tuple[int, int, int]:
@@ -78,9 +80,13 @@ def write(tree: Tree, out: Path) -> tuple[int, int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="institution records folder")
+    parser.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="institution records folder"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="mirror output folder")
-    parser.add_argument("--check", action="store_true", help="only report whether --out is up to date")
+    parser.add_argument(
+        "--check", action="store_true", help="only report whether --out is up to date"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     tree = build(args.corpus)
@@ -88,14 +94,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         old = _existing(args.out)
         if old != tree.files:
-            changed = sorted(k for k in set(old) | set(tree.files) if old.get(k) != tree.files.get(k))
+            changed = sorted(
+                k for k in set(old) | set(tree.files) if old.get(k) != tree.files.get(k)
+            )
             print(f"{args.out} is stale: {len(changed)} files differ, e.g. {changed[:5]}")
             return 1
         print(f"{args.out} is up to date ({len(tree.files)} files, {size} bytes)")
         return 0
     written, unchanged, deleted = write(tree, args.out)
-    print(f"{len(tree.files)} files ({size} bytes) in {args.out}: "
-          f"{written} written, {unchanged} unchanged, {deleted} deleted")
+    print(
+        f"{len(tree.files)} files ({size} bytes) in {args.out}: "
+        f"{written} written, {unchanged} unchanged, {deleted} deleted"
+    )
     return 0
 
 

@@ -44,9 +44,19 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 LANGUAGE_LABELS: dict[str, str] = {
-    "ar": "arabe", "de": "allemand", "en": "anglais", "es": "espagnol", "fa": "persan",
-    "fr": "français", "it": "italien", "pt": "portugais", "ru": "russe", "sq": "albanais",
-    "ti": "tigrinya", "tr": "turc", "uk": "ukrainien",
+    "ar": "arabe",
+    "de": "allemand",
+    "en": "anglais",
+    "es": "espagnol",
+    "fa": "persan",
+    "fr": "français",
+    "it": "italien",
+    "pt": "portugais",
+    "ru": "russe",
+    "sq": "albanais",
+    "ti": "tigrinya",
+    "tr": "turc",
+    "uk": "ukrainien",
 }
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.records import Institution
-
 from html_kit import CATEGORY_LABELS, FOOTER_MARK, esc, language_label, phone_href, sentences
+
+from ingest.records import Institution
 
 #: Preferred institutions for the websites, matched as substrings of ids (first match wins).
 PREFERRED = (
@@ -38,15 +38,24 @@ PREFERRED = (
 SITE_COUNT = 12
 
 FICTIONAL_NEWS = (
-    ("2026-03-14", "Assemblée générale annuelle",
-     "Les membres se sont réunis pour l'assemblée générale. Le comité a présenté les comptes et "
-     "remercié les bénévoles pour leur engagement tout au long de l'année."),
-    ("2026-05-02", "Le rapport d'activité est en ligne",
-     "Le rapport d'activité de l'année écoulée résume les demandes reçues et les projets menés. "
-     "Il peut être consulté sur demande."),
-    ("2026-09-20", "Appel aux bénévoles",
-     "Nous cherchons des personnes prêtes à donner un peu de leur temps pour l'accueil et "
-     "l'accompagnement. Aucune formation préalable n'est demandée."),
+    (
+        "2026-03-14",
+        "Assemblée générale annuelle",
+        "Les membres se sont réunis pour l'assemblée générale. Le comité a présenté les comptes et "
+        "remercié les bénévoles pour leur engagement tout au long de l'année.",
+    ),
+    (
+        "2026-05-02",
+        "Le rapport d'activité est en ligne",
+        "Le rapport d'activité de l'année écoulée résume les demandes reçues et les projets menés. "
+        "Il peut être consulté sur demande.",
+    ),
+    (
+        "2026-09-20",
+        "Appel aux bénévoles",
+        "Nous cherchons des personnes prêtes à donner un peu de leur temps pour l'accueil et "
+        "l'accompagnement. Aucune formation préalable n'est demandée.",
+    ),
 )
 NEWS_NOTE = "Actualité fictive, générée pour les tests."
 
@@ -109,7 +118,9 @@ def contact_rows(c: Content, *, national_format: bool = False) -> list[tuple[str
     for phone in inst.phones:
         shown = national(phone.number) if national_format else phone.number
         label = f" ({esc(phone.label)})" if phone.label else ""
-        rows.append(("Téléphone", f'<a href="{esc(phone_href(phone.number))}">{esc(shown)}</a>{label}'))
+        rows.append(
+            ("Téléphone", f'<a href="{esc(phone_href(phone.number))}">{esc(shown)}</a>{label}')
+        )
     for mail in inst.emails:
         rows.append(("E-mail", f'<a href="mailto:{esc(mail)}">{esc(mail)}</a>'))
     if inst.hours:
@@ -124,7 +135,7 @@ def contact_rows(c: Content, *, national_format: bool = False) -> list[tuple[str
 
 
 def contact_table(c: Content) -> str:
-    rows = "".join(f"<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>" for k, v in contact_rows(c))
+    rows = "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in contact_rows(c))
     return f'<table class="contact"><caption>Nous joindre</caption><tbody>{rows}</tbody></table>'
 
 
@@ -135,7 +146,8 @@ def contact_dl(c: Content) -> str:
 
 def contact_divs(c: Content) -> str:
     rows = "".join(
-        f'<div class="contact-item"><span class="icon icon-{k.lower()[:5]}" aria-hidden="true"></span>'
+        f'<div class="contact-item"><span class="icon icon-{k.lower()[:5]}" '
+        'aria-hidden="true"></span>'
         f'<div class="contact-label">{k}</div><div class="contact-value">{v}</div></div>'
         for k, v in contact_rows(c)
     )
@@ -143,20 +155,29 @@ def contact_divs(c: Content) -> str:
 
 
 def contact_lines(c: Content) -> str:
-    lines = [f"<strong>{esc(c.title)}</strong>"] + [f"{k}: {v}" for k, v in contact_rows(c, national_format=True)]
-    return "<p class=\"adr\">" + "<br>\n".join(lines) + "</p>"
+    lines = [f"<strong>{esc(c.title)}</strong>"] + [
+        f"{k}: {v}" for k, v in contact_rows(c, national_format=True)
+    ]
+    return '<p class="adr">' + "<br>\n".join(lines) + "</p>"
 
 
 def services_ul(c: Content) -> str:
     if not c.inst.services:
         return f"<p>Nos thèmes: {esc(c.themes())}.</p>"
-    return "<ul class=\"prestations\">" + "".join(f"<li>{esc(s)}</li>" for s in c.inst.services) + "</ul>"
+    return (
+        '<ul class="prestations">'
+        + "".join(f"<li>{esc(s)}</li>" for s in c.inst.services)
+        + "</ul>"
+    )
 
 
 def services_cards(c: Content) -> str:
     items = c.inst.services or [CATEGORY_LABELS[x] for x in c.inst.categories]
     cards = "".join(
-        f'<div class="card"><div class="card-body"><h3 class="card-title">{esc(s[:1].upper() + s[1:])}</h3></div></div>'
+        (
+            '<div class="card"><div class="card-body"><h3 '
+            f'class="card-title">{esc(s[:1].upper() + s[1:])}</h3></div></div>'
+        )
         for s in items
     )
     return f'<div class="cards">{cards}</div>'
@@ -189,15 +210,25 @@ def footer_text(c: Content) -> str:
 def cookie_banner(style: int) -> str:
     """Consent banners as sites really ship them: text, buttons, sometimes a script."""
     if style == 0:
-        return ('<div id="cookie-banner" class="cookie-banner" role="dialog"><p>Ce site utilise des cookies pour '
-                'mesurer son audience. En poursuivant la navigation, vous acceptez leur utilisation.</p>'
-                '<button type="button">Accepter</button> <button type="button">Refuser</button></div>')
+        return (
+            '<div id="cookie-banner" class="cookie-banner" role="dialog"><p>Ce site utilise '
+            "des cookies pour "
+            "mesurer son audience. En poursuivant la navigation, vous acceptez leur "
+            "utilisation.</p>"
+            '<button type="button">Accepter</button> <button type="button">Refuser</button></div>'
+        )
     if style == 1:
-        return ('<div class="cc-window cc-banner"><span class="cc-message">Nous utilisons des cookies '
-                'techniques et statistiques. <a class="cc-link" href="/protection-des-donnees/">En savoir plus</a>'
-                '</span><a class="cc-btn cc-allow">OK</a></div>'
-                '<script>document.querySelector(".cc-allow").onclick=function(){this.parentNode.remove()};</script>')
-    return ('<aside id="consent" aria-label="Cookies"><h2>Vos préférences</h2><p>Cookies nécessaires, '
-            'statistiques et marketing: choisissez ce que vous autorisez.</p><form><label><input type="checkbox" '
-            'checked disabled> Nécessaires</label> <label><input type="checkbox"> Statistiques</label> '
-            '<button>Enregistrer</button></form></aside>')
+        return (
+            '<div class="cc-window cc-banner"><span class="cc-message">Nous utilisons des cookies '
+            'techniques et statistiques. <a class="cc-link" '
+            'href="/protection-des-donnees/">En savoir plus</a>'
+            '</span><a class="cc-btn cc-allow">OK</a></div>'
+            '<script>document.querySelector(".cc-allow").onclick=function(){this.parentNode.remove()};</script>'
+        )
+    return (
+        '<aside id="consent" aria-label="Cookies"><h2>Vos préférences</h2><p>Cookies nécessaires, '
+        "statistiques et marketing: choisissez ce que vous autorisez.</p><form><label><input "
+        'type="checkbox" '
+        'checked disabled> Nécessaires</label> <label><input type="checkbox"> Statistiques</label> '
+        "<button>Enregistrer</button></form></aside>"
+    )

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ingest.records import Institution
-
 from html_kit import Tree, host_name
 from org_content import PREFERRED, SITE_COUNT, Content
 from org_layouts_a import (
@@ -29,6 +27,8 @@ from org_layouts_b import (
     layout_news,
     layout_scripted,
 )
+
+from ingest.records import Institution
 
 LAYOUTS: tuple[Callable[[Content], Tree], ...] = (
     layout_classic,

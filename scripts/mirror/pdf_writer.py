@@ -63,9 +63,15 @@ def write_pdf(title: str, paragraphs: list[str], *, footer: str, author: str = "
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
     )
     objects.append(
-        b"<< /Title " + _info_string(title) + b" /Author " + _info_string(author)
-        + b" /Producer (Permanence mirror) /CreationDate (" + PDF_DATE.encode()
-        + b") /ModDate (" + PDF_DATE.encode() + b") >>"
+        b"<< /Title "
+        + _info_string(title)
+        + b" /Author "
+        + _info_string(author)
+        + b" /Producer (Permanence mirror) /CreationDate ("
+        + PDF_DATE.encode()
+        + b") /ModDate ("
+        + PDF_DATE.encode()
+        + b") >>"
     )
     for i, lines in enumerate(pages):
         stream = _content_stream(lines, f"{footer} - page {i + 1}/{page_count}")

@@ -1,4 +1,4 @@
-"""The committed mirror is exactly what the generator makes of the current corpus, and obeys its rules."""
+"""The committed mirror is what the generator makes of the current corpus, and obeys its rules."""
 
 from __future__ import annotations
 
@@ -23,12 +23,19 @@ SPECIAL = {"gsr", "intranet", "intranet-basic"}
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _generate(out: Path) -> dict[str, bytes]:
     result = subprocess.run(
-        [sys.executable, str(GENERATOR), "--out", str(out)], capture_output=True, text=True, check=False
+        [sys.executable, str(GENERATOR), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return _tree(out)
@@ -59,7 +66,9 @@ def test_committed_mirror_matches_a_fresh_run(tmp_path: Path) -> None:
     fresh = _generate(tmp_path / "mirror")
     committed = _tree(SITES)
     differing = sorted(k for k in set(fresh) | set(committed) if fresh.get(k) != committed.get(k))
-    assert differing == [], f"corpora/sites is stale; run scripts/mirror/generate.py ({differing[:5]})"
+    assert differing == [], (
+        f"corpora/sites is stale; run scripts/mirror/generate.py ({differing[:5]})"
+    )
 
 
 @pytest.mark.integration
@@ -73,12 +82,20 @@ def test_generator_check_mode_reports_stale_output(tmp_path: Path) -> None:
     _generate(tmp_path / "m")
     (tmp_path / "m" / "gsr" / "index.html").write_text("changed", encoding="utf-8")
     (tmp_path / "m" / "gsr" / "extra.html").write_text("stale", encoding="utf-8")
-    check = subprocess.run([sys.executable, str(GENERATOR), "--out", str(tmp_path / "m"), "--check"],
-                           capture_output=True, text=True, check=False)
+    check = subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(tmp_path / "m"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert check.returncode == 1
     assert "2 files differ" in check.stdout
-    rewrite = subprocess.run([sys.executable, str(GENERATOR), "--out", str(tmp_path / "m")],
-                             capture_output=True, text=True, check=False)
+    rewrite = subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(tmp_path / "m")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert rewrite.returncode == 0
     assert "1 written" in rewrite.stdout and "1 deleted" in rewrite.stdout
     assert not (tmp_path / "m" / "gsr" / "extra.html").exists()
@@ -98,9 +115,24 @@ def test_gsr_has_one_fiche_per_corpus_record() -> None:
 def test_institution_sites_are_at_least_twelve_with_distinct_layouts() -> None:
     sites = _org_sites()
     assert len(sites) >= 12
-    layouts = {json.loads((SITES / s / "_server.json").read_text(encoding="utf-8"))["layout"] for s in sites}
-    assert layouts == {"admin", "bilingual", "blog", "cards", "classic", "grid", "latin1", "minimal",
-                       "news", "onepage", "pretty", "scripted"}
+    layouts = {
+        json.loads((SITES / s / "_server.json").read_text(encoding="utf-8"))["layout"]
+        for s in sites
+    }
+    assert layouts == {
+        "admin",
+        "bilingual",
+        "blog",
+        "cards",
+        "classic",
+        "grid",
+        "latin1",
+        "minimal",
+        "news",
+        "onepage",
+        "pretty",
+        "scripted",
+    }
     assert len(sites) == len(layouts)
 
 
@@ -108,7 +140,9 @@ def test_institution_sites_are_at_least_twelve_with_distinct_layouts() -> None:
 def test_every_page_carries_the_footer_mark_and_intranet_pages_say_fictional() -> None:
     for site in sorted(p.name for p in SITES.iterdir() if p.is_dir()):
         for rel, text in _pages(site).items():
-            assert FOOTER_MARK in text or "Miroir de test Permanence &#8211; contenu g" in text, f"{site}/{rel}"
+            assert FOOTER_MARK in text or "Miroir de test Permanence &#8211; contenu g" in text, (
+                f"{site}/{rel}"
+            )
             if site.startswith("intranet"):
                 assert FICTION in text, f"{site}/{rel}"
     assert len(_pages("intranet")) >= 15
@@ -138,7 +172,9 @@ def test_pdfs_parse_and_carry_the_footer_mark() -> None:
         reader = pypdf.PdfReader(io.BytesIO(pdf.read_bytes()))
         text = "\n".join(page.extract_text() for page in reader.pages)
         assert FOOTER_MARK in text, pdf
-        assert reader.metadata is not None and reader.metadata["/CreationDate"] == "D:20261101060000Z"
+        assert (
+            reader.metadata is not None and reader.metadata["/CreationDate"] == "D:20261101060000Z"
+        )
 
 
 @pytest.mark.unit
@@ -149,7 +185,11 @@ def test_latin1_pages_exist_declared_right_and_wrong() -> None:
         data = page.read_bytes()
         assert b"charset=iso-8859-1" in data
         data.decode("iso-8859-1")
-    wrong = [SITES / s / "a-propos" / "histoire.html" for s in _org_sites() if (SITES / s / "a-propos" / "histoire.html").exists()]
+    wrong = [
+        SITES / s / "a-propos" / "histoire.html"
+        for s in _org_sites()
+        if (SITES / s / "a-propos" / "histoire.html").exists()
+    ]
     assert len(wrong) == 1
     data = wrong[0].read_bytes()
     assert b"charset=utf-8" in data
@@ -160,3 +200,37 @@ def test_latin1_pages_exist_declared_right_and_wrong() -> None:
 @pytest.mark.unit
 def test_mirror_stays_small() -> None:
     assert sum(len(b) for b in _tree(SITES).values()) < 8 * 1024 * 1024
+
+
+@pytest.mark.unit
+def test_every_fiche_parses_back_to_its_record() -> None:
+    """The crawler's GSR parser reads each committed fiche back into the record's facts."""
+    from lxml import html as lxml_html
+
+    from ingest.extract import parse_fiche
+    from ingest.records import Institution
+
+    for path in sorted(CORPUS.glob("*.yaml")):
+        record = Institution.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        page = (SITES / "gsr" / "fiches" / f"{record.id}.html").read_bytes()
+        fiche = parse_fiche(lxml_html.fromstring(page), f"http://gsr.test/fiches/{record.id}.html")
+        assert fiche is not None, record.id
+        assert (fiche.institution_id, fiche.name, fiche.acronym) == (
+            record.id,
+            record.name,
+            record.acronym,
+        )
+        phones = [(p.number, p.label) for p in fiche.phones]
+        assert phones == [(p.number, p.label) for p in record.phones], record.id
+        assert fiche.emails == record.emails
+        assert fiche.services == list(dict.fromkeys(" ".join(s.split()) for s in record.services))
+        assert fiche.service_area == list(dict.fromkeys(record.service_area))
+        assert fiche.address == record.address()
+        assert fiche.website == record.website
+        assert fiche.hours == (" ".join(record.hours.split()) if record.hours else None)
+        assert fiche.eligibility == (
+            " ".join(record.eligibility.split()) if record.eligibility else None
+        )
+        assert fiche.application == (
+            " ".join(record.application.split()) if record.application else None
+        )

@@ -1,4 +1,4 @@
-"""The test server answers the mirror like real websites: pages, redirects, errors, caching, logins."""
+"""The test server answers like real websites: pages, redirects, errors, caching, logins."""
 
 from __future__ import annotations
 
@@ -20,14 +20,25 @@ CREDENTIALS = {"intranet": (USER, PASSWORD), "intranet-basic": (USER, PASSWORD)}
 def _site(layout: str) -> str:
     for folder in sorted(SITES_ROOT.iterdir()):
         config = folder / "_server.json"
-        if config.exists() and json.loads(config.read_text(encoding="utf-8")).get("layout") == layout:
+        if (
+            config.exists()
+            and json.loads(config.read_text(encoding="utf-8")).get("layout") == layout
+        ):
             return folder.name
     raise AssertionError(f"no site with layout {layout!r}")
 
 
 @pytest.fixture(scope="module")
 def sites() -> Iterator[ServedSites]:
-    names = ["gsr", "intranet", "intranet-basic", _site("classic"), _site("grid"), _site("latin1"), _site("admin")]
+    names = [
+        "gsr",
+        "intranet",
+        "intranet-basic",
+        _site("classic"),
+        _site("grid"),
+        _site("latin1"),
+        _site("admin"),
+    ]
     with serve_sites(*names, credentials=CREDENTIALS) as served:
         yield served
 
@@ -52,7 +63,9 @@ def test_gsr_fiche_robots_and_sitemaps(sites: ServedSites, client: httpx.Client)
     assert fiche.headers["content-type"] == "text/html; charset=utf-8"
     assert fiche.headers["x-mirror"] == "gsr"
     assert 'data-institution-id="caritas-neuchatel"' in fiche.text
-    assert f'<link rel="canonical" href="{sites["gsr"]}/fiches/caritas-neuchatel.html">' in fiche.text
+    assert (
+        f'<link rel="canonical" href="{sites["gsr"]}/fiches/caritas-neuchatel.html">' in fiche.text
+    )
     robots = client.get(sites.url("gsr", "/robots.txt"))
     assert robots.headers["content-type"] == "text/plain; charset=utf-8"
     assert "Disallow: /admin/\nDisallow: /search\n" in robots.text
@@ -95,7 +108,10 @@ def test_conditional_requests_answer_304(sites: ServedSites, client: httpx.Clien
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
     assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
     assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
-    assert client.get(url, headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}).status_code == 200
+    assert (
+        client.get(url, headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}).status_code
+        == 200
+    )
     head = client.head(url)
     assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == etag
 
@@ -111,7 +127,12 @@ def test_overrides_simulate_failures_and_changes(sites: ServedSites, client: htt
     assert changed.text == "<html><body>nouveau</body></html>" and changed.headers["etag"] != before
     sites.clear_overrides()
     assert client.get(url).headers["etag"] == before
-    assert [r.status for r in sites.requests_for("gsr") if r.path == "/a-propos.html"][-4:] == [200, 503, 200, 200]
+    assert [r.status for r in sites.requests_for("gsr") if r.path == "/a-propos.html"][-4:] == [
+        200,
+        503,
+        200,
+        200,
+    ]
 
 
 @pytest.mark.integration
@@ -149,7 +170,10 @@ def test_form_login_flow(sites: ServedSites) -> None:
     page = "/procedures/subside-lamal.html"
     with httpx.Client(base_url=sites["intranet"], follow_redirects=False, timeout=10) as c:
         denied = c.get(page)
-        assert (denied.status_code, denied.headers["location"]) == (302, "/login?next=/procedures/subside-lamal.html")
+        assert (denied.status_code, denied.headers["location"]) == (
+            302,
+            "/login?next=/procedures/subside-lamal.html",
+        )
         assert c.get("/robots.txt").status_code == 200
         form = c.get("/login")
         assert form.status_code == 200 and 'name="password"' in form.text
@@ -170,14 +194,19 @@ def test_basic_auth(sites: ServedSites) -> None:
     with httpx.Client(timeout=10) as c:
         anonymous = c.get(url)
         assert anonymous.status_code == 401
-        assert anonymous.headers["www-authenticate"] == 'Basic realm="Reseau partenaires", charset="UTF-8"'
+        assert (
+            anonymous.headers["www-authenticate"]
+            == 'Basic realm="Reseau partenaires", charset="UTF-8"'
+        )
         assert c.get(url, auth=(USER, "wrong")).status_code == 401
         ok = c.get(url, auth=(USER, PASSWORD))
         assert ok.status_code == 200 and "Espace réseau" in ok.text
 
 
 @pytest.mark.integration
-def test_protected_site_without_credentials_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_protected_site_without_credentials_refuses_to_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("MIRROR_BASIC_USER", raising=False)
     monkeypatch.delenv("MIRROR_BASIC_PASSWORD", raising=False)
     with pytest.raises(SiteConfigError, match="MIRROR_BASIC_USER"), serve_sites("intranet-basic"):
@@ -191,7 +220,12 @@ def test_credentials_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MIRROR_BASIC_USER", "env-user")
     monkeypatch.setenv("MIRROR_BASIC_PASSWORD", "env-password")
     with serve_sites("intranet-basic") as served:
-        assert httpx.get(served.url("intranet-basic", "/"), auth=("env-user", "env-password")).status_code == 200
+        assert (
+            httpx.get(
+                served.url("intranet-basic", "/"), auth=("env-user", "env-password")
+            ).status_code
+            == 200
+        )
 
 
 @pytest.mark.integration

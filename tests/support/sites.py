@@ -38,7 +38,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
@@ -138,7 +138,7 @@ class SiteConfig(BaseModel):
         """Read ``site_dir/_server.json``; a site without one gets plain static serving."""
         path = site_dir / "_server.json"
         if not path.exists():
-            return cls(last_modified=datetime(2026, 1, 1, tzinfo=timezone.utc))
+            return cls(last_modified=datetime(2026, 1, 1, tzinfo=UTC))
         try:
             return cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
         except ValueError as exc:
@@ -185,7 +185,7 @@ def query_slug(value: str) -> str:
 
 
 def _http_date(moment: datetime) -> str:
-    return email.utils.format_datetime(moment.astimezone(timezone.utc), usegmt=True)
+    return email.utils.format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
 def _etag(body: bytes) -> str:
@@ -194,7 +194,9 @@ def _etag(body: bytes) -> str:
 
 def _content_type(path: Path) -> str:
     suffix = path.suffix.lower()
-    kind = _EXTRA_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    kind = (
+        _EXTRA_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    )
     if kind.startswith(_TEXT_TYPES) and "charset" not in kind:
         kind += "; charset=utf-8"
     return kind
@@ -371,7 +373,7 @@ class _Handler:
             if pattern in ("*", path):
                 headers.update(extra)
         if self._last_modified == "mtime" and target.is_file():
-            modified = datetime.fromtimestamp(int(target.stat().st_mtime), tz=timezone.utc)
+            modified = datetime.fromtimestamp(int(target.stat().st_mtime), tz=UTC)
         else:
             modified = site.config.last_modified_paths.get(path, site.config.last_modified)
         etag = _etag(body)
@@ -380,7 +382,11 @@ class _Handler:
         if override is not None:
             headers.update(override.headers)
         status = override.status if override is not None and override.status else 200
-        if status == 200 and request.method in ("GET", "HEAD") and _not_modified(request, etag, modified):
+        if (
+            status == 200
+            and request.method in ("GET", "HEAD")
+            and _not_modified(request, etag, modified)
+        ):
             del headers["Content-Type"]
             return Response(b"", status_code=304, headers=headers)
         return Response(body, status_code=status, headers=headers)
@@ -390,11 +396,13 @@ class _Handler:
         if not page.is_file():
             page = site.root / "404.html"
         if page.is_file():
-            return Response(page.read_bytes(), status_code=status, media_type="text/html; charset=utf-8")
+            return Response(
+                page.read_bytes(), status_code=status, media_type="text/html; charset=utf-8"
+            )
         return Response(f"{status}\n", status_code=status, media_type="text/plain")
 
     async def _check_auth(self, site: _Site, auth: AuthConfig, request: Request) -> Response | None:
-        assert site.credentials is not None  # noqa: S101 - _start refuses auth sites without them
+        assert site.credentials is not None
         user, password = site.credentials
         path = request.url.path
         if auth.type == "basic":
@@ -415,8 +423,14 @@ class _Handler:
         if path == auth.login_path:
             if request.method == "POST":
                 return await self._login(site, auth, request, user, password)
-            return self._respond(site, request, site.root / auth.login_page, path,
-                                 (site.root / auth.login_page).read_bytes(), None)
+            return self._respond(
+                site,
+                request,
+                site.root / auth.login_page,
+                path,
+                (site.root / auth.login_page).read_bytes(),
+                None,
+            )
         if path == auth.logout_path:
             site.sessions.discard(request.cookies.get(auth.cookie, ""))
             response = Response(b"", status_code=303, headers={"Location": auth.login_path})
@@ -441,7 +455,11 @@ class _Handler:
         ok_user = secrets.compare_digest(given_user.encode(), user.encode())
         ok_password = secrets.compare_digest(given_password.encode(), password.encode())
         if not (ok_user and ok_password):
-            body = (site.root / auth.login_page).read_bytes().replace(ORIGIN_TOKEN, site.origin.encode())
+            body = (
+                (site.root / auth.login_page)
+                .read_bytes()
+                .replace(ORIGIN_TOKEN, site.origin.encode())
+            )
             return Response(body, status_code=401, media_type="text/html; charset=utf-8")
         token = secrets.token_urlsafe(24)
         site.sessions.add(token)
@@ -463,7 +481,7 @@ def _not_modified(request: Request, etag: str, modified: datetime) -> bool:
     except (TypeError, ValueError):
         return False
     if since_at.tzinfo is None:
-        since_at = since_at.replace(tzinfo=timezone.utc)
+        since_at = since_at.replace(tzinfo=UTC)
     return int(modified.timestamp()) <= int(since_at.timestamp())
 
 
@@ -486,7 +504,9 @@ def _resolve_credentials(
 
 
 def _available(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    return sorted(
+        p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+    )
 
 
 @contextmanager
@@ -517,7 +537,9 @@ def serve_sites(
     chosen = list(names) or _available(root)
     missing = [n for n in chosen if not (root / n).is_dir()]
     if missing:
-        raise SiteConfigError(f"no site folder {missing} under {root}; available: {_available(root)}")
+        raise SiteConfigError(
+            f"no site folder {missing} under {root}; available: {_available(root)}"
+        )
     given = dict(credentials or {})
     sites: dict[str, _Site] = {}
     for name in chosen:
@@ -572,11 +594,13 @@ def sites_fixture(
 
     Example: ``gsr_site = sites_fixture("gsr")`` then ask for ``gsr_site`` in a test.
     """
-    import pytest  # noqa: PLC0415 - only test modules need pytest; keep serve_sites importable without it
+    import pytest
 
     @pytest.fixture(scope=scope)
     def _fixture() -> Iterator[ServedSites]:
-        with serve_sites(*names, root=root, credentials=credentials, last_modified=last_modified) as s:
+        with serve_sites(
+            *names, root=root, credentials=credentials, last_modified=last_modified
+        ) as s:
             yield s
 
     return _fixture
