@@ -485,31 +485,50 @@ class DocumentStore:
         self, run_id: int, entries: Iterable[tuple[str, int, str | None]]
     ) -> list[str]:
         """Add ``(url, depth, lastmod)`` entries not yet known to the run; returns the new URLs."""
-        added: list[str] = []
         with self._transaction() as conn:
-            row = conn.execute(
-                "SELECT COALESCE(MAX(seq), 0) FROM crawl_frontier WHERE run_id = ?", (run_id,)
-            ).fetchone()
-            seq = int(row[0])
-            for url, depth, lastmod in entries:
-                seq += 1
-                cursor = conn.execute(
-                    "INSERT OR IGNORE INTO crawl_frontier (run_id, url, seq, depth, lastmod) "
-                    "VALUES (?,?,?,?,?)",
-                    (run_id, url, seq, depth, lastmod),
-                )
-                if cursor.rowcount:
-                    added.append(url)
+            return self._add_entries(conn, run_id, entries)
+
+    @staticmethod
+    def _add_entries(
+        conn: sqlite3.Connection, run_id: int, entries: Iterable[tuple[str, int, str | None]]
+    ) -> list[str]:
+        added: list[str] = []
+        row = conn.execute(
+            "SELECT COALESCE(MAX(seq), 0) FROM crawl_frontier WHERE run_id = ?", (run_id,)
+        ).fetchone()
+        seq = int(row[0])
+        for url, depth, lastmod in entries:
+            seq += 1
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO crawl_frontier (run_id, url, seq, depth, lastmod) "
+                "VALUES (?,?,?,?,?)",
+                (run_id, url, seq, depth, lastmod),
+            )
+            if cursor.rowcount:
+                added.append(url)
         return added
 
-    def frontier_done(self, run_id: int, url: str, outcome: str, detail: str = "") -> None:
-        """Record the outcome of one URL of the run."""
+    def frontier_done(
+        self,
+        run_id: int,
+        url: str,
+        outcome: str,
+        detail: str = "",
+        discovered: Iterable[tuple[str, int, str | None]] = (),
+    ) -> list[str]:
+        """Record the outcome of one URL and the links it led to, in one transaction.
+
+        One transaction matters: a crash between "done" and "its links are queued" would lose
+        the rest of the site on resume. Returns the discovered URLs new to the run.
+        """
         with self._transaction() as conn:
+            added = self._add_entries(conn, run_id, discovered)
             conn.execute(
                 "UPDATE crawl_frontier SET state = 'done', outcome = ?, detail = ? "
                 "WHERE run_id = ? AND url = ?",
                 (outcome, detail, run_id, url),
             )
+        return added
 
     def frontier(self, run_id: int) -> list[FrontierEntry]:
         """Every URL of the run in discovery order."""

@@ -51,6 +51,10 @@ class _Item:
     lastmod: str | None
 
 
+def _entry(item: _Item) -> tuple[str, int, str | None]:
+    return (item.url, item.depth, item.lastmod)
+
+
 class SourceSession:
     """Crawl one source within one run.
 
@@ -101,18 +105,36 @@ class SourceSession:
 
     def _enqueue(self, items: list[_Item]) -> None:
         fresh = [i for i in items if i.url not in self._seen]
-        if not fresh:
-            return
-        added = set(
-            self._store.frontier_add(self._run.id, [(i.url, i.depth, i.lastmod) for i in fresh])
-        )
+        if fresh:
+            added = self._store.frontier_add(self._run.id, [_entry(i) for i in fresh])
+            self._queue_new(fresh, added)
+
+    def _queue_new(self, fresh: list[_Item], added: list[str]) -> None:
+        new = set(added)
         for item in fresh:
             self._seen.add(item.url)
-            if item.url in added:
+            if item.url in new:
                 self._queue.put_nowait(item)
 
-    def _record(self, url: str, outcome: str, detail: str = "") -> None:
-        self._store.frontier_done(self._run.id, url, outcome, detail)
+    def _record(
+        self,
+        url: str,
+        outcome: str,
+        detail: str = "",
+        *,
+        follow: tuple[tuple[str, ...] | list[str], _Item] | None = None,
+    ) -> None:
+        """Close one URL; its links (``follow``) join the frontier in the same transaction."""
+        fresh: list[_Item] = []
+        if follow is not None:
+            links, item = follow
+            if item.depth < self._source.max_depth:
+                fresh = [_Item(link, item.depth + 1, None) for link in links]
+                fresh = [i for i in dict.fromkeys(fresh) if i.url not in self._seen]
+        added = self._store.frontier_done(
+            self._run.id, url, outcome, detail, [_entry(i) for i in fresh]
+        )
+        self._queue_new(fresh, added)
         self._report.add(url, outcome, detail)
         if outcome in ("error", "auth_error", "redirect_loop", "too_many_redirects"):
             self.had_errors = True
@@ -219,8 +241,9 @@ class SourceSession:
         if item.lastmod and state is not None and self._has_document(state.doc_url):
             lastmod = parse_lastmod(item.lastmod)
             if lastmod is not None and state.fetched_at >= lastmod:
-                self._record(url, "unchanged_sitemap", f"lastmod {item.lastmod}")
-                self._follow(state.links, item)
+                self._record(
+                    url, "unchanged_sitemap", f"lastmod {item.lastmod}", follow=(state.links, item)
+                )
                 return
         try:
             final, result = await self._fetch_following(url, item)
@@ -284,11 +307,6 @@ class SourceSession:
     def _has_document(self, url: str) -> bool:
         return self._store.has_document(url)
 
-    def _follow(self, links: tuple[str, ...] | list[str], item: _Item) -> None:
-        if item.depth >= self._source.max_depth:
-            return
-        self._enqueue([_Item(link, item.depth + 1, None) for link in links])
-
     async def _handle(self, url: str, final: str, result: FetchResult, item: _Item) -> None:
         state = self._store.page_state(final)
         now = datetime.now(UTC)
@@ -300,8 +318,7 @@ class SourceSession:
                 etag=result.etag or state.etag,
                 last_modified=result.last_modified or state.last_modified,
             )
-            self._record(url, "not_modified", detail)
-            self._follow(state.links, item)
+            self._record(url, "not_modified", detail, follow=(state.links, item))
             return
         if result.outcome == "not_modified":
             self._record(url, "error", "HTTP 304 to an unconditional request")
@@ -327,8 +344,12 @@ class SourceSession:
                 state.doc_url, fetched_at=now, etag=result.etag, last_modified=result.last_modified
             )
             self._save_state(state.url, state.doc_url, body_hash, result, state.links, now)
-            self._record(url, "unchanged", "same body hash" + (f"; {detail}" if detail else ""))
-            self._follow(state.links, item)
+            self._record(
+                url,
+                "unchanged",
+                "same body hash" + (f"; {detail}" if detail else ""),
+                follow=(state.links, item),
+            )
             return
         await self._extract_and_store(url, final, result, item, body_hash, now)
 
@@ -358,17 +379,19 @@ class SourceSession:
             canonical = absolutize(final, extraction.canonical)
             if canonical and canonical != final and self._in_scope(canonical):
                 if not self._alias(canonical, item.depth, final):
-                    self._record(url, "duplicate", f"canonical {canonical} already crawled")
-                    self._follow(links, item)
+                    self._record(
+                        url,
+                        "duplicate",
+                        f"canonical {canonical} already crawled",
+                        follow=(links, item),
+                    )
                     return
                 doc_url = canonical
         if extraction.noindex:
-            self._record(url, "noindex", "the page asks not to be indexed")
-            self._follow(links, item)
+            self._record(url, "noindex", "the page asks not to be indexed", follow=(links, item))
             return
         if not extraction.text.strip():
-            self._record(url, "empty", "no text could be extracted")
-            self._follow(links, item)
+            self._record(url, "empty", "no text could be extracted", follow=(links, item))
             return
         document = self._document(doc_url, extraction, result, now)
         outcome = self._store.upsert(document)
@@ -378,8 +401,7 @@ class SourceSession:
             )
         self._save_state(final, doc_url, body_hash, result, links, now)
         detail = f"version {outcome.version}" + (f"; stored as {doc_url}" if doc_url != url else "")
-        self._record(url, outcome.change, detail)
-        self._follow(links, item)
+        self._record(url, outcome.change, detail, follow=(links, item))
 
     def _scoped_links(self, extraction: Extraction) -> list[str]:
         links: list[str] = []

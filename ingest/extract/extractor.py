@@ -54,10 +54,13 @@ class Extractor:
 
     Args:
         parse_fiches: Read GSR fiche fields from HTML pages (sources of kind ``gsr``).
+        identify_language: Identify the language of documents that do not declare one (loads
+            a 129 MB model once per process); ``False`` leaves their language unknown.
     """
 
-    def __init__(self, *, parse_fiches: bool = True) -> None:
+    def __init__(self, *, parse_fiches: bool = True, identify_language: bool = True) -> None:
         self._parse_fiches = parse_fiches
+        self._identify = identify_language
         self.extractions = 0
 
     def warm_up(self) -> None:
@@ -66,7 +69,11 @@ class Extractor:
         Loading it holds the interpreter lock for about 2.5 s; during a crawl that would stall
         every download in flight and trip their timeouts.
         """
-        warm_up_language()
+        if self._identify:
+            warm_up_language()
+
+    def _language(self, declared: str | None, text: str) -> str | None:
+        return detect_language(declared, text if self._identify else "")
 
     def extract(
         self, body: bytes, *, media: MediaKind, url: str, charset: str | None = None
@@ -94,7 +101,7 @@ class Extractor:
             return Extraction(
                 title=first[:200] or url,
                 text=text,
-                language=detect_language(None, text),
+                language=self._language(None, text),
                 encoding=encoding,
             )
         if media == "pdf":
@@ -109,7 +116,7 @@ class Extractor:
         return Extraction(
             title=title[:200],
             text=result.text,
-            language=detect_language(result.language, result.text),
+            language=self._language(result.language, result.text),
         )
 
     def _html(self, body: bytes, url: str, charset: str | None) -> Extraction:
@@ -126,7 +133,7 @@ class Extractor:
         return Extraction(
             title=fiche.name if fiche is not None else page.title,
             text=page_text,
-            language=detect_language(page.language, page_text),
+            language=self._language(page.language, page_text),
             date=page.date,
             encoding=encoding,
             links=page.links,
