@@ -201,7 +201,8 @@ def fiche_body(inst: Institution, *, pdf_url: str | None) -> str:
     sources = "".join(f'<li><a href="{esc(u)}">{esc(u)}</a></li>' for u in inst.sources)
     meta = (
         f'<p class="maj">Fiche vérifiée le <time data-field="last_verified" '
-        f'datetime="{inst.last_verified.isoformat()}">{inst.last_verified.strftime("%d.%m.%Y")}</time></p>'
+        f'datetime="{inst.last_verified.isoformat()}">'
+        f"{inst.last_verified.strftime('%d.%m.%Y')}</time></p>"
         '\n<details class="sources"><summary>Sources</summary><ul '
         f'data-field="sources">{sources}</ul></details>'
     )
@@ -516,7 +517,8 @@ def _add_sitemaps(
         latest = max(mod for _, mod in entries) if entries else PUBLISHED
         index_rows += (
             "  "
-            f"<sitemap><loc>__ORIGIN__/sitemaps/{name}.xml</loc><lastmod>{latest}</lastmod></sitemap>\n"
+            f"<sitemap><loc>__ORIGIN__/sitemaps/{name}.xml</loc>"
+            f"<lastmod>{latest}</lastmod></sitemap>\n"
         )
     tree.add(
         "sitemap.xml",

@@ -62,34 +62,35 @@ class _Refs:
             communes = ", ".join(inst.service_area) or "(voir la fiche)"
             rows += f"<tr><td>{esc(inst.name)}</td><td>{esc(communes)}</td></tr>"
         return (
-            "<table "
-            f'class="repartition"><thead><tr><th>Guichet</th><th>Communes</th></tr></thead><tbody>{rows}</tbody></table>'
+            '<table class="repartition"><thead><tr><th>Guichet</th><th>Communes</th></tr>'
+            f"</thead><tbody>{rows}</tbody></table>"
         )
 
 
 def _blocks(blocks: tuple[Block, ...], refs: _Refs) -> str:
     out = []
     for kind, value in blocks:
-        if kind in ("h2", "p"):
-            out.append(f"<{kind}>{esc(refs.fill(str(value)))}</{kind}>")
-        elif kind in ("ul", "ol"):
-            items = "".join(f"<li>{esc(refs.fill(str(v)))}</li>" for v in value)  # type: ignore[attr-defined]
+        if kind in ("h2", "p") and isinstance(value, str):
+            out.append(f"<{kind}>{esc(refs.fill(value))}</{kind}>")
+        elif kind in ("ul", "ol") and isinstance(value, list):
+            items = "".join(f"<li>{esc(refs.fill(str(v)))}</li>" for v in value)
             out.append(f"<{kind}>{items}</{kind}>")
-        elif kind == "table":
-            head, *rows = value  # type: ignore[misc]
+        elif kind == "table" and isinstance(value, list):
+            head, *rows = value
             cells = "".join(f"<th>{esc(h)}</th>" for h in head)
             body = "".join(
                 "<tr>" + "".join(f"<td>{esc(refs.fill(c))}</td>" for c in row) + "</tr>"
                 for row in rows
             )
             out.append(f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>")
-        elif kind == "ref":
-            out.append(refs.card(str(value)))
+        elif kind == "ref" and isinstance(value, str):
+            out.append(refs.card(value))
         elif kind == "gsr_table":
             out.append(refs.gsr_table())
         else:
             raise ValueError(
-                f"unknown intranet block kind {kind!r}; use h2, p, ul, ol, table, ref, gsr_table"
+                f"bad intranet block {kind!r}: use (h2|p, text), (ul|ol, [items]), "
+                "(table, [(cell, cell), …]), (ref, institution id) or (gsr_table, '')"
             )
     return "\n".join(b for b in out if b)
 
@@ -99,8 +100,8 @@ def _plain(blocks: tuple[Block, ...], refs: _Refs) -> list[str]:
     for kind, value in blocks:
         if kind in ("h2", "p"):
             lines.append(refs.fill(str(value)))
-        elif kind in ("ul", "ol"):
-            lines += [f"- {refs.fill(str(v))}" for v in value]  # type: ignore[attr-defined]
+        elif kind in ("ul", "ol") and isinstance(value, list):
+            lines += [f"- {refs.fill(str(v))}" for v in value]
     return lines
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-Block = tuple[str, object]
+Block = tuple[str, str | list[str] | list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)

@@ -223,7 +223,8 @@ def cookie_banner(style: int) -> str:
             'techniques et statistiques. <a class="cc-link" '
             'href="/protection-des-donnees/">En savoir plus</a>'
             '</span><a class="cc-btn cc-allow">OK</a></div>'
-            '<script>document.querySelector(".cc-allow").onclick=function(){this.parentNode.remove()};</script>'
+            '<script>document.querySelector(".cc-allow").onclick='
+            "function(){this.parentNode.remove()};</script>"
         )
     return (
         '<aside id="consent" aria-label="Cookies"><h2>Vos préférences</h2><p>Cookies nécessaires, '

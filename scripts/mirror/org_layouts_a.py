@@ -186,7 +186,8 @@ def layout_pretty(c: Content) -> Tree:
         "Prestations",
         (
             "<h1>Ce que nous "
-            f"proposons</h1>{services_ul(c)}<dl><dt>Public</dt><dd>{esc(c.who())}</dd><dt>Démarche</dt><dd>{esc(c.how())}</dd></dl>"
+            f"proposons</h1>{services_ul(c)}<dl><dt>Public</dt><dd>{esc(c.who())}</dd>"
+            f"<dt>Démarche</dt><dd>{esc(c.how())}</dd></dl>"
         ),
     )
     page(
@@ -388,7 +389,8 @@ def layout_blog(c: Content) -> Tree:
             title,
             (
                 '<p class="posted-on"><time class="entry-date published" '
-                f'datetime="{day}T08:00:00+01:00">{day}</time></p><p>{esc(text)}</p><p><em>{NEWS_NOTE}</em></p>'
+                f'datetime="{day}T08:00:00+01:00">{day}</time></p>'
+                f"<p>{esc(text)}</p><p><em>{NEWS_NOTE}</em></p>"
             ),
             kind="post",
         )
@@ -407,7 +409,8 @@ def layout_blog(c: Content) -> Tree:
         "feed.xml",
         (
             '<?xml version="1.0" encoding="UTF-8"?>\n<rss '
-            f'version="2.0"><channel><title>{esc(c.title)}</title><link>__ORIGIN__/</link>\n{feed_items}</channel></rss>\n'
+            f'version="2.0"><channel><title>{esc(c.title)}</title><link>__ORIGIN__/</link>'
+            f"\n{feed_items}</channel></rss>\n"
         ),
     )
     tree.add(
@@ -415,8 +418,10 @@ def layout_blog(c: Content) -> Tree:
         (
             '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex '
             'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            "<sitemap><loc>__ORIGIN__/page-sitemap.xml</loc><lastmod>2026-11-01</lastmod></sitemap>\n"
-            "<sitemap><loc>__ORIGIN__/post-sitemap.xml</loc><lastmod>2026-09-20</lastmod></sitemap>\n</sitemapindex>\n"
+            "<sitemap><loc>__ORIGIN__/page-sitemap.xml</loc>"
+            "<lastmod>2026-11-01</lastmod></sitemap>\n"
+            "<sitemap><loc>__ORIGIN__/post-sitemap.xml</loc><lastmod>2026-09-20</lastmod></sitemap>\n"
+            "</sitemapindex>\n"
         ),
     )
     tree.add("page-sitemap.xml", sitemap(["/", "/prestations/", "/contact/"]))

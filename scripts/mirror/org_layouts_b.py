@@ -357,7 +357,8 @@ def layout_news(c: Content) -> Tree:
         "Infos pratiques",
         (
             "<h1>Infos "
-            f"pratiques</h1>{services_sentence(c)}<h2>Public</h2><p>{esc(c.who())}</p><h2>Démarche</h2><p>{esc(c.how())}</p>"
+            f"pratiques</h1>{services_sentence(c)}<h2>Public</h2><p>{esc(c.who())}</p>"
+            f"<h2>Démarche</h2><p>{esc(c.how())}</p>"
         ),
     )
     page("contact/index.html", "Contact", f"<h1>Contact</h1>{contact_table(c)}")
@@ -481,7 +482,8 @@ def layout_minimal(c: Content) -> Tree:
             path,
             (
                 f"<html><head><title>{esc(title)}</title><meta "
-                f'charset="utf-8"></head>\n<body>\n{body}\n<hr>\n<small>{footer_text(c)}</small>\n</body></html>\n'
+                f'charset="utf-8"></head>\n<body>\n{body}\n<hr>'
+                f"\n<small>{footer_text(c)}</small>\n</body></html>\n"
             ),
         )
 

@@ -560,10 +560,10 @@ def serve_sites(
     served = ServedSites(sites)
     handler = _Handler(served, by_port, last_modified=last_modified)
     app = Starlette(routes=[Route("/{path:path}", handler.handle, methods=["GET", "HEAD", "POST"])])
-    config = uvicorn.Config(
+    server_config = uvicorn.Config(
         app, log_level="warning", lifespan="off", ws="none", http="h11", access_log=False
     )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(server_config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": sockets}, daemon=True)
     thread.start()
     deadline = time.monotonic() + _STARTUP_TIMEOUT_S
