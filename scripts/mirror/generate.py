@@ -14,6 +14,7 @@ longer produces are deleted from the output folder.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
@@ -39,13 +40,27 @@ def build(corpus_dir: Path) -> Tree:
     """Every file of the mirror, keyed by path relative to the output folder."""
     insts = load_institutions(corpus_dir)
     tree = Tree()
-    tree.add("README.md", README_TEMPLATE.read_bytes())
+    org_sites = build_org_sites(insts)
+    tree.add("README.md", README_TEMPLATE.read_text(encoding="utf-8") + _site_table(org_sites))
     tree.merge("gsr", build_gsr(insts))
-    for host, site in build_org_sites(insts):
+    for host, site in org_sites:
         tree.merge(host, site)
     tree.merge("intranet", build_intranet(insts))
     tree.merge("intranet-basic", build_intranet_basic(insts))
     return tree
+
+
+def _site_table(org_sites: list[tuple[str, Tree]]) -> str:
+    """The README section listing this build's institution websites."""
+    rows = []
+    for host, site in org_sites:
+        config = json.loads(site.files["_server.json"])
+        rows.append(f"| `{host}/` | {config['layout']} | `{config['institution_id']}` |")
+    return (
+        "\n## Institution websites in this build\n\n"
+        "Generated; each `_server.json` also holds `institution_id` and `layout`.\n\n"
+        "| folder | layout | institution id |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+    )
 
 
 def _existing(out: Path) -> dict[str, bytes]:

@@ -7,9 +7,10 @@ that two records of one organisation do not fight over one folder.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
-from html_kit import Tree, host_name
+from html_kit import Tree, host_name, json_text
 from org_content import PREFERRED, SITE_COUNT, Content
 from org_layouts_a import (
     layout_blog,
@@ -78,5 +79,9 @@ def build_org_sites(insts: list[Institution]) -> list[tuple[str, Tree]]:
     sites = []
     for index, inst in enumerate(select_institutions(insts, max(SITE_COUNT, len(LAYOUTS)))):
         content = Content(inst=inst, host=host_name(inst))
-        sites.append((content.host, LAYOUTS[index % len(LAYOUTS)](content)))
+        tree = LAYOUTS[index % len(LAYOUTS)](content)
+        config = json.loads(tree.files["_server.json"])
+        config["institution_id"] = inst.id
+        tree.files["_server.json"] = json_text(config).encode("utf-8")
+        sites.append((content.host, tree))
     return sorted(sites, key=lambda item: item[0])

@@ -125,6 +125,7 @@ class SiteConfig(BaseModel):
 
     description: str = ""
     layout: str = ""
+    institution_id: str | None = None
     last_modified: datetime
     last_modified_paths: dict[str, datetime] = Field(default_factory=dict)
     redirects: dict[str, Redirect | str] = Field(default_factory=dict)
