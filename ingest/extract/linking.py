@@ -1,10 +1,11 @@
-"""Link a document to its institution by the website domain the curated records give.
+"""Link a document to its institution by the website the curated records give.
 
 A page of ``www.caritas-neuchatel.ch`` is about Caritas Neuchâtel; knowing that lets the
-answer layer cite the page under the right institution. Hosts match with and without
-``www.``; a sub-domain matches its parent (``shop.example.ch`` → ``example.ch``) unless a more
-specific entry exists. Domains shared by several institutions (``www.ne.ch`` hosts dozens of
-cantonal services) link nothing: guessing would be worse than not knowing.
+answer layer cite the page under the right institution. A website is a host plus a path
+prefix (``csp.ch/neuchatel`` is not ``csp.ch/vaud``): the longest matching prefix wins, hosts
+match with and without ``www.``, and a sub-domain matches its parent. A website claimed by
+several institutions (``www.ne.ch`` hosts dozens of cantonal services) links nothing: guessing
+would be worse than not knowing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ def _bare(host: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def _key(url: str) -> tuple[str, str]:
+    """``(host, path prefix)`` of a website URL; the prefix has no trailing slash."""
+    if "://" not in url:
+        url = "http://" + url
+    parts = urlsplit(url)
+    return _bare(parts.netloc), parts.path.rstrip("/")
+
+
 def load_institutions(folder: Path) -> list[Institution]:
     """Every ``*.yaml`` record of ``folder`` (the curated corpus).
 
@@ -46,38 +55,60 @@ def load_institutions(folder: Path) -> list[Institution]:
 
 
 class InstitutionLinker:
-    """Map a URL's host to the one institution whose website lives there.
+    """Map a URL to the one institution whose website contains it.
 
     Args:
-        domains: ``host[:port]`` → institution id; ``www.`` is ignored.
+        websites: Website (``host[:port][/path]``, scheme optional) → institution id.
     """
 
-    def __init__(self, domains: Mapping[str, str]) -> None:
-        self._domains = {_bare(host): institution for host, institution in domains.items()}
+    def __init__(self, websites: Mapping[str, str]) -> None:
+        self._sites: dict[tuple[str, str], str] = {
+            _key(site): institution for site, institution in websites.items()
+        }
 
     @classmethod
     def from_institutions(cls, institutions: Iterable[Institution]) -> InstitutionLinker:
-        """Build the map from records; a domain claimed by two institutions is left out."""
-        claims: dict[str, set[str]] = {}
+        """Build the map from records.
+
+        A website claimed by several institutions goes to the one whose id is the site's
+        name (``caritas-neuchatel`` for ``caritas-neuchatel.ch``), else to none of them.
+        """
+        claims: dict[tuple[str, str], set[str]] = {}
         for institution in institutions:
             if institution.website:
-                host = urlsplit(institution.website).netloc
-                if host:
-                    claims.setdefault(_bare(host), set()).add(institution.id)
-        shared = sorted(host for host, ids in claims.items() if len(ids) > 1)
+                claims.setdefault(_key(institution.website), set()).add(institution.id)
+        sites: dict[tuple[str, str], str] = {}
+        shared: list[str] = []
+        for (host, prefix), ids in claims.items():
+            owner = host.split(".")[0].split(":")[0]
+            if len(ids) == 1:
+                sites[(host, prefix)] = next(iter(ids))
+            elif owner in ids:
+                sites[(host, prefix)] = owner
+            else:
+                shared.append(f"{host}{prefix}")
         if shared:
-            logger.info("domains shared by several institutions link nothing: %s", shared)
-        return cls({host: next(iter(ids)) for host, ids in claims.items() if len(ids) == 1})
+            logger.info("websites shared by several institutions link nothing: %s", sorted(shared))
+        linker = cls({})
+        linker._sites = sites
+        return linker
 
     def __len__(self) -> int:
-        return len(self._domains)
+        return len(self._sites)
 
     def institution_for(self, url: str) -> str | None:
-        """The institution id for ``url``, or ``None`` when no single one owns its domain."""
-        host = _bare(urlsplit(url).netloc)
+        """The institution id for ``url``, or ``None`` when no single one owns it."""
+        host, path = _key(url)
         while host:
-            if host in self._domains:
-                return self._domains[host]
+            best: tuple[int, str] | None = None
+            for (site_host, prefix), institution in self._sites.items():
+                if site_host != host:
+                    continue
+                if path == prefix or path.startswith(prefix + "/") or not prefix:
+                    if best is None or len(prefix) > best[0]:
+                        best = (len(prefix), institution)
+            if best is not None:
+                return best[1]
             if "." not in host or host.replace(".", "").split(":")[0].isdigit():
                 return None
             host = host.split(".", 1)[1]

@@ -171,21 +171,27 @@ def build_app(state: FaultState) -> Starlette:
     async def index(request: Request) -> Response:
         state.hit("/")
         return Response(
-            _page("Site de pannes", "Chaque lien ci-dessous déclenche une panne.", links=FAULT_LINKS),
+            _page(
+                "Site de pannes", "Chaque lien ci-dessous déclenche une panne.", links=FAULT_LINKS
+            ),
             media_type="text/html; charset=utf-8",
         )
 
     async def flaky(request: Request) -> Response:
         if state.hit("/flaky") <= state.flaky_failures:
             return PlainTextResponse("boom", status_code=500)
-        return Response(_page("Page instable", "Elle répond après deux erreurs."), media_type="text/html")
+        return Response(
+            _page("Page instable", "Elle répond après deux erreurs."), media_type="text/html"
+        )
 
     async def busy(request: Request) -> Response:
         if state.hit("/busy") <= state.busy_failures:
             return PlainTextResponse(
                 "slow down", status_code=429, headers={"Retry-After": state.retry_after}
             )
-        return Response(_page("Page occupée", "Elle répond après une pause."), media_type="text/html")
+        return Response(
+            _page("Page occupée", "Elle répond après une pause."), media_type="text/html"
+        )
 
     async def slow(request: Request) -> Response:
         state.hit("/slow")
@@ -347,8 +353,11 @@ def build_app(state: FaultState) -> Starlette:
             secrets.compare_digest(str(form.get("password", "")), INTRANET_PASSWORD)
         )
         if not ok:
-            return Response(_page("Connexion", "Identifiants incorrects"), status_code=401,
-                            media_type="text/html")
+            return Response(
+                _page("Connexion", "Identifiants incorrects"),
+                status_code=401,
+                media_type="text/html",
+            )
         token = secrets.token_urlsafe(16)
         state.sessions.add(token)
         response = RedirectResponse("/intra/a", status_code=303)

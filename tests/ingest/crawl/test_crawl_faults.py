@@ -157,7 +157,15 @@ def test_pdf_and_docx_are_extracted(fault_crawl: FaultCrawl) -> None:
 
 def test_only_successful_pages_are_stored(fault_crawl: FaultCrawl) -> None:
     stored = {d.url.removeprefix(fault_crawl.site.origin) for d in fault_crawl.store.documents()}
-    assert stored == {"/", "/flaky", "/busy", "/malformed", "/latin1", "/tarifs.pdf", "/procedure.docx"}
+    assert stored == {
+        "/",
+        "/flaky",
+        "/busy",
+        "/malformed",
+        "/latin1",
+        "/tarifs.pdf",
+        "/procedure.docx",
+    }
     assert fault_crawl.extractor.extractions == 9  # the 7 stored + noindex + the duplicate alias
 
 

@@ -20,7 +20,11 @@ from tests.ingest.crawl.faultsite import BEARER_TOKEN, INTRANET_PASSWORD, INTRAN
 
 pytestmark = pytest.mark.integration
 
-GOOD_ENV = {"INTRA_USER": INTRANET_USER, "INTRA_PASSWORD": INTRANET_PASSWORD, "INTRA_TOKEN": BEARER_TOKEN}
+GOOD_ENV = {
+    "INTRA_USER": INTRANET_USER,
+    "INTRA_PASSWORD": INTRANET_PASSWORD,
+    "INTRA_TOKEN": BEARER_TOKEN,
+}
 WRONG_PASSWORD = "not-the-password-9d8c7b"
 
 
