@@ -102,11 +102,9 @@ class InstitutionLinker:
         while host:
             best: tuple[int, str] | None = None
             for (site_host, prefix), institution in self._sites.items():
-                if site_host != host:
-                    continue
-                if path == prefix or path.startswith(prefix + "/") or not prefix:
-                    if best is None or len(prefix) > best[0]:
-                        best = (len(prefix), institution)
+                inside = not prefix or path == prefix or path.startswith(prefix + "/")
+                if site_host == host and inside and (best is None or len(prefix) > best[0]):
+                    best = (len(prefix), institution)
             if best is not None:
                 return best[1]
             if "." not in host or host.replace(".", "").split(":")[0].isdigit():

@@ -79,13 +79,13 @@ def test_defaults_of_a_minimal_source() -> None:
     ],
 )
 def test_malformed_sources_are_refused(tmp_path: Path, text: str, message: str) -> None:
-    with pytest.raises(SourceConfigError, match="malformed|not valid YAML") as raised:
+    with pytest.raises(SourceConfigError, match=r"malformed|not valid YAML") as raised:
         load_sources(write(tmp_path, text))
     assert message in str(raised.value)
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(SourceConfigError, match="cannot read sources file .*nowhere.yaml"):
+    with pytest.raises(SourceConfigError, match=r"cannot read sources file .*nowhere\.yaml"):
         load_sources(tmp_path / "nowhere.yaml")
 
 

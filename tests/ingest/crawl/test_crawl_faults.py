@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.crawl import USER_AGENT, CrawlReport, Crawler
+from ingest.crawl import USER_AGENT, Crawler, CrawlReport
 from ingest.extract import Extractor
 from ingest.store import DocumentStore
 from tests.ingest.crawl.conftest import FaultSite, fast_source
-from tests.ingest.crawl.faultsite import FaultState, HUGE_BYTES
+from tests.ingest.crawl.faultsite import HUGE_BYTES, FaultState
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.crawl import CrawlReport, Crawler, SourceConfig
+from ingest.crawl import Crawler, CrawlReport, SourceConfig
 from ingest.extract import Extractor
 from ingest.store import DocumentStore
 from tests.ingest.crawl.conftest import FaultSite, fast_source

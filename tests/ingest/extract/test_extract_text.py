@@ -7,8 +7,8 @@ import pytest
 from ingest.errors import ExtractionError
 from ingest.extract import (
     Extractor,
-    decode_body,
     declared_charset,
+    decode_body,
     extract_docx,
     extract_html,
     extract_pdf,
@@ -71,7 +71,8 @@ def test_html_links_respect_base_and_nofollow() -> None:
     html = (
         '<html><head><base href="https://cdn.x.ch/docs/"><meta name="robots" content="noindex, '
         'nofollow"></head><body><a href="a.html">a</a><a rel="nofollow" href="b.html">b</a>'
-        "<p>Un paragraphe suffisamment long pour être gardé par l’extracteur de texte.</p></body></html>"
+        "<p>Un paragraphe suffisamment long pour être gardé par l’extracteur de texte.</p>"
+        "</body></html>"
     )
     page = extract_html(html, "https://x.ch/page")
     assert page.links == ("https://cdn.x.ch/docs/a.html",)
