@@ -1,0 +1,378 @@
+/*
+ * Permanence referral console (/pro) for social workers.
+ *
+ * The professional token lives in sessionStorage only (gone when the tab closes). With it,
+ * questions go out as audience "professional" with a Bearer header, so intranet sources are
+ * retrieved and shown with an "interne" badge; without it the console behaves like the public
+ * assistant. Rendering reuses the widget's safe renderer (window.PermanenceKit): untrusted text
+ * is inserted as text nodes only.
+ */
+(function () {
+  "use strict";
+
+  var kit = window.PermanenceKit;
+  var h = kit.h;
+  var TOKEN_KEY = "permanence.proToken";
+  var config = { categories: {}, communes: [] };
+  var current = null;  // the institution shown in the detail panel
+
+  var FIELD_LABELS = {
+    name: "Nom", acronym: "Sigle", categories: "Catégories", description: "Présentation",
+    services: "Prestations", eligibility: "Pour qui", service_area: "Région desservie",
+    locations: "Adresses", phones: "Téléphones", emails: "E-mails", website: "Site web",
+    hours: "Horaires", languages: "Langues", application: "Démarche (comment demander, quoi apporter)",
+    fees: "Coûts", notes: "Remarques", last_verified: "Dernière vérification", id: "Identifiant"
+  };
+  var FIELD_ORDER = ["name", "acronym", "categories", "description", "services", "eligibility",
+    "service_area", "locations", "phones", "emails", "website", "hours", "languages",
+    "application", "fees", "notes", "last_verified", "id"];
+
+  function $(id) { return document.getElementById(id); }
+
+  function token() {
+    try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+  }
+
+  function setToken(value) {
+    try {
+      if (value) sessionStorage.setItem(TOKEN_KEY, value);
+      else sessionStorage.removeItem(TOKEN_KEY);
+    } catch (e) { /* storage blocked: the console still works without a token */ }
+    renderAuth();
+  }
+
+  function renderAuth() {
+    var signed = !!token();
+    $("signin").hidden = signed;
+    $("signed-in").hidden = !signed;
+    $("ask-scope").textContent = signed
+      ? "Sources internes (intranet) incluses : elles sont marquées « interne »."
+      : "Sans connexion, seules les sources publiques sont utilisées.";
+  }
+
+  function t(key) {
+    return { source_n: "Source {n}", internal: "interne" }[key] || key;
+  }
+
+  function httpError(res) {
+    return res.text().then(function (body) {
+      var detail = body;
+      try { detail = JSON.parse(body).detail || body; } catch (e) { /* not JSON */ }
+      var err = new Error(String(detail));
+      err.status = res.status;
+      throw err;
+    });
+  }
+
+  function getJson(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (res) {
+      if (!res.ok) return httpError(res);
+      return res.json();
+    });
+  }
+
+  function askApi(question, commune, topK) {
+    var headers = { "Content-Type": "application/json", Accept: "application/json" };
+    var tok = token();
+    if (tok) headers.Authorization = "Bearer " + tok;
+    var body = {
+      question: question, language: null, audience: tok ? "professional" : "public",
+      commune: commune || null, top_k: topK || null
+    };
+    return fetch("/v1/ask", { method: "POST", headers: headers, body: JSON.stringify(body) })
+      .then(function (res) {
+        if (res.status === 401) {
+          setToken(null);
+          $("auth-status").textContent = "Jeton refusé : vous avez été déconnecté·e. Vérifiez le jeton et reconnectez-vous.";
+        }
+        if (!res.ok) return httpError(res);
+        return res.json();
+      });
+  }
+
+  /* ---------- search ---------- */
+
+  function listFrom(payload) {
+    if (Array.isArray(payload)) return payload;
+    return payload.items || payload.institutions || payload.results || [];
+  }
+
+  function communesOf(record) {
+    var names = (record.locations || []).map(function (l) { return l.commune; });
+    return names.length ? names : (record.service_area || []);
+  }
+
+  function resultItem(record, why) {
+    var button = h("button", { type: "button", class: "pro-open", "data-id": record.id },
+      [record.name + (record.acronym && record.name.indexOf(record.acronym) < 0 ? " (" + record.acronym + ")" : "")]);
+    button.addEventListener("click", function () { openDetail(record.id, why || record.why || null); });
+    var meta = [];
+    (record.categories || []).forEach(function (c) { meta.push(config.categories[c] || c); });
+    var places = communesOf(record);
+    return h("li", { class: "pro-result" }, [
+      button,
+      meta.length ? h("p", { class: "pro-meta", text: meta.join(" · ") }) : null,
+      places.length ? h("p", { class: "pro-meta", text: places.join(", ") }) : null,
+      why ? h("p", { class: "pro-why", text: why }) : null
+    ]);
+  }
+
+  async function search(ev) {
+    ev.preventDefault();
+    var q = $("q").value.trim(), category = $("category").value, commune = $("commune").value.trim();
+    var status = $("search-status"), results = $("results");
+    results.textContent = "";
+    status.textContent = "Recherche…";
+    var params = new URLSearchParams();
+    if (q) params.set("q", q);
+    if (category) params.set("category", category);
+    if (commune) params.set("commune", commune);
+    try {
+      var res = await fetch("/v1/institutions?" + params.toString(), { headers: { Accept: "application/json" } });
+      var records;
+      if (res.status === 404 || res.status === 405) {
+        // No listing endpoint on this server: ask the assistant instead (same ranking as citizens).
+        var question = [q, config.categories[category] || "", commune].filter(Boolean).join(" ");
+        if (!question) { status.textContent = "Indiquez un besoin, une catégorie ou une commune."; return; }
+        var answer = await askApi(question, commune, 10);
+        records = answer.institutions || [];
+      } else if (!res.ok) {
+        await httpError(res);
+      } else {
+        records = listFrom(await res.json());
+      }
+      records.forEach(function (r) { results.appendChild(resultItem(r, r.why || null)); });
+      status.textContent = records.length
+        ? records.length + (records.length > 1 ? " institutions trouvées." : " institution trouvée.")
+        : "Aucune institution ne correspond.";
+    } catch (err) {
+      status.textContent = "La recherche a échoué : " + err.message;
+    }
+  }
+
+  /* ---------- ask ---------- */
+
+  function sourcesList(citations) {
+    var list = h("ol", { class: "pro-sources" });
+    citations.forEach(function (c) {
+      var href = kit.safeUrl(c.url, location.origin);
+      var internal = kit.isInternal(c);
+      list.appendChild(h("li", { value: String(c.n), class: internal ? "pro-source-internal" : null, "data-audience": c.audience || "public" }, [
+        href ? h("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, [c.title]) : c.title,
+        internal ? h("span", { class: "pro-badge-internal", text: "interne" }) : null,
+        h("span", { class: "pro-meta", text: " — " + c.kind + (c.fetched_at ? ", relevé le " + String(c.fetched_at).slice(0, 10) : "") }),
+        c.snippet ? h("p", { class: "pro-snippet", text: c.snippet }) : null
+      ]));
+    });
+    return list;
+  }
+
+  async function ask(ev) {
+    ev.preventDefault();
+    var question = $("question").value.trim();
+    if (!question) { $("question").focus(); return; }
+    var status = $("ask-status"), out = $("answer");
+    out.textContent = "";
+    status.textContent = "L'assistant cherche…";
+    try {
+      var result = await askApi(question, $("ask-commune").value.trim(), 5);
+      var citations = {};
+      (result.citations || []).forEach(function (c) { citations[c.n] = c; });
+      var ctx = { citations: citations, t: t };
+      if (result.kind === "emergency") {
+        out.appendChild(h("p", { class: "pro-emergency", role: "alert", text: "Situation d'urgence signalée par l'assistant : numéros d'urgence en premier." }));
+      }
+      var text = h("div", { class: "pro-answer-text", lang: result.language, dir: result.direction || "auto" });
+      text.appendChild(kit.markdown(result.answer, ctx));
+      out.appendChild(text);
+      if ((result.institutions || []).length) {
+        out.appendChild(h("h3", { text: "Institutions proposées" }));
+        var list = h("ul", { class: "pro-results" });
+        result.institutions.forEach(function (inst) { list.appendChild(resultItem(inst, inst.why)); });
+        out.appendChild(list);
+      }
+      if ((result.citations || []).length) {
+        var internal = result.citations.filter(kit.isInternal).length;
+        out.appendChild(h("h3", { text: "Sources" + (internal ? " (dont " + internal + " interne" + (internal > 1 ? "s" : "") + ")" : "") }));
+        out.appendChild(sourcesList(result.citations));
+      }
+      status.textContent = "Réponse reçue" + (token() ? " (sources internes incluses)." : " (sources publiques seulement).");
+    } catch (err) {
+      status.textContent = err.status === 401
+        ? "Jeton refusé."
+        : "La question n'a pas abouti : " + err.message;
+    }
+  }
+
+  /* ---------- detail, summary, print ---------- */
+
+  function valueNode(field, value) {
+    if (value === null || value === undefined || (Array.isArray(value) && !value.length) || value === "") return null;
+    if (field === "phones") {
+      var ps = h("ul");
+      value.forEach(function (p) {
+        ps.appendChild(h("li", null, [h("a", { href: kit.telHref(p.number) }, [p.number]), p.label ? " — " + p.label : ""]));
+      });
+      return ps;
+    }
+    if (field === "emails") {
+      var es = h("ul");
+      value.forEach(function (e) { es.appendChild(h("li", null, [h("a", { href: "mailto:" + e }, [e])])); });
+      return es;
+    }
+    if (field === "website") {
+      var url = kit.safeUrl(value, location.origin);
+      return url ? h("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, [value]) : document.createTextNode(value);
+    }
+    if (field === "locations") {
+      var ls = h("ul");
+      value.forEach(function (l) {
+        var line = [l.name, l.street, l.po_box, [l.postal_code, l.commune].filter(Boolean).join(" ")].filter(Boolean).join(", ");
+        ls.appendChild(h("li", null, [line, " · ", h("a", { href: kit.mapHref(line), target: "_blank", rel: "noopener noreferrer", "aria-label": "Voir " + line + " sur un plan (OpenStreetMap)" }, ["plan"])]));
+      });
+      return ls;
+    }
+    if (field === "categories") {
+      return document.createTextNode(value.map(function (c) { return config.categories[c] || c; }).join(" · "));
+    }
+    if (Array.isArray(value)) {
+      var ul = h("ul");
+      value.forEach(function (v) { ul.appendChild(h("li", { text: String(v) })); });
+      return ul;
+    }
+    return document.createTextNode(String(value));
+  }
+
+  function renderDetail(record) {
+    var body = $("detail-body");
+    body.textContent = "";
+    $("detail-title").textContent = record.name;
+    var unconfirmed = record.unconfirmed || [];
+    var provenance = record.provenance || {};
+    var dl = h("dl", { class: "pro-fields" });
+    FIELD_ORDER.forEach(function (field) {
+      var node = valueNode(field, record[field]);
+      if (!node) return;
+      var dd = h("dd", { "data-field": field }, [node]);
+      if (unconfirmed.indexOf(field) >= 0) dd.appendChild(h("p", { class: "pro-unconfirmed", text: "⚠ À confirmer : information ancienne, contradictoire ou non vérifiée." }));
+      var from = provenance[field] || [];
+      if (from.length) {
+        var src = h("p", { class: "pro-provenance" }, ["Source : "]);
+        from.forEach(function (u, i) {
+          if (i) src.appendChild(document.createTextNode(", "));
+          var href = kit.safeUrl(u, location.origin);
+          src.appendChild(href ? h("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, [String(i + 1)]) : document.createTextNode(u));
+        });
+        dd.appendChild(src);
+      }
+      dl.appendChild(h("dt", { text: FIELD_LABELS[field] || field }));
+      dl.appendChild(dd);
+    });
+    body.appendChild(dl);
+    body.appendChild(h("h3", { text: "Sources de la fiche" }));
+    var sources = h("ol", { class: "pro-sources" });
+    (record.sources || []).forEach(function (u) {
+      var href = kit.safeUrl(u, location.origin);
+      sources.appendChild(h("li", null, [href ? h("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, [u]) : u]));
+    });
+    body.appendChild(sources);
+  }
+
+  /** A plain-text referral note: contacts, how to ask, what to bring, and how sure we are. */
+  function summary(record, why) {
+    var lines = ["Orientation vers : " + record.name + (record.acronym ? " (" + record.acronym + ")" : "")];
+    if (why) lines.push("Pourquoi : " + why);
+    (record.phones || []).forEach(function (p) { lines.push("Téléphone : " + p.number + (p.label ? " (" + p.label + ")" : "")); });
+    if ((record.emails || []).length) lines.push("E-mail : " + record.emails.join(", "));
+    (record.locations || []).forEach(function (l) {
+      lines.push("Adresse : " + [l.name, l.street, l.po_box, [l.postal_code, l.commune].filter(Boolean).join(" ")].filter(Boolean).join(", "));
+    });
+    if (record.hours) lines.push("Horaires : " + record.hours);
+    if (record.website) lines.push("Site web : " + record.website);
+    if (record.eligibility) lines.push("Pour qui : " + record.eligibility);
+    lines.push("Démarche et documents à apporter : " + (record.application || "non précisé dans les sources — se renseigner par téléphone."));
+    if (record.fees) lines.push("Coûts : " + record.fees);
+    if ((record.languages || []).length) lines.push("Langues : " + record.languages.join(", "));
+    if ((record.unconfirmed || []).length) {
+      lines.push("À confirmer : " + record.unconfirmed.map(function (f) { return FIELD_LABELS[f] || f; }).join(", "));
+    }
+    lines.push("Informations vérifiées le " + record.last_verified + " (sources : " + (record.sources || []).join(" ; ") + ")");
+    return lines.join("\n");
+  }
+
+  async function openDetail(id, why) {
+    var section = $("detail");
+    var status = $("detail-status");
+    status.textContent = "";
+    try {
+      var record = await getJson("/v1/institutions/" + encodeURIComponent(id));
+      current = { record: record, why: why };
+      renderDetail(record);
+      $("summary").value = summary(record, why);
+      section.hidden = false;
+      section.focus();
+    } catch (err) {
+      section.hidden = false;
+      $("detail-body").textContent = "";
+      status.textContent = "Fiche introuvable : " + err.message;
+      section.focus();
+    }
+  }
+
+  async function copySummary() {
+    var text = $("summary").value;
+    var status = $("detail-status");
+    try {
+      await navigator.clipboard.writeText(text);
+      status.textContent = "Résumé copié dans le presse-papiers.";
+    } catch (e) {
+      // Clipboard API refused (no permission, insecure context): select the text instead.
+      var area = $("summary");
+      area.focus();
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e2) { ok = false; }
+      status.textContent = ok ? "Résumé copié dans le presse-papiers." : "Copie automatique impossible : le texte est sélectionné, copiez-le avec Ctrl+C.";
+    }
+  }
+
+  /* ---------- start ---------- */
+
+  function loadConfig() {
+    return getJson("/widget/config.json").then(function (c) {
+      config = c;
+      var select = $("category");
+      Object.keys(c.categories).forEach(function (key) {
+        select.appendChild(h("option", { value: key, text: c.categories[key] }));
+      });
+      var list = $("communes");
+      c.communes.forEach(function (name) { list.appendChild(h("option", { value: name })); });
+    }).catch(function () { /* filters stay free text */ });
+  }
+
+  function start() {
+    $("signin").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var value = $("token").value.trim();
+      $("token").value = "";
+      if (!value) return;
+      setToken(value);
+      $("auth-status").textContent = "Connecté·e. Les questions incluent maintenant les sources internes.";
+      $("signout").focus();
+    });
+    $("signout").addEventListener("click", function () {
+      setToken(null);
+      $("auth-status").textContent = "Déconnecté·e. Seules les sources publiques sont utilisées.";
+      $("token").focus();
+    });
+    $("search").addEventListener("submit", search);
+    $("ask").addEventListener("submit", ask);
+    $("copy").addEventListener("click", copySummary);
+    $("print").addEventListener("click", function () { if (current) window.print(); });
+    renderAuth();
+    loadConfig().then(function () { document.body.setAttribute("data-ready", "true"); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
