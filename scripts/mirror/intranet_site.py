@@ -106,11 +106,16 @@ def _plain(blocks: tuple[Block, ...], refs: _Refs) -> list[str]:
 
 
 def _shell(title: str, body: str, *, space: str, logout: bool) -> str:
-    exit_link = '<a class="logout" href="/logout">Se déconnecter</a>' if logout else ""
+    # Logout is a POST form (as Django >= 5 requires): a crawler following links keeps its session.
+    exit_link = (
+        '<form class="logout" method="post" action="/logout"><button type="submit">'
+        "Se déconnecter</button></form>"
+        if logout
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="fr">
-<head><meta charset="utf-8"><title>{esc(title)} – {esc(space)}</title>
-<meta name="robots" content="noindex, nofollow"></head>
+<head><meta charset="utf-8"><title>{esc(title)} – {esc(space)}</title></head>
 <body>
 <div class="fictif" role="note"><strong>{esc(FICTION_BANNER)}</strong></div>
 <header><span class="espace">{esc(space)}</span> <nav>
@@ -215,7 +220,11 @@ def build_intranet(insts: list[Institution]) -> Tree:
     tree.add(
         "404.html", _shell("Introuvable", "<h1>Page introuvable</h1>", space=space, logout=True)
     )
-    tree.add("robots.txt", "User-agent: *\nDisallow: /\n")
+    tree.add(
+        "robots.txt",
+        "# Search engines stay out; the Permanence crawler may index with credentials.\n"
+        "User-agent: *\nDisallow: /\n\nUser-agent: Permanence\nAllow: /\n",
+    )
     tree.add(
         "_server.json",
         json_text(

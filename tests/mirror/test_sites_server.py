@@ -184,7 +184,7 @@ def test_form_login_flow(sites: ServedSites) -> None:
         assert "intranet_session" in c.cookies
         inside = c.get(page)
         assert inside.status_code == 200 and "CONTENU FICTIF DE TEST" in inside.text
-        assert c.get("/logout").status_code == 303
+        assert c.post("/logout").status_code == 303
         assert c.get(page).status_code == 302
 
 
