@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,14 +126,15 @@ def test_overrides_simulate_failures_and_changes(sites: ServedSites, client: htt
     sites.override("gsr", "/a-propos.html", body=b"<html><body>nouveau</body></html>")
     changed = client.get(url)
     assert changed.text == "<html><body>nouveau</body></html>" and changed.headers["etag"] != before
+    sites.override("gsr", "/a-propos.html", status=429, headers={"Retry-After": "3"}, delay_s=0.2)
+    started = time.monotonic()
+    limited = client.get(url)
+    assert (limited.status_code, limited.headers["retry-after"]) == (429, "3")
+    assert time.monotonic() - started >= 0.2
     sites.clear_overrides()
     assert client.get(url).headers["etag"] == before
-    assert [r.status for r in sites.requests_for("gsr") if r.path == "/a-propos.html"][-4:] == [
-        200,
-        503,
-        200,
-        200,
-    ]
+    statuses = [r.status for r in sites.requests_for("gsr") if r.path == "/a-propos.html"]
+    assert statuses[-5:] == [200, 503, 200, 429, 200]
 
 
 @pytest.mark.integration

@@ -22,6 +22,7 @@ port is only known at run time. Credentials are never stored in the mirror: they
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import email.utils
 import hashlib
@@ -163,6 +164,7 @@ class _Override:
     status: int | None
     body: bytes | None
     headers: dict[str, str]
+    delay_s: float
 
 
 @dataclass
@@ -241,14 +243,19 @@ class ServedSites:
         status: int | None = None,
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        delay_s: float = 0.0,
     ) -> None:
-        """Answer ``path`` of site ``name`` differently from now on (e.g. a transient 503).
+        """Answer ``path`` of site ``name`` differently from now on.
 
-        ``body`` replaces the file content (a changed page); ``status`` alone keeps the file's
-        body. ``clear_overrides`` restores the mirror.
+        ``status`` alone answers that status with an empty body and ``headers`` (a transient 503
+        with ``Retry-After``, a 404 for a page that disappeared); ``body`` replaces the file's
+        content (a changed page, new ETag); ``delay_s`` holds the answer back (timeouts).
+        ``clear_overrides`` restores the mirror.
         """
+        if delay_s < 0:
+            raise ValueError(f"delay_s must be >= 0, not {delay_s}")
         with self._lock:
-            self._overrides[(name, path)] = _Override(status, body, dict(headers or {}))
+            self._overrides[(name, path)] = _Override(status, body, dict(headers or {}), delay_s)
 
     def clear_overrides(self) -> None:
         """Forget every override set with ``override``."""
@@ -304,6 +311,8 @@ class _Handler:
     async def _answer(self, site: _Site, request: Request) -> Response:
         path = request.url.path
         override = self._served._get_override(site.name, path)
+        if override is not None and override.delay_s:
+            await asyncio.sleep(override.delay_s)
         if override is not None and override.body is None and override.status is not None:
             return Response(b"", status_code=override.status, headers=override.headers)
         auth = site.config.auth
