@@ -313,7 +313,7 @@ class _Handler:
         override = self._served._get_override(site.name, path)
         if override is not None and override.delay_s:
             await asyncio.sleep(override.delay_s)
-        if override is not None and override.body is None and override.status is not None:
+        if override is not None and override.body is None and override.status not in (None, 200):
             return Response(b"", status_code=override.status, headers=override.headers)
         auth = site.config.auth
         if auth is not None:
