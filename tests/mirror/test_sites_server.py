@@ -248,3 +248,13 @@ def test_copy_with_mtime_dates_reports_edits(tmp_path: Path) -> None:
         assert again.status_code == 200 and again.text == "<html><body>modifié</body></html>"
         page.unlink()
         assert httpx.get(url).status_code == 404
+
+
+@pytest.mark.integration
+def test_readme_example_runs() -> None:
+    """The usage block of corpora/sites/README.md is real code."""
+    readme = (SITES_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(block, "corpora/sites/README.md", "exec"), namespace)
+    assert callable(namespace["gsr_site"])
