@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, ge=10, le=100_000)
     rate_limit_per_minute: int = Field(default=120, ge=1)
     retention_days: int = Field(default=90, ge=1)
+    identify_language: bool = Field(
+        default=True,
+        description="Crawler: identify the language of documents that declare none (loads a "
+        "129 MB model once per crawl process).",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
 
