@@ -93,7 +93,12 @@ def layout_cards(c: Content) -> Tree:
     details = "".join(
         f'<details class="faq"><summary>{esc(q)}</summary><p>{esc(a)}</p></details>' for q, a in faq
     )
-    page("faq/index.html", "Questions fréquentes", f"<h1>Questions fréquentes</h1>{details}")
+    page(
+        "faq/index.html",
+        "Questions fréquentes",
+        f"<h1>Questions fréquentes</h1>{details}"
+        '<p><a href="/faq/archives/">Anciennes questions</a></p>',
+    )
     page(
         "contact/index.html",
         "Contact",
@@ -130,7 +135,7 @@ def layout_cards(c: Content) -> Tree:
         server_json(
             (
                 "cards: FAQ details, canonical, sitemap; old .html URLs redirect (301 and 308) "
-                "to folders; /css and /js are missing"
+                "to folders; /css, /js and /faq/archives/ are missing"
             ),
             redirects={
                 "/prestations.html": "/prestations/",

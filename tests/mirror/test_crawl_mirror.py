@@ -62,6 +62,7 @@ def test_gsr_crawled_from_its_sitemap(
     fiches = {f"/fiches/{p.name}" for p in (SITES_ROOT / "gsr" / "fiches").glob("*.html")}
     assert fiches <= urls
     assert not any(u.startswith(("/admin/", "/search")) for u in urls)
+    assert any(u.rstrip("/") == "/themes/aide-sociale" for u in urls)
     caritas = next(
         d
         for d in store.documents(source_id="gsr-mirror")
@@ -69,6 +70,29 @@ def test_gsr_crawled_from_its_sitemap(
     )
     assert caritas.institution_id == "caritas-neuchatel"
     assert caritas.etag is not None and caritas.last_modified is not None
+
+
+def test_every_institution_site_is_crawlable(store: DocumentStore, tmp_path: Path) -> None:
+    names = sorted(
+        p.parent.name
+        for p in SITES_ROOT.glob("*/_server.json")
+        if p.parent.name not in ("gsr", "intranet", "intranet-basic")
+    )
+    assert len(names) >= 12
+    with serve_sites(*names) as served:
+        for name in names:
+            source = SourceConfig.model_validate(
+                {"name": name, "kind": "web", "start_urls": [served.url(name, "/")], **FAST}
+            )
+            report = asyncio.run(Crawler(store, reports_dir=tmp_path / "r").crawl(source))
+            outcomes = {u.outcome for u in report.urls}
+            assert report.fatal is None, name
+            assert not outcomes & {"error", "redirect_loop", "too_many_redirects"}, (name, outcomes)
+            assert "gone" in outcomes, f"{name}: the broken link should be seen as gone"
+            docs = store.documents(source_id=name)
+            assert len(docs) >= 3, name
+            for doc in docs:
+                assert "Ã©" not in doc.text and "\ufffd" not in doc.text, (name, doc.url)
 
 
 def test_form_login_intranet_is_crawled_as_professional(
