@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # the script runs from a checkout, not an installed package
     sys.path.insert(0, str(REPO))
 
-from corpus import load_institutions  # noqa: E402 - needs the path set above
+from corpus import CorpusError, load_institutions  # noqa: E402 - needs the path set above
 from gsr_site import build_gsr  # noqa: E402
 from html_kit import Tree  # noqa: E402
 from intranet_site import build_intranet, build_intranet_basic  # noqa: E402
@@ -104,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    tree = build(args.corpus)
+    try:
+        tree = build(args.corpus)
+    except CorpusError as exc:
+        logger.error("%s", exc)
+        return 2
     size = sum(len(b) for b in tree.files.values())
     if args.check:
         old = _existing(args.out)

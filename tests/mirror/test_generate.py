@@ -101,6 +101,42 @@ def test_generator_check_mode_reports_stale_output(tmp_path: Path) -> None:
     assert not (tmp_path / "m" / "gsr" / "extra.html").exists()
 
 
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        pytest.param(
+            {"a.yaml": "id: a\nname: A\n"}, "a.yaml is not a valid institution record", id="invalid"
+        ),
+        pytest.param(
+            {"a.yaml": ": [\n"}, "a.yaml is not a valid institution record", id="not-yaml"
+        ),
+        pytest.param(
+            {"a.yaml": "VALID", "b.yaml": "VALID"},
+            "b.yaml repeats the id 'caritas-neuchatel'",
+            id="duplicate",
+        ),
+    ],
+)
+def test_generator_refuses_a_bad_corpus(
+    tmp_path: Path, files: dict[str, str], message: str
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    valid = (CORPUS / "caritas-neuchatel.yaml").read_text(encoding="utf-8")
+    for name, text in files.items():
+        (corpus / name).write_text(valid if text == "VALID" else text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(GENERATOR), "--corpus", str(corpus), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.unit
 def test_gsr_has_one_fiche_per_corpus_record() -> None:
     fiches = {p.stem for p in (SITES / "gsr" / "fiches").glob("*.html")}
