@@ -130,6 +130,7 @@ def _run_crawl(args: argparse.Namespace) -> int:
                 store=store,
                 reports_dir=settings.data_dir / "crawl-reports",
                 linker=_linker(settings.corpus_dir),
+                identify_language=settings.identify_language,
                 console=console,
                 progress=not args.no_progress,
             )
@@ -145,6 +146,7 @@ async def _crawl_all(
     store: DocumentStore,
     reports_dir: Path,
     linker: InstitutionLinker | None,
+    identify_language: bool,
     console: Console,
     progress: bool,
 ) -> tuple[list[CrawlReport], dict[str, str]]:
@@ -153,6 +155,7 @@ async def _crawl_all(
     from ingest.crawl.crawler import Crawler
     from ingest.crawl.report import group_of
     from ingest.errors import IngestError
+    from ingest.extract import Extractor
 
     counters: dict[str, dict[str, int]] = {
         s.name: {"fetched": 0, "unchanged": 0, "skipped": 0, "gone": 0, "errors": 0}
@@ -175,7 +178,13 @@ async def _crawl_all(
             counters[source][group] += 1
             bar.update(tasks[source], description=_counter_text(counters[source]))
 
-    crawler = Crawler(store, reports_dir=reports_dir, linker=linker, on_outcome=on_outcome)
+    crawler = Crawler(
+        store,
+        reports_dir=reports_dir,
+        extractor=Extractor(identify_language=identify_language),
+        linker=linker,
+        on_outcome=on_outcome,
+    )
     gate = asyncio.Semaphore(PARALLEL_SOURCES)
     reports: list[CrawlReport] = []
     failures: dict[str, str] = {}

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urljoin
 
 from ingest.crawl.auth import is_login_redirect
 from ingest.crawl.config import SourceConfig
@@ -259,14 +260,22 @@ class SourceSession:
         await self._handle(url, final, result, item)
 
     async def _fetch_following(self, url: str, item: _Item) -> tuple[str, FetchResult | None]:
-        """Fetch ``url`` and its redirects hop by hop; ``None`` once an outcome is recorded."""
+        """Fetch ``url`` and its redirects hop by hop; ``None`` once an outcome is recorded.
+
+        Keys are normalised URLs, but each hop requests the URL exactly as the server spelled
+        it: a site answering ``/themes`` with ``301 /themes/`` gets ``/themes/`` next (same
+        key), and relative links are later resolved against that real URL. A loop is a key
+        seen twice with a different spelling exhausted, or the same spelling requested twice.
+        """
         chain = [url]
+        requested: set[str] = set()
         current = url
+        fetch_url = url
         for _ in range(self._source.limits.max_redirects + 1):
             if self._robots is not None:
-                rules = await self._robots.rules_for(current)
-                if not rules.allows(current):
-                    self._record(url, "disallowed", f"{current}: {rules.reason}")
+                rules = await self._robots.rules_for(fetch_url)
+                if not rules.allows(fetch_url):
+                    self._record(url, "disallowed", f"{fetch_url}: {rules.reason}")
                     return current, None
                 delay = rules.crawl_delay()
                 if delay is not None:
@@ -277,26 +286,32 @@ class SourceSession:
             etag = last_modified = None
             if state is not None and self._has_document(state.doc_url):
                 etag, last_modified = state.etag, state.last_modified
+            requested.add(fetch_url)
             result = await self._fetcher.get(
-                current, accept=DOCUMENT_MEDIA, etag=etag, last_modified=last_modified
+                fetch_url, accept=DOCUMENT_MEDIA, etag=etag, last_modified=last_modified
             )
             if result.outcome != "redirect":
                 return current, result
-            if is_login_redirect(self._source, result.location, current):
-                self._record(url, "auth_error", f"{current} sends to the login page; session lost")
+            if is_login_redirect(self._source, result.location, fetch_url):
+                self._record(
+                    url, "auth_error", f"{fetch_url} sends to the login page; session lost"
+                )
                 return current, None
-            target = absolutize(current, result.location or "")
+            raw = urljoin(fetch_url, (result.location or "").strip())
+            target = absolutize(fetch_url, result.location or "")
             if target is None:
-                self._record(url, "error", f"{current}: unusable Location {result.location!r}")
+                self._record(url, "error", f"{fetch_url}: unusable Location {result.location!r}")
                 return current, None
-            if target in chain:
+            if raw in requested or (target in chain and target != current):
                 self._record(url, "redirect_loop", " → ".join([*chain, target]))
                 return current, None
             if not self._in_scope(target):
                 self._record(url, "out_of_scope", f"redirects to {target}")
                 return current, None
-            chain.append(target)
+            if target != current:
+                chain.append(target)
             current = target
+            fetch_url = raw
         self._record(
             url,
             "too_many_redirects",
@@ -339,18 +354,23 @@ class SourceSession:
             self._record(url, result.outcome, result.detail)
             return
         body_hash = hashlib.sha256(result.body).hexdigest()
-        if state is not None and state.body_hash == body_hash and self._has_document(state.doc_url):
-            self._store.refresh(
-                state.doc_url, fetched_at=now, etag=result.etag, last_modified=result.last_modified
-            )
-            self._save_state(state.url, state.doc_url, body_hash, result, state.links, now)
-            self._record(
-                url,
-                "unchanged",
-                "same body hash" + (f"; {detail}" if detail else ""),
-                follow=(state.links, item),
-            )
-            return
+        if state is not None and state.body_hash == body_hash:
+            if state.doc_url and self._has_document(state.doc_url):
+                self._store.refresh(
+                    state.doc_url,
+                    fetched_at=now,
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                )
+                if state.doc_url != final:
+                    self._alias(state.doc_url, item.depth, final)
+                note = "same body hash" + (f"; {detail}" if detail else "")
+            else:
+                note = "same body hash; not stored (noindex, empty or duplicate)"
+            if not state.doc_url or self._has_document(state.doc_url):
+                self._save_state(state.url, state.doc_url, body_hash, result, state.links, now)
+                self._record(url, "unchanged", note, follow=(state.links, item))
+                return
         await self._extract_and_store(url, final, result, item, body_hash, now)
 
     async def _extract_and_store(
@@ -368,7 +388,11 @@ class SourceSession:
             return
         try:
             extraction = await asyncio.to_thread(
-                self._extractor.extract, result.body, media=media, url=final, charset=result.charset
+                self._extractor.extract,
+                result.body,
+                media=media,
+                url=result.url,
+                charset=result.charset,
             )
         except ExtractionError as exc:
             self._record(url, "error", str(exc))
@@ -379,6 +403,7 @@ class SourceSession:
             canonical = absolutize(final, extraction.canonical)
             if canonical and canonical != final and self._in_scope(canonical):
                 if not self._alias(canonical, item.depth, final):
+                    self._save_state(final, "", body_hash, result, links, now)
                     self._record(
                         url,
                         "duplicate",
@@ -387,6 +412,8 @@ class SourceSession:
                     )
                     return
                 doc_url = canonical
+        if extraction.noindex or not extraction.text.strip():
+            self._save_state(final, "", body_hash, result, links, now)
         if extraction.noindex:
             self._record(url, "noindex", "the page asks not to be indexed", follow=(links, item))
             return

@@ -123,13 +123,12 @@ class Extractor:
         text, encoding = decode_body(body, declared_charset(body, charset))
         if not text.strip():
             raise ExtractionError(f"{url}: the page is empty")
-        page = extract_html(text, url)
-        fiche = None
+        tree = parse_html(text, url)
+        fiche = parse_fiche(tree, url) if self._parse_fiches else None
+        page = extract_html(text, url, tree=tree)
         page_text = page.text
-        if self._parse_fiches:
-            fiche = parse_fiche(parse_html(text, url), url)
-            if fiche is not None and len(page_text) < 200:
-                page_text = fiche.as_markdown()
+        if fiche is not None and len(page_text) < 200:
+            page_text = fiche.as_markdown()
         return Extraction(
             title=fiche.name if fiche is not None else page.title,
             text=page_text,

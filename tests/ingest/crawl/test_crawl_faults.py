@@ -48,7 +48,7 @@ def fault_crawl(
 ) -> Iterator[FaultCrawl]:
     _fault_server.state.__dict__.update(FaultState().__dict__)
     folder = tmp_path_factory.mktemp("fault-crawl")
-    extractor = Extractor()
+    extractor = Extractor(identify_language=False)
     with DocumentStore(folder / "documents.db") as store:
         crawler = Crawler(store, reports_dir=folder / "reports", extractor=extractor)
         report = asyncio.run(crawler.crawl(fast_source("faults", [_fault_server.url("/")])))
@@ -186,7 +186,7 @@ def test_robots_5xx_disallows_the_whole_site(
     fault_site: FaultSite, store: DocumentStore, tmp_path: Path
 ) -> None:
     fault_site.state.robots_status = 503
-    crawler = Crawler(store, reports_dir=tmp_path)
+    crawler = Crawler(store, reports_dir=tmp_path, extractor=Extractor(identify_language=False))
     report = asyncio.run(crawler.crawl(fast_source("robots-down", [fault_site.url("/")])))
     assert [(u.url, u.outcome) for u in report.urls] == [(fault_site.url("/"), "disallowed")]
     assert set(fault_site.state.hits) == {"/robots.txt"}
@@ -198,7 +198,7 @@ def test_robots_4xx_allows_everything(
     fault_site: FaultSite, store: DocumentStore, tmp_path: Path
 ) -> None:
     fault_site.state.robots_status = 404
-    crawler = Crawler(store, reports_dir=tmp_path)
+    crawler = Crawler(store, reports_dir=tmp_path, extractor=Extractor(identify_language=False))
     source = fast_source("robots-404", [fault_site.url("/private/secret")])
     report = asyncio.run(crawler.crawl(source))
     assert [(u.url, u.outcome) for u in report.urls] == [(fault_site.url("/private/secret"), "new")]

@@ -22,7 +22,8 @@ def clean_source(site: FaultSite, **overrides: object) -> SourceConfig:
 def crawl(
     store: DocumentStore, source: SourceConfig, reports: Path, extractor: Extractor | None = None
 ) -> CrawlReport:
-    crawler = Crawler(store, reports_dir=reports, extractor=extractor or Extractor())
+    extractor = extractor or Extractor(identify_language=False)
+    crawler = Crawler(store, reports_dir=reports, extractor=extractor)
     return asyncio.run(crawler.crawl(source))
 
 
@@ -60,7 +61,7 @@ def test_unchanged_recrawl_makes_zero_extractions(
 ) -> None:
     crawl(store, clean_source(fault_site), tmp_path)
     before = {d.url: (d.content_hash, d.fetched_at) for d in store.documents()}
-    extractor = Extractor()
+    extractor = Extractor(identify_language=False)
     report = crawl(store, clean_source(fault_site), tmp_path, extractor)
     assert extractor.extractions == 0
     result = outcomes(report, fault_site)
@@ -83,7 +84,7 @@ def test_changed_page_makes_a_new_version_and_one_extraction(
 ) -> None:
     crawl(store, clean_source(fault_site), tmp_path)
     fault_site.state.changing_version = 2
-    extractor = Extractor()
+    extractor = Extractor(identify_language=False)
     report = crawl(store, clean_source(fault_site), tmp_path, extractor)
     assert outcomes(report, fault_site)["/clean/changing"] == "changed"
     assert extractor.extractions == 1
@@ -185,8 +186,12 @@ def test_two_sources_crawl_concurrently_into_one_store(
         max_depth=0,
     )
     with DocumentStore(path) as first, DocumentStore(path) as second:
-        clean = Crawler(first, reports_dir=tmp_path).crawl(clean_source(fault_site))
-        other = Crawler(second, reports_dir=tmp_path).crawl(files)
+        clean = Crawler(
+            first, reports_dir=tmp_path, extractor=Extractor(identify_language=False)
+        ).crawl(clean_source(fault_site))
+        other = Crawler(
+            second, reports_dir=tmp_path, extractor=Extractor(identify_language=False)
+        ).crawl(files)
 
         async def both() -> list[CrawlReport]:
             return list(await asyncio.gather(clean, other))

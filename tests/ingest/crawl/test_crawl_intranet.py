@@ -14,11 +14,17 @@ import pytest
 
 from ingest.crawl import Crawler, SourceConfig
 from ingest.errors import AuthError, SourceConfigError
+from ingest.extract import Extractor
 from ingest.store import DocumentStore
 from tests.ingest.crawl.conftest import FaultSite, fast_source
 from tests.ingest.crawl.faultsite import BEARER_TOKEN, INTRANET_PASSWORD, INTRANET_USER
 
 pytestmark = pytest.mark.integration
+
+
+def NO_ID() -> Extractor:  # upper case: reads like a constant at the call sites
+    return Extractor(identify_language=False)
+
 
 GOOD_ENV = {
     "INTRA_USER": INTRANET_USER,
@@ -81,7 +87,9 @@ def test_each_login_method_opens_the_intranet(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     source = make_source(fault_site)  # type: ignore[operator]
-    report = asyncio.run(Crawler(store, reports_dir=tmp_path, env=GOOD_ENV).crawl(source))
+    report = asyncio.run(
+        Crawler(store, reports_dir=tmp_path, extractor=NO_ID(), env=GOOD_ENV).crawl(source)
+    )
     stored = {d.url.removeprefix(fault_site.origin) for d in store.documents()}
     assert stored == expected
     assert {d.audience for d in store.documents()} == {"professional"}
@@ -108,7 +116,7 @@ def test_wrong_password_is_a_clear_error_and_stores_nothing(
     caplog.set_level(logging.DEBUG)
     env = {**GOOD_ENV, "INTRA_PASSWORD": WRONG_PASSWORD}
     source = make_source(fault_site)  # type: ignore[operator]
-    crawler = Crawler(store, reports_dir=tmp_path, env=env)
+    crawler = Crawler(store, reports_dir=tmp_path, extractor=NO_ID(), env=env)
     with pytest.raises(AuthError) as raised:
         asyncio.run(crawler.crawl(source))
     message = str(raised.value)
@@ -125,7 +133,9 @@ def test_wrong_password_is_a_clear_error_and_stores_nothing(
 def test_wrong_bearer_token_is_refused(
     fault_site: FaultSite, store: DocumentStore, tmp_path: Path
 ) -> None:
-    crawler = Crawler(store, reports_dir=tmp_path, env={"INTRA_TOKEN": "wrong-token-123456"})
+    crawler = Crawler(
+        store, reports_dir=tmp_path, extractor=NO_ID(), env={"INTRA_TOKEN": "wrong-token-123456"}
+    )
     with pytest.raises(AuthError, match="answered HTTP 403"):
         asyncio.run(crawler.crawl(bearer_source(fault_site)))
     assert store.count(status=None) == 0
@@ -134,7 +144,9 @@ def test_wrong_bearer_token_is_refused(
 def test_missing_credential_variable_names_it(
     fault_site: FaultSite, store: DocumentStore, tmp_path: Path
 ) -> None:
-    crawler = Crawler(store, reports_dir=tmp_path, env={"INTRA_USER": INTRANET_USER})
+    crawler = Crawler(
+        store, reports_dir=tmp_path, extractor=NO_ID(), env={"INTRA_USER": INTRANET_USER}
+    )
     with pytest.raises(SourceConfigError, match="environment variable INTRA_PASSWORD is not set"):
         asyncio.run(crawler.crawl(form_source(fault_site)))
     assert fault_site.state.hits == {}
@@ -146,7 +158,9 @@ def test_login_page_is_never_stored_when_the_session_is_lost(
     def expire_sessions(source: str, url: str, outcome: str) -> None:
         fault_site.state.sessions.clear()  # the server forgets every session after one page
 
-    crawler = Crawler(store, reports_dir=tmp_path, env=GOOD_ENV, on_outcome=expire_sessions)
+    crawler = Crawler(
+        store, reports_dir=tmp_path, extractor=NO_ID(), env=GOOD_ENV, on_outcome=expire_sessions
+    )
     report = asyncio.run(crawler.crawl(form_source(fault_site)))
     assert [(u.url.removeprefix(fault_site.origin), u.outcome) for u in report.urls] == [
         ("/intra/a", "new"),

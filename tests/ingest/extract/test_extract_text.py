@@ -9,6 +9,7 @@ from ingest.extract import (
     Extractor,
     declared_charset,
     decode_body,
+    detect_language,
     extract_docx,
     extract_html,
     extract_pdf,
@@ -130,3 +131,15 @@ def test_extractor_counts_its_work() -> None:
 )
 def test_normalize_language(tag: str, language: str | None) -> None:
     assert normalize_language(tag) == language
+
+
+@pytest.mark.slow
+def test_language_is_identified_when_not_declared() -> None:
+    extractor = Extractor()
+    extractor.warm_up()
+    result = extractor.extract(PDF_BODY, media="pdf", url="https://x.ch/t.pdf")
+    assert result.language == "fr"
+    german = "Die Beratungsstelle hilft Familien bei Fragen zu Schulden und Mietzinsen."
+    assert detect_language(None, german) == "de"
+    assert detect_language("it", german) == "it"  # a declared language wins
+    assert detect_language(None, "trop court") is None
