@@ -511,7 +511,8 @@ def layout_latin1(c: Content) -> Tree:
         '<td class="menu" width="160" valign="top"><a href="/">Accueil</a><br><a '
         'href="/prestations.htm">Prestations</a><br>'
         '<a href="/historique.htm">Historique</a><br><a '
-        'href="/contact.htm">Contact</a><br><a href="/plan.htm">Plan du site</a></td>'
+        'href="/contact.htm">Contact</a><br><a href="/plan.htm">Plan du site</a><br>'
+        '<a href="/ancien-site.htm">Ancien site</a></td>'
     )
 
     def page(path: str, title: str, body: str) -> None:
@@ -554,18 +555,35 @@ def layout_latin1(c: Content) -> Tree:
         ),
     )
     page("contact.htm", "Contact", f"<h2>Contact</h2>{contact_table(c)}")
+    tree.add(
+        "ancien-site.htm",
+        '<html><head><meta http-equiv="refresh" content="0; url=/contact.htm">'
+        "<title>Redirection</title></head><body><p>Notre site a déménagé: "
+        '<a href="/contact.htm">suivre ce lien</a>.</p>'
+        f"<p>{esc(FOOTER_MARK)}</p></body></html>\n".encode(
+            "iso-8859-1", errors="xmlcharrefreplace"
+        ),
+    )
     latin = "text/html; charset=iso-8859-1"
     tree.add(
         "_server.json",
         server_json(
             (
                 "latin1: old table layout, every page ISO-8859-1 declared in header and meta; "
-                "/plan.htm is broken"
+                "/plan.htm is broken; /ancien-site.htm is a meta-refresh redirect (charset "
+                "only in the header)"
             ),
             redirects={"/index.htm": "/", "/accueil.htm": "/"},
             headers={
                 p: {"Content-Type": latin}
-                for p in ("/", "/index.html", "/prestations.htm", "/historique.htm", "/contact.htm")
+                for p in (
+                    "/",
+                    "/index.html",
+                    "/prestations.htm",
+                    "/historique.htm",
+                    "/contact.htm",
+                    "/ancien-site.htm",
+                )
             },
         ),
     )

@@ -312,7 +312,8 @@ def layout_news(c: Content) -> Tree:
 <a href="/actualites/">Toutes les actualités</a></li><li><a href="/contact/">Contact</a></li></ul>
 </div>
 <div id="main">{body}</div>
-<div id="bottom">{footer_text(c)} · <a href="/newsletter/">Newsletter</a></div></body></html>
+<div id="bottom">{footer_text(c)} · <a href="/newsletter/">Newsletter</a> ·
+<a href="/suivez-nous/facebook">Facebook</a></div></body></html>
 """,
         )
 
@@ -386,9 +387,15 @@ def layout_news(c: Content) -> Tree:
     tree.add(
         "_server.json",
         server_json(
-            "news: news-heavy; /actualites/fete-2019/ is 410; /newsletter/ disallowed and missing",
+            (
+                "news: news-heavy; /actualites/fete-2019/ is 410; /newsletter/ disallowed and "
+                "missing; /suivez-nous/facebook redirects (302) off-site"
+            ),
             status={"/actualites/fete-2019/": 410},
-            redirects={"/news/": "/actualites/"},
+            redirects={
+                "/news/": "/actualites/",
+                "/suivez-nous/facebook": {"to": "https://www.facebook.com/", "status": 302},
+            },
         ),
     )
     return tree
@@ -430,7 +437,7 @@ function gtag(){{dataLayer.push(arguments)}}gtag('js',0);</script>
 {cookie_banner(1)}
 <div id="app" data-server-rendered="true"><div class="app-shell"><div class="app-nav">
 <a href="/">Accueil</a><a href="/offre.html">Offre</a><a href="/journal.html">Journal</a>
-<a href="/contact.html">Contact</a></div>
+<a href="/contact.html">Contact</a><a href="javascript:void(0)" onclick="openMenu()">Menu</a></div>
 <div class="app-main">{body}</div></div></div>
 <div class="app-footer">{footer_text(c)}</div>
 <img src="/pixel.gif?p={slug(title)}" width="1" height="1" alt="">

@@ -218,9 +218,12 @@ def test_latin1_pages_exist_declared_right_and_wrong() -> None:
     right = [p for s in _org_sites() for p in (SITES / s).rglob("*.htm")]
     assert right, "the latin1 layout writes .htm pages"
     for page in right:
-        data = page.read_bytes()
-        assert b"charset=iso-8859-1" in data
-        data.decode("iso-8859-1")
+        site = page.relative_to(SITES).parts[0]
+        headers = json.loads((SITES / site / "_server.json").read_text(encoding="utf-8"))["headers"]
+        path = "/" + page.relative_to(SITES / site).as_posix()
+        assert headers[path] == {"Content-Type": "text/html; charset=iso-8859-1"}
+        with pytest.raises(UnicodeDecodeError):
+            page.read_bytes().decode("utf-8")
     wrong = [
         SITES / s / "a-propos" / "histoire.html"
         for s in _org_sites()
