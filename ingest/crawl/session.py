@@ -341,7 +341,9 @@ class SourceSession:
         if result.outcome == "gone":
             doc_url = state.doc_url if state is not None else final
             if not self._store.has_document(doc_url):
-                self._record(url, "gone", f"HTTP {result.status}; nothing stored for it")
+                self._record(
+                    url, "not_found", f"HTTP {result.status}; a broken link, nothing stored"
+                )
                 return
             confirmed = self._store.record_gone_signal(doc_url)
             self._record(

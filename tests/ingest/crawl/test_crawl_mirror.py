@@ -127,8 +127,8 @@ def test_gsr_fiches_agree_with_the_curated_records(gsr_crawl: GsrCrawl) -> None:
 
 
 def test_gsr_noise_has_its_outcomes(gsr_crawl: GsrCrawl) -> None:
-    assert gsr_crawl.outcome("/fiches/permanence-fermee-2025.html") == "gone"
-    assert gsr_crawl.outcome("/fiches/guide-des-aides-2019.html") == "gone"
+    assert gsr_crawl.outcome("/fiches/permanence-fermee-2025.html") == "not_found"
+    assert gsr_crawl.outcome("/fiches/guide-des-aides-2019.html") == "not_found"
     disallowed = [u for u in gsr_crawl.first.urls if u.outcome == "disallowed"]
     assert disallowed and all("/search" in u.url for u in disallowed)
     paths = {r.path for r in gsr_crawl.sites.requests_for("gsr")}
@@ -152,7 +152,7 @@ def test_institution_site_is_linked_and_its_pdf_read(sites: ServedSites, tmp_pat
         report, _ = crawl(store, config, tmp_path)
         documents = store.documents()
     outcomes = {u.url.removeprefix(origin): u.outcome for u in report.urls}
-    assert outcomes["/documents/rapport-2023.pdf"] == "gone"
+    assert outcomes["/documents/rapport-2023.pdf"] == "not_found"
     assert {d.institution_id for d in documents} == {"caritas-neuchatel"}
     urls = {d.url.removeprefix(origin) for d in documents}
     assert {"/", "/contact.html", "/prestations.html", "/documents/brochure.pdf"} <= urls
