@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -12,21 +11,21 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.sites import SITES_ROOT, ServedSites, SiteConfigError, query_slug, serve_sites
+from tests.support.sites import (
+    SITES_ROOT,
+    ServedSites,
+    SiteConfigError,
+    query_slug,
+    serve_sites,
+    site_with_layout,
+)
 
 USER, PASSWORD = "pro", "test-password-not-a-secret"
 CREDENTIALS = {"intranet": (USER, PASSWORD), "intranet-basic": (USER, PASSWORD)}
 
 
 def _site(layout: str) -> str:
-    for folder in sorted(SITES_ROOT.iterdir()):
-        config = folder / "_server.json"
-        if (
-            config.exists()
-            and json.loads(config.read_text(encoding="utf-8")).get("layout") == layout
-        ):
-            return folder.name
-    raise AssertionError(f"no site with layout {layout!r}")
+    return site_with_layout(layout)
 
 
 @pytest.fixture(scope="module")
@@ -258,3 +257,10 @@ def test_readme_example_runs() -> None:
     namespace: dict[str, object] = {}
     exec(compile(block, "corpora/sites/README.md", "exec"), namespace)
     assert callable(namespace["gsr_site"])
+
+
+@pytest.mark.unit
+def test_sites_are_found_by_layout() -> None:
+    assert (SITES_ROOT / site_with_layout("latin1") / "prestations.htm").is_file()
+    with pytest.raises(SiteConfigError, match="no site with layout 'nope'"):
+        site_with_layout("nope")

@@ -59,6 +59,8 @@ __all__ = [
     "SiteConfigError",
     "query_slug",
     "serve_sites",
+    "site_configs",
+    "site_with_layout",
     "sites_fixture",
 ]
 
@@ -519,6 +521,28 @@ def _available(root: Path) -> list[str]:
     )
 
 
+def site_configs(root: Path = SITES_ROOT) -> dict[str, SiteConfig]:
+    """Every site folder of ``root`` with its configuration, by folder name."""
+    return {name: SiteConfig.load(root / name) for name in _available(root)}
+
+
+def site_with_layout(layout: str, root: Path = SITES_ROOT) -> str:
+    """Folder name of the institution site built with ``layout`` (e.g. ``"latin1"``).
+
+    Folder names follow the corpus (the host of a record's website), layouts do not: tests that
+    need "the site with a Latin-1 page" ask for the layout.
+
+    Raises:
+        SiteConfigError: no site of ``root`` has this layout.
+    """
+    configs = site_configs(root)
+    for name, config in configs.items():
+        if config.layout == layout:
+            return name
+    known = sorted({c.layout for c in configs.values() if c.layout})
+    raise SiteConfigError(f"no site with layout {layout!r} under {root}; layouts: {known}")
+
+
 @contextmanager
 def serve_sites(
     *names: str,
@@ -614,3 +638,28 @@ def sites_fixture(
             yield s
 
     return _fixture
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve sites by hand: ``python -m tests.support.sites gsr intranet`` (Ctrl-C stops)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Serve folders of corpora/sites on 127.0.0.1.")
+    parser.add_argument("names", nargs="*", help="site folders (default: all)")
+    parser.add_argument("--user", default="pro", help="test user of the protected sites")
+    parser.add_argument("--password", required=True, help="test password of the protected sites")
+    args = parser.parse_args(argv)
+    protected = [n for n, c in site_configs().items() if c.auth is not None]
+    credentials = {name: (args.user, args.password) for name in protected}
+    with serve_sites(*args.names, credentials=credentials) as served:
+        for name, url in served.urls.items():
+            print(f"{name:45} {url}/")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            return 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
