@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 __all__ = ["Politeness"]
@@ -29,6 +29,7 @@ class Politeness:
         delay_s: float,
         *,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {concurrency}")
@@ -37,6 +38,7 @@ class Politeness:
         self._concurrency = concurrency
         self._delay_s = delay_s
         self._clock = clock
+        self._sleep = sleep
         self._delays: dict[str, float] = {}
         self._semaphores: dict[str, asyncio.Semaphore] = {}
         self._next_start: dict[str, float] = {}
@@ -57,5 +59,5 @@ class Politeness:
             start = max(now, self._next_start.get(host, now))
             self._next_start[host] = start + self.delay_for(host)
             if start > now:
-                await asyncio.sleep(start - now)
+                await self._sleep(start - now)
             yield

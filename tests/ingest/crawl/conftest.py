@@ -53,7 +53,7 @@ def fast_source(name: str, start_urls: list[str], **overrides: Any) -> SourceCon
         "retry": {"max_retries": 2, "backoff_s": 0.01, "retry_after_cap_s": 2.0},
         "limits": {
             "max_bytes": 1_000_000,
-            "timeout_s": 0.3,
+            "timeout_s": 0.5,
             "total_timeout_s": 1.0,
             "max_redirects": 4,
         },

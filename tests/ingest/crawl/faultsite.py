@@ -195,7 +195,7 @@ def build_app(state: FaultState) -> Starlette:
 
     async def slow(request: Request) -> Response:
         state.hit("/slow")
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(1.5)
         return Response(_page("Trop lente", "Jamais lue."), media_type="text/html")
 
     async def drip(request: Request) -> Response:

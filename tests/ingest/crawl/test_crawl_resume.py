@@ -37,7 +37,7 @@ _CHILD = textwrap.dedent(
     origin, db = sys.argv[1], Path(sys.argv[2])
     source = SourceConfig.model_validate({
         "name": "clean", "kind": "web", "start_urls": [origin + "/clean/"],
-        "allowed_prefixes": ["/clean"], "rate": {"concurrency": 1, "delay_s": 0.25},
+        "allowed_prefixes": ["/clean"], "rate": {"concurrency": 1, "delay_s": 0.4},
     })
     with DocumentStore(db) as store:
         extractor = Extractor(identify_language=False)  # the pages declare theirs

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import time
 from datetime import UTC, datetime
 
 import httpx
@@ -35,21 +34,31 @@ def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
 
 @pytest.mark.unit
 def test_politeness_spaces_request_starts_per_host() -> None:
-    gate = Politeness(2, 0.2)
-    starts: dict[str, list[float]] = {"a": [], "b": []}
+    waits: list[tuple[str, float]] = []
+    current = ""
+
+    async def fake_sleep(seconds: float) -> None:
+        waits.append((current, round(seconds, 6)))
+
+    gate = Politeness(2, 0.2, clock=lambda: 100.0, sleep=fake_sleep)
 
     async def request(host: str) -> None:
+        nonlocal current
+        current = host
         async with gate.slot(host):
-            starts[host].append(time.monotonic())
+            pass
 
     async def main() -> None:
-        await asyncio.gather(*(request(h) for h in ["a", "a", "a", "b"]))
+        for host in ["a", "a", "a", "b", "a"]:
+            await request(host)
 
     asyncio.run(main())
-    gaps = [b - a for a, b in zip(starts["a"], starts["a"][1:], strict=False)]
-    assert len(starts["a"]) == 3
-    assert all(gap >= 0.195 for gap in gaps)
-    assert starts["b"][0] < starts["a"][1]  # another host does not wait for "a"
+    # Starts are scheduled 0.2 s apart per host, whatever the wall clock does; "b" never waits.
+    assert waits == [("a", 0.2), ("a", 0.4), ("a", 0.6)]
+    gate.set_delay("a", 1.0)  # a robots.txt Crawl-delay raises the pause...
+    gate.set_delay("a", 0.1)  # ...and never lowers it
+    assert gate.delay_for("a") == 1.0
+    assert gate.delay_for("b") == 0.2
 
 
 @pytest.mark.unit
