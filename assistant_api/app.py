@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from assistant_api.install import install_api
 from assistant_api.routes import ask, frontend, health, institutions
 from assistant_api.runtime import AssistantRuntime, open_runtime
 from permanence import PermanenceError, __version__
@@ -51,6 +52,7 @@ def create_app(settings: Settings, *, runtime: AssistantRuntime | None = None) -
     app.include_router(health.router)
     app.include_router(institutions.router)
     app.include_router(frontend.router)
+    install_api(app, settings)  # limits, CORS, metrics, feedback, admin, chat facade, analytics
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

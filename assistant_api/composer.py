@@ -8,9 +8,10 @@ model writes anything here, so nothing can be hallucinated, and a crawled page c
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from assistant_api.content_guard import strip_instructions
 from assistant_api.models import Citation, EmergencyNumber, InstitutionCard
 from assistant_api.safety import fold
 from assistant_api.templates import TemplateSet
@@ -29,13 +30,17 @@ _TOKEN = re.compile(r"\w{4,}")
 class CitationBook:
     """Hands out citation numbers, one per distinct document URL, in order of first use."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, is_instruction: Callable[[str], bool] | None = None) -> None:
         self._by_url: dict[str, Citation] = {}
+        self._is_instruction = is_instruction
 
     def cite(self, hit: ChunkHit) -> int:
         chunk = hit.chunk
         if chunk.url not in self._by_url:
-            snippet = " ".join(chunk.body.split())
+            body = chunk.body
+            if self._is_instruction is not None:
+                body, _removed = strip_instructions(body, self._is_instruction)
+            snippet = " ".join(body.split())
             if len(snippet) > SNIPPET_CHARS:
                 snippet = snippet[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
             self._by_url[chunk.url] = Citation(
@@ -82,7 +87,14 @@ def _supporting(hit: InstitutionHit, institution_id: str) -> ChunkHit:
 
 
 class ExtractiveComposer:
-    """Writes the answer from ranked institutions; stateless, safe to share between requests."""
+    """Writes the answer from ranked institutions; stateless, safe to share between requests.
+
+    ``is_instruction`` (the content guard) removes instruction-like sentences of crawled pages
+    from citation snippets, so a poisoned page is never quoted to the asker.
+    """
+
+    def __init__(self, *, is_instruction: Callable[[str], bool] | None = None) -> None:
+        self._is_instruction = is_instruction
 
     def compose(
         self,
@@ -96,7 +108,7 @@ class ExtractiveComposer:
         intro: str | None = None,
     ) -> ComposedAnswer:
         """Compose for ``hits`` (already ranked and cut to the number to show)."""
-        book = CitationBook()
+        book = CitationBook(is_instruction=self._is_instruction)
         lines: list[str] = []
         numbers = [
             EmergencyNumber(number=n, label=templates.emergency_labels.get(n, n)) for n in emergency

@@ -6,6 +6,7 @@ channel, the widget, the OpenAI facade and the evaluation suite all consume ``As
 
 from __future__ import annotations
 
+import uuid
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +17,9 @@ __all__ = [
     "AskResponse",
     "Citation",
     "EmergencyNumber",
+    "FeedbackRating",
+    "FeedbackReceipt",
+    "FeedbackRequest",
     "InstitutionCard",
     "Timings",
 ]
@@ -90,3 +94,33 @@ class AskResponse(BaseModel):
     emergency_numbers: list[EmergencyNumber] = Field(default_factory=list)
     confidence: float = 0.0
     timings_ms: Timings = Field(default_factory=Timings)
+    answer_id: str = Field(
+        default_factory=lambda: uuid.uuid4().hex,
+        description="Opaque id of this answer; send it back with POST /v1/feedback.",
+    )
+
+
+FeedbackRating = Literal["helpful", "not_helpful", "wrong_institution"]
+
+
+class FeedbackRequest(BaseModel):
+    """What the asker (or a professional) thought of one answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer_id: str = Field(pattern=r"^[0-9a-f]{32}$", description="AskResponse.answer_id.")
+    rating: FeedbackRating
+    institution_id: str | None = Field(
+        default=None,
+        max_length=120,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        description="With wrong_institution: the card that was wrong.",
+    )
+    comment: str | None = Field(
+        default=None, max_length=1000, description="Free text; personal data is redacted."
+    )
+
+
+class FeedbackReceipt(BaseModel):
+    accepted: bool = True
+    answer_id: str

@@ -1,7 +1,9 @@
 """Build the running assistant from settings: store → index → service.
 
 This is the only place that opens the data dir for the API, so the CLI (``permanence ask``),
-the HTTP app and the evaluation's in-process mode all answer with the same components.
+the HTTP app and the evaluation's in-process mode all answer with the same components. With
+``PERMANENCE_LLM_BASE_URL`` set, answers are rewritten by that model and checked; without it
+nothing leaves the process.
 """
 
 from __future__ import annotations
@@ -10,15 +12,19 @@ import logging
 from dataclasses import dataclass
 
 from assistant_api.communes import CommuneDirectory
+from assistant_api.composer import ExtractiveComposer
+from assistant_api.content_guard import InstructionDetector
 from assistant_api.language import LanguageDetector
+from assistant_api.llm import ChatClient, LLMComposer, LLMPrompts
 from assistant_api.safety import SafetyLexicon
 from assistant_api.service import AssistantService
 from assistant_api.templates import AnswerTemplates
 from index import SearchIndex, open_search_index
-from ingest import DocumentStore
+from ingest import CorpusError, DocumentStore, Institution
+from ingest.corpus import load_communes
 from permanence.settings import Settings
 
-__all__ = ["AssistantRuntime", "open_runtime"]
+__all__ = ["AssistantRuntime", "build_composer", "open_runtime"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +37,8 @@ class AssistantRuntime:
     store: DocumentStore
     search_index: SearchIndex
     service: AssistantService
+    communes: CommuneDirectory | None = None
+    composer: ExtractiveComposer | LLMComposer | None = None
 
     def stats(self) -> dict[str, object]:
         return {
@@ -41,9 +49,72 @@ class AssistantRuntime:
             "models": [e.name for e in self.search_index.embedders] + [self.search_index.sparse.name],
         }
 
+    def resolve_commune(self, commune: str | None, question: str) -> str | None:
+        """The commune a request is about (explicit first, then named in the question)."""
+        if self.communes is None:
+            return commune
+        resolved = self.communes.resolve(commune) if commune else None
+        return resolved or self.communes.find_in_text(question)
+
     def close(self) -> None:
+        if isinstance(self.composer, LLMComposer):
+            self.composer.close()
         self.search_index.close()
         self.store.close()
+
+
+def build_communes(institutions: list[Institution]) -> CommuneDirectory:
+    """Communes from the records, plus the localities and counters of ``corpora/communes.yaml``.
+
+    Localities flagged ``capitalized`` (also ordinary words) or ``place_only`` (also the
+    canton's name) are left out: the simple directory matcher cannot tell those cases apart.
+    """
+    try:
+        table = load_communes()
+    except CorpusError as exc:
+        logger.warning("commune table not loaded (%s); communes come from service areas only", exc)
+        return CommuneDirectory.build(institutions)
+    known = {i.id for i in institutions}
+    aliases = [
+        (place.name, commune.name)
+        for commune in table.communes
+        for place in commune.place_names()
+        if not (place.capitalized or place.place_only) or place.name == commune.name
+    ]
+    counters = {
+        c.name: c.social_counter for c in table.communes if c.social_counter in known
+    }
+    return CommuneDirectory.build(institutions, aliases=aliases, counters=counters)  # type: ignore[arg-type]
+
+
+def build_composer(
+    settings: Settings,
+    *,
+    safety: SafetyLexicon,
+    institutions: list[Institution],
+    on_outcome: object = None,
+) -> ExtractiveComposer | LLMComposer:
+    """The extractive composer, wrapped by the LLM composer when an LLM URL is configured."""
+    detector = InstructionDetector(safety.is_injection)
+    extractive = ExtractiveComposer(is_instruction=detector)
+    if not settings.llm_base_url:
+        return extractive
+    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    client = ChatClient(
+        settings.llm_base_url,
+        model=settings.llm_model or "default",
+        api_key=api_key,
+        timeout_s=settings.llm_timeout_s,
+    )
+    logger.info("LLM composer: %s (model %s)", settings.llm_base_url, client.model)
+    return LLMComposer(
+        client=client,
+        prompts=LLMPrompts.load(settings.prompts_dir / "llm"),
+        is_instruction=detector,
+        records={i.id: i for i in institutions},
+        extractive=extractive,
+        on_outcome=on_outcome if callable(on_outcome) else None,
+    )
 
 
 def open_runtime(settings: Settings) -> AssistantRuntime:
@@ -58,14 +129,25 @@ def open_runtime(settings: Settings) -> AssistantRuntime:
         collection=settings.collection,
     )
     institutions = store.institutions()
+    safety = SafetyLexicon(settings.prompts_dir / "safety.yaml")
+    communes = build_communes(institutions)
+    composer = build_composer(settings, safety=safety, institutions=institutions)
     service = AssistantService(
         retriever=search_index.retriever,
         institutions=institutions,
         templates=AnswerTemplates(settings.prompts_dir / "answer"),
-        safety=SafetyLexicon(settings.prompts_dir / "safety.yaml"),
+        safety=safety,
         detector=LanguageDetector(),
-        communes=CommuneDirectory.build(institutions),
+        communes=communes,
+        composer=composer,  # type: ignore[arg-type]  (same compose() signature)
     )
     service.warm_up()
     logger.info("assistant ready: %d institutions", len(institutions))
-    return AssistantRuntime(settings=settings, store=store, search_index=search_index, service=service)
+    return AssistantRuntime(
+        settings=settings,
+        store=store,
+        search_index=search_index,
+        service=service,
+        communes=communes,
+        composer=composer,
+    )

@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = 20.0
+    redactor: str = Field(
+        default="presidio",
+        pattern=r"^(presidio|regex)$",
+        description="Personal-data redactor for analytics: 'presidio' (spaCy fr model, falls "
+        "back to 'regex' when not installed) or 'regex'.",
+    )
+    max_body_bytes: int = Field(default=65_536, ge=1024, description="Largest request body.")
     pro_tokens: SecretStr | None = Field(
         default=None, description="Comma-separated professional bearer tokens."
     )

@@ -1,54 +1,73 @@
-"""``POST /v1/ask``: the answer contract."""
+"""``POST /v1/ask`` (the answer contract) and ``POST /v1/ask/stream`` (server-sent events)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, status
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Header
+from fastapi.responses import StreamingResponse
 
-from assistant_api.deps import RuntimeDep, SettingsDep, is_professional
+from assistant_api.asking import answer_question, check_question
+from assistant_api.deps import RuntimeDep, SettingsDep
 from assistant_api.models import AskRequest, AskResponse
+from assistant_api.state import ApiStateDep
+from assistant_api.streaming import sentence_events
 
-__all__ = ["router"]
+__all__ = ["check_question", "router"]
 
 router = APIRouter(tags=["ask"])
 
-
-def check_question(request: AskRequest, settings_max: int) -> AskRequest:
-    """Refuse blank, oversized or binary questions with a clear 422 (never a 500)."""
-    question = request.question.strip()
-    if not question:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "the question is empty")
-    if len(question) > settings_max:
-        raise HTTPException(
-            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            f"the question has {len(question)} characters; the limit is {settings_max}",
-        )
-    if "\x00" in question or sum(not (c.isprintable() or c.isspace()) for c in question) > 3:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, "the question contains binary or control data"
-        )
-    return request.model_copy(update={"question": question})
+_ERRORS: dict[int | str, dict[str, str]] = {
+    401: {"description": "professional audience without a valid token"},
+    413: {"description": "question or body too large"},
+    429: {"description": "too many requests from this client (see Retry-After)"},
+}
 
 
-@router.post(
-    "/v1/ask",
-    response_model=AskResponse,
-    responses={401: {"description": "professional audience without a valid token"}},
-)
+@router.post("/v1/ask", response_model=AskResponse, responses=_ERRORS)
 async def ask(
     body: AskRequest,
     runtime: RuntimeDep,
     settings: SettingsDep,
+    api: ApiStateDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> AskResponse:
     """Answer a question with ranked institutions and citations."""
-    request = check_question(body, settings.max_question_chars)
-    if request.audience == "professional" and not is_professional(settings, authorization):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "a professional question needs a valid bearer token",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return await run_in_threadpool(runtime.service.ask, request)
+    return await answer_question(
+        body, runtime=runtime, settings=settings, api=api, authorization=authorization, channel="ask"
+    )
+
+
+@router.post(
+    "/v1/ask/stream",
+    response_class=StreamingResponse,
+    responses={
+        **_ERRORS,
+        200: {
+            "description": "text/event-stream: `meta`, then `sentence` events, then `result` "
+            "(the full AskResponse JSON).",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+    },
+)
+async def ask_stream(
+    body: AskRequest,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
+    api: ApiStateDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> StreamingResponse:
+    """The same answer as server-sent events, sentence by sentence, then the whole JSON."""
+    response = await answer_question(
+        body,
+        runtime=runtime,
+        settings=settings,
+        api=api,
+        authorization=authorization,
+        channel="stream",
+    )
+    return StreamingResponse(
+        sentence_events(response),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

@@ -1,15 +1,47 @@
-"""``GET /v1/institutions/{id}``: a curated record with its sources (also the fiche citation URL)."""
+"""``GET /v1/institutions`` (search for professionals) and ``GET /v1/institutions/{id}``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
 
 from assistant_api.deps import RuntimeDep
-from ingest import Institution
+from assistant_api.institution_search import InstitutionSearch, SearchPage
+from assistant_api.state import ApiStateDep
+from ingest import CATEGORIES, Institution
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["institutions"])
+
+
+@router.get("/v1/institutions", response_model=SearchPage)
+async def search_institutions(
+    runtime: RuntimeDep,
+    api: ApiStateDep,
+    q: Annotated[str | None, Query(max_length=200, description="Words of names or services.")] = None,
+    category: Annotated[
+        str | None, Query(max_length=40, description=f"One of: {', '.join(CATEGORIES)}.")
+    ] = None,
+    commune: Annotated[
+        str | None, Query(max_length=80, description="Keep institutions serving this commune.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> SearchPage:
+    """Find institutions by words, category and the commune they serve, best match first."""
+    if category is not None and category not in CATEGORIES:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            f"unknown category {category!r}; use one of: {', '.join(CATEGORIES)}",
+        )
+    if api.search is None:
+        api.search = InstitutionSearch(list(runtime.service.institutions.values()))
+    resolved = runtime.resolve_commune(commune, "") if commune else None
+    return api.search.search(
+        q=q, category=category, commune=resolved or commune, limit=limit, offset=offset
+    )
 
 
 @router.get("/v1/institutions/{institution_id}", response_model=Institution)

@@ -1,0 +1,151 @@
+"""The LLM composer: the extractive answer's sources, rewritten by a model, checked, or refused.
+
+It composes the extractive answer first (cards, citations, numbering), gives the cited
+documents to the model as numbered sources, and keeps the model's text only if it passes
+:func:`check_answer`; otherwise — and on any timeout or error — the extractive answer is
+returned unchanged. Emergency and no-answer texts stay extractive: they must be predictable.
+The cards and citations are always the extractive ones, so facts shown outside the prose
+never come from the model.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from assistant_api.composer import ComposedAnswer, ExtractiveComposer
+from assistant_api.llm.client import ChatClient, LLMError
+from assistant_api.llm.sources import NumberedSource, build_sources
+from assistant_api.llm.validation import check_answer
+from assistant_api.templates import TemplateSet
+from index import InstitutionHit
+from ingest import Institution
+
+__all__ = ["LANGUAGE_NAMES", "LLMComposer", "LLMPrompts"]
+
+logger = logging.getLogger(__name__)
+
+#: English names of the answer languages, as the prompt names them to the model.
+LANGUAGE_NAMES = {
+    "fr": "French", "de": "German", "it": "Italian", "en": "English", "pt": "Portuguese",
+    "es": "Spanish", "ar": "Arabic", "uk": "Ukrainian", "ru": "Russian", "fa": "Persian (Farsi)",
+    "sq": "Albanian", "tr": "Turkish", "ti": "Tigrinya",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LLMPrompts:
+    """The system and user templates of ``prompts/llm/``."""
+
+    system: str
+    user: str
+
+    @classmethod
+    def load(cls, folder: Path) -> LLMPrompts:
+        try:
+            return cls(
+                system=(folder / "system.md").read_text(encoding="utf-8"),
+                user=(folder / "user.md").read_text(encoding="utf-8"),
+            )
+        except FileNotFoundError as exc:
+            raise ValueError(f"LLM prompt missing in {folder}: {exc.filename}") from exc
+
+
+def _render_sources(sources: Sequence[NumberedSource]) -> str:
+    return "\n\n".join(f"[{s.n}] {s.title} ({s.url})\n{s.text}" for s in sources)
+
+
+class LLMComposer:
+    """Same ``compose`` signature as :class:`ExtractiveComposer`, so the service takes either."""
+
+    def __init__(
+        self,
+        *,
+        client: ChatClient,
+        prompts: LLMPrompts,
+        is_instruction: Callable[[str], bool],
+        records: dict[str, Institution],
+        extractive: ExtractiveComposer | None = None,
+        on_outcome: Callable[[str], None] | None = None,
+    ) -> None:
+        self._client = client
+        self._prompts = prompts
+        self._is_instruction = is_instruction
+        self._extractive = extractive or ExtractiveComposer()
+        self._records = records
+        self._known = {}
+        for record in records.values():
+            self._known[record.name.lower()] = record.id
+            if record.acronym:
+                self._known[record.acronym.lower()] = record.id
+        self._on_outcome = on_outcome or (lambda outcome: None)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def set_outcome_listener(self, listener: Callable[[str], None]) -> None:
+        """Called with ``accepted``, ``repaired`` or the reason of each fallback (metrics)."""
+        self._on_outcome = listener
+
+    def compose(
+        self,
+        *,
+        question: str,
+        templates: TemplateSet,
+        hits: Sequence[InstitutionHit],
+        records: dict[str, Institution],
+        commune: str | None,
+        emergency: Sequence[str] = (),
+        intro: str | None = None,
+    ) -> ComposedAnswer:
+        base = self._extractive.compose(
+            question=question,
+            templates=templates,
+            hits=hits,
+            records=records,
+            commune=commune,
+            emergency=emergency,
+            intro=intro,
+        )
+        if emergency or intro is not None or not base.citations:
+            return base
+        sources = build_sources(base.citations, hits, is_instruction=self._is_instruction)
+        language = LANGUAGE_NAMES.get(templates.language, "French")
+        messages = [
+            {"role": "system", "content": self._prompts.system.format(language_name=language)},
+            {
+                "role": "user",
+                "content": self._prompts.user.format(
+                    sources=_render_sources(sources), question=question, language_name=language
+                ),
+            },
+        ]
+        try:
+            text = self._client.complete(messages)
+        except LLMError as exc:
+            logger.warning("LLM composer falls back to extractive: %s", exc)
+            self._on_outcome("error")
+            return base
+        shown = [records[c.id] for c in base.institutions if c.id in records]
+        facts = [s.text for s in sources] + [
+            " ".join([r.name, r.acronym or "", *(p.number for p in r.phones), *r.emails, r.website or ""])
+            for r in shown
+        ]
+        source_ids = {c.institution_id for c in base.citations if c.institution_id}
+        source_ids |= {c.id for c in base.institutions}
+        check = check_answer(
+            text,
+            allowed_citations=[s.n for s in sources],
+            source_texts=facts,
+            source_institutions=source_ids,
+            known_institutions=self._known,
+            is_instruction=self._is_instruction,
+        )
+        self._on_outcome(check.reason)
+        if not check.ok:
+            logger.warning("LLM answer refused (%s); extractive answer used", check.reason)
+            return base
+        answer = f"{check.text}\n\n{templates.closing}"
+        return replace(base, answer=answer)

@@ -1,0 +1,123 @@
+"""Checks an LLM answer against its sources before anyone reads it.
+
+Repairable: citation markers that point to no source are removed. Not repairable (the caller
+falls back to the extractive answer): an empty or overlong answer, no valid citation at all, a
+phone number, e-mail address or web address found in no source, a known institution that is not
+among the sources, or text that itself reads like an injected instruction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+__all__ = ["AnswerCheck", "check_answer", "phone_digits"]
+
+#: Longest acceptable answer (characters); the prompt asks for at most 6 sentences.
+MAX_ANSWER_CHARS = 2500
+#: Emergency and helpline short numbers a model may always name.
+SHORT_NUMBERS = frozenset({"112", "117", "118", "143", "144", "145", "147"})
+
+_CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_PHONE = re.compile(
+    r"(?:(?:\+|00)\d{2}[\s./-]?)?\(?0?\)?\d{2,3}[\s./-]?\d{3}[\s./-]?\d{2}[\s./-]?\d{2}\b"
+    r"|(?:(?:\+|00)41[\s.]?|\b0)[89]\d{2}[\s./-]?\d{3}[\s./-]?\d{3}\b"
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s)\]>\"']+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCheck:
+    """``ok`` with the (possibly repaired) text, or the reason to fall back."""
+
+    ok: bool
+    text: str
+    reason: str
+    repaired: bool = False
+    cited: tuple[int, ...] = ()
+
+
+def phone_digits(text: str) -> str:
+    """Digits of a phone number in national form: +41 32 … and 0041 32 … become 032 …."""
+    digits = re.sub(r"\D", "", text)
+    for prefix in ("0041", "41"):
+        if digits.startswith(prefix) and len(digits) >= 11:
+            return "0" + digits[len(prefix) :].lstrip("0")
+    return digits
+
+
+def _normalise_url(url: str) -> str:
+    url = url.lower().rstrip(".,;:/")
+    return re.sub(r"^(https?://)?(www\.)?", "", url)
+
+
+def check_answer(
+    text: str,
+    *,
+    allowed_citations: Iterable[int],
+    source_texts: Iterable[str],
+    source_institutions: Iterable[str],
+    known_institutions: dict[str, str],
+    is_instruction: Callable[[str], bool],
+) -> AnswerCheck:
+    """Validate (and repair citation numbers of) ``text``.
+
+    Args:
+        allowed_citations: the numbers of the sources given to the model.
+        source_texts: every text the model was allowed to take facts from (sources, records).
+        source_institutions: ids of the institutions the sources are about.
+        known_institutions: lower-cased name or acronym → id, for every institution on record.
+        is_instruction: the injection detector of the safety lexicon.
+    """
+    answer = text.strip()
+    if not answer:
+        return AnswerCheck(False, "", "empty")
+    if len(answer) > MAX_ANSWER_CHARS:
+        return AnswerCheck(False, "", "too_long")
+    if is_instruction(answer):
+        return AnswerCheck(False, "", "injection_echo")
+    allowed = set(allowed_citations)
+    corpus = "\n".join(source_texts)
+    repaired = False
+    cited: list[int] = []
+
+    def _fix(match: re.Match[str]) -> str:
+        nonlocal repaired
+        numbers = [int(n) for n in re.split(r"\s*[,;]\s*", match.group(1))]
+        good = [n for n in numbers if n in allowed]
+        if len(good) != len(numbers) or len(numbers) > 1:
+            repaired = repaired or len(good) != len(numbers)
+        cited.extend(n for n in good if n not in cited)
+        return "".join(f"[{n}]" for n in good)
+
+    answer = _CITATION.sub(_fix, answer)
+    answer = re.sub(r"[ \t]+([.,;:!?])", r"\1", answer)
+    if not cited:
+        return AnswerCheck(False, "", "uncited")
+    allowed_phones = {phone_digits(m.group(0)) for m in _PHONE.finditer(corpus)}
+    for match in _PHONE.finditer(answer):
+        if phone_digits(match.group(0)) not in allowed_phones:
+            return AnswerCheck(False, "", "unknown_phone")
+    for match in re.finditer(r"\b\d{3}\b", answer):
+        number = match.group(0)
+        if number.startswith("1") and number not in SHORT_NUMBERS and number not in corpus:
+            return AnswerCheck(False, "", "unknown_phone")
+    lowered_corpus = corpus.lower()
+    for match in _EMAIL.finditer(answer):
+        if match.group(0).lower() not in lowered_corpus:
+            return AnswerCheck(False, "", "unknown_contact")
+    normalised_corpus = {_normalise_url(m.group(0)) for m in _URL.finditer(corpus)}
+    for match in _URL.finditer(answer):
+        url = _normalise_url(match.group(0))
+        if not any(url == known or known.startswith(url) for known in normalised_corpus):
+            return AnswerCheck(False, "", "unknown_contact")
+    allowed_ids = set(source_institutions)
+    lowered_answer = answer.lower()
+    for name, institution_id in known_institutions.items():
+        if institution_id in allowed_ids or len(name) < 4:
+            continue
+        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", lowered_answer):
+            return AnswerCheck(False, "", "unknown_institution")
+    return AnswerCheck(True, answer, "repaired" if repaired else "accepted", repaired, tuple(cited))

@@ -1,0 +1,149 @@
+"""Records answers and feedback for analytics, redacting them first, off the request path.
+
+The raw question only ever lives in this process's memory (the queue); a worker thread
+redacts it and only then writes it to the analytics store. The worker also loads the
+redactor (Presidio takes 20–60 s), so start-up and request latency never wait for it.
+Nothing is logged with the question in it.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from assistant_api.analytics import AnalyticsStore, AnswerRecord, FeedbackRecord
+from assistant_api.models import AskResponse, FeedbackRequest
+from assistant_api.redaction import Redactor, RegexRedactor
+from assistant_api.themes import ThemeClassifier
+
+__all__ = ["AnalyticsRecorder"]
+
+logger = logging.getLogger(__name__)
+
+#: Pending events kept in memory; beyond this, new events are dropped (and counted).
+MAX_PENDING = 10_000
+#: Seconds ``close`` waits for the queue to drain before the regex redactor takes over.
+CLOSE_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class _AnswerEvent:
+    question: str
+    response: AskResponse
+    commune: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _FeedbackEvent:
+    feedback: FeedbackRequest
+    at: datetime
+
+
+_Event = _AnswerEvent | _FeedbackEvent | None
+
+
+class AnalyticsRecorder:
+    """Queue → redact → store, in one daemon thread."""
+
+    def __init__(
+        self, *, store: AnalyticsStore, redactor: Redactor, themes: ThemeClassifier
+    ) -> None:
+        self._store = store
+        self._redactor = redactor
+        self._fallback = RegexRedactor()
+        self._themes = themes
+        self._queue: queue.Queue[_Event] = queue.Queue(maxsize=MAX_PENDING)
+        self._thread = threading.Thread(target=self._run, name="analytics-recorder", daemon=True)
+        self._closing = threading.Event()
+        self.dropped = 0
+        self._thread.start()
+
+    @property
+    def redactor_name(self) -> str:
+        return self._redactor.name
+
+    def record_answer(self, question: str, response: AskResponse, *, commune: str | None) -> None:
+        self._put(_AnswerEvent(question, response, commune, datetime.now(UTC)))
+
+    def record_feedback(self, feedback: FeedbackRequest) -> None:
+        self._put(_FeedbackEvent(feedback, datetime.now(UTC)))
+
+    def _put(self, event: _Event) -> None:
+        try:
+            self._queue.put_nowait(event)
+        except queue.Full:
+            self.dropped += 1
+            logger.warning("analytics queue full; %d events dropped so far", self.dropped)
+
+    def flush(self, timeout: float = 120.0) -> bool:
+        """Wait until every queued event is stored; False on timeout (tests, admin reads)."""
+        done = threading.Event()
+        waiter = threading.Thread(target=lambda: (self._queue.join(), done.set()), daemon=True)
+        waiter.start()
+        return done.wait(timeout)
+
+    def close(self) -> None:
+        self._closing.set()
+        self._put(None)
+        self._thread.join(CLOSE_TIMEOUT_S)
+
+    def _redact(self, text: str) -> str:
+        redactor = self._redactor
+        if self._closing.is_set() and not getattr(redactor, "ready", True):
+            redactor = self._fallback
+        try:
+            return redactor.redact(text)
+        except Exception:  # a broken model must not leak the raw text: fall back, never store raw
+            logger.exception("redactor %s failed; using the regex redactor", redactor.name)
+            return self._fallback.redact(text)
+
+    def _run(self) -> None:
+        warm_up = getattr(self._redactor, "warm_up", None)
+        if callable(warm_up):
+            try:
+                warm_up()
+            except Exception:
+                logger.exception("redactor %s failed to load; using regex", self._redactor.name)
+                self._redactor = self._fallback
+        while True:
+            event = self._queue.get()
+            try:
+                if event is None:
+                    return
+                self._handle(event)
+            except Exception:
+                logger.exception("analytics event could not be stored")
+            finally:
+                self._queue.task_done()
+
+    def _handle(self, event: _AnswerEvent | _FeedbackEvent) -> None:
+        if isinstance(event, _AnswerEvent):
+            response = event.response
+            self._store.add_answer(
+                AnswerRecord(
+                    answer_id=response.answer_id,
+                    question=self._redact(event.question),
+                    kind=response.kind,
+                    language=response.language,
+                    commune=event.commune,
+                    theme=self._themes.classify(event.question, response),
+                    confidence=response.confidence,
+                    institutions=tuple(card.id for card in response.institutions),
+                    created_at=event.at,
+                )
+            )
+            return
+        feedback = event.feedback
+        self._store.add_feedback(
+            FeedbackRecord(
+                answer_id=feedback.answer_id,
+                rating=feedback.rating,
+                institution_id=feedback.institution_id,
+                comment=self._redact(feedback.comment) if feedback.comment else None,
+                created_at=event.at,
+            )
+        )

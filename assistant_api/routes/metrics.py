@@ -1,0 +1,22 @@
+"""``GET /metrics``: Prometheus text format."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from assistant_api.metrics import CONTENT_TYPE_LATEST
+from assistant_api.state import ApiStateDep
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["health"])
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
+async def metrics(api: ApiStateDep) -> Response:
+    """Request counts and latency by route, answers by kind and language."""
+    return Response(api.metrics.render(), media_type=CONTENT_TYPE_LATEST)
