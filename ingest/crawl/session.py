@@ -14,16 +14,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin
 
-from ingest.crawl.auth import is_login_redirect
 from ingest.crawl.config import SourceConfig
+from ingest.crawl.discovery import discover_from_sitemaps
 from ingest.crawl.fetcher import Fetcher, FetchResult
-from ingest.crawl.media import DOCUMENT_MEDIA, MediaKind
+from ingest.crawl.redirects import fetch_following
 from ingest.crawl.report import CrawlReport
 from ingest.crawl.robots import RobotsCache
-from ingest.crawl.sitemaps import parse_lastmod, parse_sitemap
-from ingest.crawl.urls import absolutize, host_of, in_scope
+from ingest.crawl.sitemaps import parse_lastmod
+from ingest.crawl.urls import absolutize, in_scope
 from ingest.errors import ExtractionError, FetchError
 from ingest.extract import Extraction, Extractor, InstitutionLinker
 from ingest.records import CATEGORIES, Document, DocumentKind
@@ -34,15 +33,19 @@ __all__ = ["OutcomeCallback", "SourceSession", "document_kind"]
 logger = logging.getLogger(__name__)
 
 OutcomeCallback = Callable[[str, str, str], None]
-#: Sitemap index files nest; real sites use one level, a loop must not recurse forever.
-MAX_SITEMAP_FILES = 100
-_SITEMAP_MEDIA: frozenset[MediaKind] = frozenset({"xml", "text"})
-#: A robots.txt ``Crawl-delay`` above this is treated as this (one page a minute is still polite).
-MAX_CRAWL_DELAY_S = 60.0
+
+
+_DOCUMENT_KINDS: dict[str, DocumentKind] = {
+    "gsr": "gsr",
+    "web": "web",
+    "intranet": "intranet",
+    "files": "file",
+}
 
 
 def document_kind(source: SourceConfig) -> DocumentKind:
-    return {"gsr": "gsr", "web": "web", "intranet": "intranet", "files": "file"}[source.kind]  # type: ignore[return-value]
+    """The ``Document.kind`` of pages from ``source`` (``files`` sources make ``file``)."""
+    return _DOCUMENT_KINDS[source.kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,31 +184,15 @@ class SourceSession:
         return urls
 
     async def _sitemap_items(self) -> list[_Item]:
-        items: list[_Item] = []
-        pending = [u for u in (absolutize(s, s) for s in self._source.sitemaps) if u]
-        visited: set[str] = set()
-        while pending and len(visited) < MAX_SITEMAP_FILES:
-            sitemap_url = pending.pop(0)
-            if sitemap_url in visited:
-                continue
-            visited.add(sitemap_url)
-            try:
-                result = await self._fetcher.get(sitemap_url, accept=_SITEMAP_MEDIA)
-                if result.outcome != "ok":
-                    raise FetchError(
-                        f"{sitemap_url}: {result.outcome} (HTTP {result.status})", url=sitemap_url
-                    )
-                sitemap = parse_sitemap(result.body)
-            except (FetchError, ValueError) as exc:
-                self._report.add(sitemap_url, "error", f"sitemap: {exc}")
-                self.had_errors = True
-                continue
-            pending.extend(child.url for child in sitemap.children)
-            for entry in sitemap.entries:
-                if self._in_scope(entry.url):
-                    lastmod = entry.lastmod.isoformat() if entry.lastmod else None
-                    items.append(_Item(entry.url, 0, lastmod))
-        return items
+        found = await discover_from_sitemaps(
+            self._fetcher, self._source.sitemaps, in_scope=self._in_scope
+        )
+        for sitemap_url, why in found.failures:
+            self._report.add(sitemap_url, "error", why)
+            self.had_errors = True
+        return [
+            _Item(e.url, 0, e.lastmod.isoformat() if e.lastmod else None) for e in found.entries
+        ]
 
     # -- run ----------------------------------------------------------------------------------
 
@@ -247,77 +234,33 @@ class SourceSession:
                 )
                 return
         try:
-            final, result = await self._fetch_following(url, item)
+            followed = await fetch_following(
+                url,
+                source=self._source,
+                fetcher=self._fetcher,
+                robots=self._robots,
+                in_scope=self._in_scope,
+                validators=self._validators,
+            )
         except FetchError as exc:
             auth = self._source.kind == "intranet" and exc.status in (401, 403)
             self._record(url, "auth_error" if auth else "error", str(exc))
             return
+        final, result = followed.final, followed.result
         if result is None:
+            self._record(url, followed.outcome or "error", followed.detail)
             return
         if final != url and not self._alias(final, item.depth, url):
             self._record(url, "duplicate", f"redirects to {final}, already crawled")
             return
         await self._handle(url, final, result, item)
 
-    async def _fetch_following(self, url: str, item: _Item) -> tuple[str, FetchResult | None]:
-        """Fetch ``url`` and its redirects hop by hop; ``None`` once an outcome is recorded.
-
-        Keys are normalised URLs, but each hop requests the URL exactly as the server spelled
-        it: a site answering ``/themes`` with ``301 /themes/`` gets ``/themes/`` next (same
-        key), and relative links are later resolved against that real URL. A loop is a key
-        seen twice with a different spelling exhausted, or the same spelling requested twice.
-        """
-        chain = [url]
-        requested: set[str] = set()
-        current = url
-        fetch_url = url
-        for _ in range(self._source.limits.max_redirects + 1):
-            if self._robots is not None:
-                rules = await self._robots.rules_for(fetch_url)
-                if not rules.allows(fetch_url):
-                    self._record(url, "disallowed", f"{fetch_url}: {rules.reason}")
-                    return current, None
-                delay = rules.crawl_delay()
-                if delay is not None:
-                    self._fetcher.politeness.set_delay(
-                        host_of(current), min(delay, MAX_CRAWL_DELAY_S)
-                    )
-            state = self._store.page_state(current)
-            etag = last_modified = None
-            if state is not None and self._has_document(state.doc_url):
-                etag, last_modified = state.etag, state.last_modified
-            requested.add(fetch_url)
-            result = await self._fetcher.get(
-                fetch_url, accept=DOCUMENT_MEDIA, etag=etag, last_modified=last_modified
-            )
-            if result.outcome != "redirect":
-                return current, result
-            if is_login_redirect(self._source, result.location, fetch_url):
-                self._record(
-                    url, "auth_error", f"{fetch_url} sends to the login page; session lost"
-                )
-                return current, None
-            raw = urljoin(fetch_url, (result.location or "").strip())
-            target = absolutize(fetch_url, result.location or "")
-            if target is None:
-                self._record(url, "error", f"{fetch_url}: unusable Location {result.location!r}")
-                return current, None
-            if raw in requested or (target in chain and target != current):
-                self._record(url, "redirect_loop", " → ".join([*chain, target]))
-                return current, None
-            if not self._in_scope(target):
-                self._record(url, "out_of_scope", f"redirects to {target}")
-                return current, None
-            if target != current:
-                chain.append(target)
-            current = target
-            fetch_url = raw
-        self._record(
-            url,
-            "too_many_redirects",
-            f"more than {self._source.limits.max_redirects} redirects: {' → '.join(chain)}",
-        )
-        return current, None
+    def _validators(self, url: str) -> tuple[str | None, str | None]:
+        """Validators of the last good fetch, only while its document is still stored."""
+        state = self._store.page_state(url)
+        if state is not None and self._has_document(state.doc_url):
+            return state.etag, state.last_modified
+        return None, None
 
     def _has_document(self, url: str) -> bool:
         return self._store.has_document(url)
