@@ -27,7 +27,21 @@ logger = logging.getLogger(__name__)
 STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
 
 #: Interface languages of the widget; one ``static/i18n/<code>.json`` file each.
-WIDGET_LANGUAGES: Final = ("fr", "de", "it", "en", "pt", "es", "ar", "uk", "ru", "fa", "sq", "tr", "ti")
+WIDGET_LANGUAGES: Final = (
+    "fr",
+    "de",
+    "it",
+    "en",
+    "pt",
+    "es",
+    "ar",
+    "uk",
+    "ru",
+    "fa",
+    "sq",
+    "tr",
+    "ti",
+)
 
 #: Our own pages load scripts, styles and data only from this origin; no inline code at all.
 PAGE_CSP: Final = (

@@ -47,6 +47,29 @@
     return el;
   }
 
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var ICONS = {
+    mic: ["M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3z",
+      "M19 11a7 7 0 0 1-14 0M12 18v3M8 21h8"],
+    stop: ["M7 7h10v10H7z"],
+    speaker: ["M4 9v6h4l5 4V5L8 9H4z", "M16 8.5a4.5 4.5 0 0 1 0 7M18.5 6a8 8 0 0 1 0 12"]
+  };
+
+  /** A decorative line icon (hidden from assistive technology; the button carries the name). */
+  function icon(name) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "pw-icon pw-icon-" + name);
+    ICONS[name].forEach(function (d) {
+      var path = document.createElementNS(SVG_NS, "path");
+      path.setAttribute("d", d);
+      svg.appendChild(path);
+    });
+    return svg;
+  }
+
   /** An absolute http(s) URL for ``url`` (relative ones against the API), or null. */
   function safeUrl(url, base) {
     try {
@@ -456,7 +479,7 @@
     self.mic = h("button", {
       type: "button", class: "pw-mic", "aria-pressed": "false", hidden: true,
       onclick: function () { self.toggleRecording(); }
-    }, [h("span", { class: "pw-mic-icon", "aria-hidden": "true" })]);
+    }, [icon("mic"), icon("stop")]);
     self.micBinding = null;
     t(self.mic, "mic_start", "aria-label");
     self.send = h("button", { type: "submit", class: "pw-send" });
@@ -701,9 +724,7 @@
     var bar = h("div", { class: "pw-actions" });
     var canSpeak = !!audio || ("speechSynthesis" in window && window.SpeechSynthesisUtterance);
     if (canSpeak) {
-      var speak = h("button", { type: "button", class: "pw-speak", "aria-pressed": "false" }, [
-        h("span", { class: "pw-speak-icon", "aria-hidden": "true", text: "🔊" })
-      ]);
+      var speak = h("button", { type: "button", class: "pw-speak", "aria-pressed": "false" }, [icon("speaker")]);
       var speakLabel = self.bind(h("span"), "listen");
       speak.appendChild(speakLabel);
       speak.addEventListener("click", function () { self.speak(speak, result, audio, lang); });
@@ -827,15 +848,15 @@
     if (recorder && recorder.state !== "inactive") recorder.stop();
   };
 
+  /** The spoken answer of a ``/v1/voice?speak=1`` response (``speech``), as a playable URL. */
   function audioSource(payload) {
-    if (!payload) return null;
-    if (payload.audio_url) return safeUrl(payload.audio_url);
-    var data = payload.audio || payload.audio_base64;
-    if (!data || typeof data !== "string") return null;
-    if (data.indexOf("data:audio/") === 0) return data;
-    var mime = payload.audio_mime || payload.audio_content_type || payload.audio_format || "audio/wav";
-    if (mime.indexOf("/") < 0) mime = "audio/" + mime;
-    return "data:" + mime + ";base64," + data;
+    var speech = payload && payload.speech;
+    if (!speech) return null;
+    if (speech.audio_base64) {
+      var mime = speech.media_type || (speech.format === "mp3" ? "audio/mpeg" : "audio/wav");
+      return "data:" + mime + ";base64," + speech.audio_base64;
+    }
+    return speech.audio_url ? safeUrl(speech.audio_url) : null;
   }
 
   Widget.prototype.sendVoice = async function (blob) {
@@ -846,12 +867,14 @@
     self.setBusy(true, "transcribing");
     var message = null;
     try {
-      var res = await fetch(API + "/v1/voice?speak=1&language=" + encodeURIComponent(self.lang), { method: "POST", body: form });
+      // No language hint: Whisper identifies the spoken language better than the UI choice.
+      var res = await fetch(API + "/v1/voice?speak=1", { method: "POST", body: form });
       if (res.status === 404 || res.status === 405) {
         features.voice = false;
         message = "voice_unavailable";
         return;
       }
+      if (res.status === 503) { message = "voice_unavailable"; return; }
       if (!res.ok) throw await httpError(res);
       var payload = await res.json();
       self.addUserMessage(payload.transcript || "…");
