@@ -260,8 +260,14 @@
         var src = h("p", { class: "pro-provenance" }, ["Source : "]);
         from.forEach(function (u, i) {
           if (i) src.appendChild(document.createTextNode(", "));
+          // Numbered as in "Sources de la fiche" below, so the print-out stays readable.
+          var number = (record.sources || []).indexOf(u) + 1;
+          var label = number ? String(number) : u;
           var href = kit.safeUrl(u, location.origin);
-          src.appendChild(href ? h("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, [String(i + 1)]) : document.createTextNode(u));
+          src.appendChild(href ? h("a", {
+            href: href, target: "_blank", rel: "noopener noreferrer",
+            "aria-label": "Source " + label + " : " + u
+          }, [label]) : document.createTextNode(u));
         });
         dd.appendChild(src);
       }
@@ -309,6 +315,7 @@
       current = { record: record, why: why };
       renderDetail(record);
       $("summary").value = summary(record, why);
+      $("summary-print").textContent = $("summary").value;
       section.hidden = false;
       section.focus();
     } catch (err) {

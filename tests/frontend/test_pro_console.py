@@ -127,6 +127,7 @@ def test_search_detail_copy_and_print(frontend_server: str, browser: BrowserFact
         for field, urls in record["provenance"].items():
             links = fields[field].find_elements(By.CSS_SELECTOR, ".pro-provenance a")
             assert [a.get_attribute("href") for a in links] == urls
+            assert [a.text for a in links] == [str(record["sources"].index(u) + 1) for u in urls]
         for field in record["unconfirmed"]:
             assert fields[field].find_elements(By.CSS_SELECTOR, ".pro-unconfirmed")
         listed = [
@@ -165,4 +166,7 @@ def test_search_detail_copy_and_print(frontend_server: str, browser: BrowserFact
         assert not driver.find_element(By.CSS_SELECTOR, ".pro-header").is_displayed()
         assert not driver.find_element(By.ID, "ask").is_displayed()
         assert driver.find_element(By.ID, "detail-body").is_displayed()
+        printed = driver.find_element(By.ID, "summary-print")
+        assert printed.is_displayed()
+        assert printed.get_attribute("textContent") == summary
         screenshot(driver, "pro-print-view", full_page=True)
