@@ -71,20 +71,24 @@ def _pass(
     reports = asyncio.run(_crawl_all(crawler, sources))
     seconds = time.perf_counter() - started
     pages = sum(r.crawled for r in reports)
-    counts: dict[str, int] = {}
+    groups: dict[str, int] = {}
+    outcomes: dict[str, int] = {}
     for report in reports:
         for key, value in report.counts().items():
-            counts[key] = counts.get(key, 0) + value
+            groups[key] = groups.get(key, 0) + value
+        for key, value in report.outcome_counts().items():
+            outcomes[key] = outcomes.get(key, 0) + value
     return {
         "pages": pages,
         "requests": crawler.requests,
         "seconds": round(seconds, 3),
         "pages_per_s": round(pages / seconds, 1) if seconds else 0.0,
         "extractions": extractor.extractions,
-        "errors": counts.get("errors", 0),
-        "skipped": counts.get("skipped", 0),
-        "not_modified": counts.get("not_modified", 0),
-        "unchanged": counts.get("unchanged", 0),
+        "errors": groups.get("errors", 0),
+        "skipped": groups.get("skipped", 0),
+        "not_modified": outcomes.get("not_modified", 0),
+        "unchanged_body": outcomes.get("unchanged", 0),
+        "unchanged_sitemap": outcomes.get("unchanged_sitemap", 0),
     }, extractor
 
 

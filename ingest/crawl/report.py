@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["OUTCOME_GROUPS", "CrawlReport", "Outcome", "UrlOutcome", "group_of"]
+__all__ = ["GROUPS", "OUTCOME_GROUPS", "CrawlReport", "Outcome", "UrlOutcome", "group_of"]
 
 Outcome = Literal[
     "new",
@@ -64,6 +64,10 @@ OUTCOME_GROUPS: dict[str, str] = {
 }
 
 
+#: The groups shown to operators, in display order.
+GROUPS: tuple[str, ...] = ("fetched", "unchanged", "skipped", "gone", "errors")
+
+
 def group_of(outcome: str) -> str:
     return OUTCOME_GROUPS.get(outcome, "errors")
 
@@ -95,13 +99,13 @@ class CrawlReport:
         self.urls.append(UrlOutcome(url, outcome, detail))
 
     def counts(self) -> dict[str, int]:
-        """Per group (fetched, unchanged, skipped, gone, errors) plus per outcome."""
+        """URLs per group: fetched, unchanged, skipped, gone, errors (the progress bar's)."""
         groups = Counter(group_of(u.outcome) for u in self.urls)
-        result = {
-            g: groups.get(g, 0) for g in ("fetched", "unchanged", "skipped", "gone", "errors")
-        }
-        result.update(Counter(u.outcome for u in self.urls))
-        return result
+        return {g: groups.get(g, 0) for g in GROUPS}
+
+    def outcome_counts(self) -> dict[str, int]:
+        """URLs per outcome (``new``, ``not_modified``, ``disallowed`` …), sorted by name."""
+        return dict(sorted(Counter(u.outcome for u in self.urls).items()))
 
     @property
     def crawled(self) -> int:
@@ -119,6 +123,7 @@ class CrawlReport:
             "complete": self.complete,
             "fatal": self.fatal,
             "counts": self.counts(),
+            "outcomes": self.outcome_counts(),
             "gone_absent": self.gone_absent,
             "urls": [asdict(u) for u in self.urls],
         }

@@ -108,7 +108,11 @@ class SourceSession:
         return in_scope(url, hosts=self._source.hosts, prefixes=self._source.allowed_prefixes)
 
     def _enqueue(self, items: list[_Item]) -> None:
-        fresh = [i for i in items if i.url not in self._seen]
+        unique: dict[str, _Item] = {}
+        for item in items:  # a start URL may also be in the sitemap: keep its lastmod
+            if item.url not in self._seen and (item.url not in unique or item.lastmod):
+                unique[item.url] = item
+        fresh = list(unique.values())
         if fresh:
             added = self._store.frontier_add(self._run.id, [_entry(i) for i in fresh])
             self._queue_new(fresh, added)
@@ -118,6 +122,7 @@ class SourceSession:
         for item in fresh:
             self._seen.add(item.url)
             if item.url in new:
+                new.discard(item.url)
                 self._queue.put_nowait(item)
 
     def _record(

@@ -42,7 +42,7 @@ def test_adhoc_crawl_then_docs(
     assert "adhoc-127-0-0-1" in captured.err
     reports = list((data_dir / "crawl-reports").glob("*.json"))
     assert len(reports) == 1
-    assert json.loads(reports[0].read_text(encoding="utf-8"))["counts"]["new"] == 3
+    assert json.loads(reports[0].read_text(encoding="utf-8"))["outcomes"]["new"] == 3
 
     assert main(["docs", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
