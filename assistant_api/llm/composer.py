@@ -77,9 +77,9 @@ class LLMComposer:
         self._records = records
         self._known = {}
         for record in records.values():
-            self._known[record.name.lower()] = record.id
-            if record.acronym:
-                self._known[record.acronym.lower()] = record.id
+            for name in (record.name, record.name.split(" – ")[0], record.acronym):
+                if name:
+                    self._known[name.lower()] = record.id
         self._on_outcome = on_outcome or (lambda outcome: None)
 
     def close(self) -> None:

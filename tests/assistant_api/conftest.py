@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 from assistant_api.app import create_app
 from assistant_api.language import LanguageDetector
+from assistant_api.llm import LLMComposer
 from assistant_api.runtime import AssistantRuntime, build_communes, build_composer, open_runtime
 from assistant_api.safety import SafetyLexicon
 from assistant_api.service import AssistantService
@@ -116,16 +117,25 @@ def runtime_with_settings(base: AssistantRuntime, settings: Settings) -> Assista
 @pytest.fixture(scope="session")
 def llm_runtime(
     api_settings: Settings, tiny_runtime: AssistantRuntime, fake_llm: tuple[str, FastAPI]
-) -> Callable[..., AssistantRuntime]:
+) -> Iterator[Callable[..., AssistantRuntime]]:
     """``llm_runtime(model, base=None, timeout=…)``: a runtime answering through the fake LLM."""
 
-    def _make(model: str, *, base: AssistantRuntime | None = None, timeout: float = 5.0) -> AssistantRuntime:
-        settings = settings_for(
-            api_settings, llm_base_url=fake_llm[0], llm_model=model, llm_timeout_s=timeout
-        )
-        return runtime_with_settings(base or tiny_runtime, settings)
+    made: dict[tuple[str, int, float], AssistantRuntime] = {}
 
-    return _make
+    def _make(model: str, *, base: AssistantRuntime | None = None, timeout: float = 5.0) -> AssistantRuntime:
+        base = base or tiny_runtime
+        key = (model, id(base), timeout)
+        if key not in made:
+            settings = settings_for(
+                api_settings, llm_base_url=fake_llm[0], llm_model=model, llm_timeout_s=timeout
+            )
+            made[key] = runtime_with_settings(base, settings)
+        return made[key]
+
+    yield _make
+    for runtime in made.values():
+        if isinstance(runtime.composer, LLMComposer):
+            runtime.composer.close()
 
 
 @pytest.fixture(scope="session")
