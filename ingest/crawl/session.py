@@ -13,7 +13,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ingest.crawl.config import SourceConfig
 from ingest.crawl.discovery import discover_from_sitemaps
@@ -53,6 +53,11 @@ class _Item:
     url: str
     depth: int
     lastmod: str | None
+
+
+#: How long a sitemap's ``lastmod`` is trusted on its own: sites forget to update it, so a
+#: page skipped this long is revalidated anyway (one conditional request).
+SITEMAP_TRUST = timedelta(days=7)
 
 
 def _entry(item: _Item) -> tuple[str, int, str | None]:
@@ -233,7 +238,8 @@ class SourceSession:
         state = self._store.page_state(url)
         if item.lastmod and state is not None and self._has_document(state.doc_url):
             lastmod = parse_lastmod(item.lastmod)
-            if lastmod is not None and state.fetched_at >= lastmod:
+            fresh = datetime.now(UTC) - state.fetched_at < SITEMAP_TRUST
+            if lastmod is not None and state.fetched_at >= lastmod and fresh:
                 self._record(
                     url, "unchanged_sitemap", f"lastmod {item.lastmod}", follow=(state.links, item)
                 )

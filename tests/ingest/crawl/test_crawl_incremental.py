@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -173,6 +175,15 @@ def test_sitemap_lastmod_skips_pages_stored_since(
     assert outcomes(third, fault_site) == {
         "/clean/logement": "not_modified",
         "/clean/dettes": "not_modified",
+    }
+    fault_site.state.sitemap_lastmod = "2020-01-01"
+    old = store.page_state(fault_site.url("/clean/dettes"))
+    assert old is not None
+    store.save_page_state(replace(old, fetched_at=old.fetched_at - timedelta(days=8)))
+    fourth = crawl(store, source, tmp_path)
+    assert outcomes(fourth, fault_site) == {
+        "/clean/logement": "unchanged_sitemap",
+        "/clean/dettes": "not_modified",  # lastmod is trusted for a week, then revalidated
     }
 
 
