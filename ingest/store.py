@@ -586,7 +586,9 @@ class DocumentStore:
         with self._transaction() as conn:
             conn.execute("DELETE FROM institutions")
             rows = [(i.id, i.model_dump_json(), now) for i in institutions]
-            conn.executemany("INSERT INTO institutions (id, record, updated_at) VALUES (?,?,?)", rows)
+            conn.executemany(
+                "INSERT INTO institutions (id, record, updated_at) VALUES (?,?,?)", rows
+            )
             return len(rows)
 
     def institutions(self) -> list[Institution]:

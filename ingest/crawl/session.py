@@ -368,6 +368,11 @@ class SourceSession:
                     )
                     return
                 doc_url = canonical
+        if extraction.refresh is not None:
+            self._save_state(final, "", body_hash, result, links, now)
+            detail = f"meta refresh to {extraction.refresh}"
+            self._record(url, "duplicate", detail, follow=(links, item))
+            return
         if extraction.noindex or not extraction.text.strip():
             self._save_state(final, "", body_hash, result, links, now)
         if extraction.noindex:

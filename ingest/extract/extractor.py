@@ -37,6 +37,7 @@ class Extraction:
     canonical: str | None = None
     noindex: bool = False
     nofollow: bool = False
+    refresh: str | None = None
     fiche: GsrFiche | None = None
     communes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -139,6 +140,7 @@ class Extractor:
             canonical=page.canonical,
             noindex=page.noindex,
             nofollow=page.nofollow,
+            refresh=page.refresh,
             fiche=fiche,
             communes=_communes(fiche),
         )

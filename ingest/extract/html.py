@@ -43,6 +43,7 @@ class HtmlPage:
     canonical: str | None
     noindex: bool
     nofollow: bool
+    refresh: str | None = None
 
 
 def parse_html(text: str, url: str) -> lxml_html.HtmlElement:
@@ -81,6 +82,22 @@ def _robots_directives(tree: lxml_html.HtmlElement) -> set[str]:
         if str(meta.get("name", "")).lower() in ("robots", "permanence"):
             directives.update(d.strip().lower() for d in str(meta.get("content", "")).split(","))
     return directives
+
+
+_REFRESH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[;,]\s*(?:url\s*=\s*)?['\"]?([^'\"]+)", re.I)
+#: A meta refresh at most this many seconds away is a redirect, not a page to index.
+MAX_REDIRECT_REFRESH_S = 5.0
+
+
+def _meta_refresh(tree: lxml_html.HtmlElement, base: str) -> str | None:
+    """The target of a ``<meta http-equiv="refresh">`` redirect, if the page is one."""
+    for meta in tree.xpath("//meta[@http-equiv and @content]"):
+        if str(meta.get("http-equiv", "")).lower() != "refresh":
+            continue
+        match = _REFRESH.match(str(meta.get("content", "")))
+        if match and float(match.group(1)) <= MAX_REDIRECT_REFRESH_S:
+            return _join(base, match.group(2))
+    return None
 
 
 def _links(tree: lxml_html.HtmlElement, url: str) -> tuple[list[str], str | None]:
@@ -123,6 +140,9 @@ def extract_html(text: str, url: str, *, tree: lxml_html.HtmlElement | None = No
     tree = parse_html(text, url) if tree is None else tree
     directives = _robots_directives(tree)
     links, canonical = _links(tree, url)
+    refresh = _meta_refresh(tree, url)
+    if refresh is not None and refresh not in links:
+        links.append(refresh)
     declared = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
     main = _trafilatura(text, url, _short_page_config())
     body = _clean(main) if main else _fallback_text(parse_html(text, url))
@@ -138,6 +158,7 @@ def extract_html(text: str, url: str, *, tree: lxml_html.HtmlElement | None = No
         canonical=canonical,
         noindex="noindex" in directives or "none" in directives,
         nofollow="nofollow" in directives or "none" in directives,
+        refresh=refresh,
     )
 
 

@@ -143,3 +143,22 @@ def test_language_is_identified_when_not_declared() -> None:
     assert detect_language(None, german) == "de"
     assert detect_language("it", german) == "it"  # a declared language wins
     assert detect_language(None, "trop court") is None
+
+
+@pytest.mark.parametrize(
+    ("content", "target"),
+    [
+        pytest.param("0; url=/contact.htm", "https://x.ch/contact.htm", id="immediate"),
+        pytest.param("3;URL='nouveau.html'", "https://x.ch/nouveau.html", id="quoted-delay"),
+        pytest.param("600; url=/later", None, id="slow-refresh-is-a-page"),
+    ],
+)
+def test_meta_refresh_is_a_redirect(content: str, target: str | None) -> None:
+    html = (
+        f'<html><head><meta http-equiv="Refresh" content="{content}"><title>Redirection</title>'
+        "</head><body><p>Notre site a déménagé.</p></body></html>"
+    )
+    page = extract_html(html, "https://x.ch/ancien-site.htm")
+    assert page.refresh == target
+    if target is not None:
+        assert target in page.links
