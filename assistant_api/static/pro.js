@@ -108,11 +108,21 @@
     button.addEventListener("click", function () { openDetail(record.id, why || record.why || null); });
     var meta = [];
     (record.categories || []).forEach(function (c) { meta.push(config.categories[c] || c); });
-    var places = communesOf(record);
-    return h("li", { class: "pro-result" }, [
+    var place = record.address || communesOf(record).join(", ");
+    var phones = (record.phones || []).map(function (p) { return typeof p === "string" ? p : p.number; });
+    var phoneLine = null;
+    if (phones.length) {
+      phoneLine = h("p", { class: "pro-meta" });
+      phones.forEach(function (p, i) {
+        if (i) phoneLine.appendChild(document.createTextNode(", "));
+        phoneLine.appendChild(h("a", { href: kit.telHref(p) }, [p]));
+      });
+    }
+    return h("li", { class: "pro-result", "data-id": record.id }, [
       button,
       meta.length ? h("p", { class: "pro-meta", text: meta.join(" · ") }) : null,
-      places.length ? h("p", { class: "pro-meta", text: places.join(", ") }) : null,
+      place ? h("p", { class: "pro-meta", text: place }) : null,
+      phoneLine,
       why ? h("p", { class: "pro-why", text: why }) : null
     ]);
   }
@@ -129,7 +139,7 @@
     if (commune) params.set("commune", commune);
     try {
       var res = await fetch("/v1/institutions?" + params.toString(), { headers: { Accept: "application/json" } });
-      var records;
+      var records, total = null;
       if (res.status === 404 || res.status === 405) {
         // No listing endpoint on this server: ask the assistant instead (same ranking as citizens).
         var question = [q, config.categories[category] || "", commune].filter(Boolean).join(" ");
@@ -139,12 +149,17 @@
       } else if (!res.ok) {
         await httpError(res);
       } else {
-        records = listFrom(await res.json());
+        var page = await res.json();
+        records = listFrom(page);
+        total = page.total;
       }
       records.forEach(function (r) { results.appendChild(resultItem(r, r.why || null)); });
-      status.textContent = records.length
-        ? records.length + (records.length > 1 ? " institutions trouvées." : " institution trouvée.")
-        : "Aucune institution ne correspond.";
+      if (typeof total !== "number") total = records.length;
+      status.textContent = !records.length
+        ? "Aucune institution ne correspond."
+        : total > records.length
+          ? records.length + " premières institutions sur " + total + "."
+          : records.length + (records.length > 1 ? " institutions trouvées." : " institution trouvée.");
     } catch (err) {
       status.textContent = "La recherche a échoué : " + err.message;
     }

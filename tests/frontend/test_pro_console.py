@@ -12,6 +12,7 @@ from tests.frontend.intranet import INTRANET_TITLE, INTRANET_URL, PRO_TOKEN
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
+SEARCH_WORDS = "dettes et factures impayées"
 INTRANET_QUESTION = "Procédure interne de signalement d'un enfant maltraité"
 
 
@@ -103,9 +104,18 @@ def test_search_detail_copy_and_print(frontend_server: str, browser: BrowserFact
         ]
         assert categories[0] == ""
         assert "finances_dettes" in categories
-        driver.find_element(By.ID, "q").send_keys("dettes et factures impayées")
+        driver.find_element(By.ID, "q").send_keys(SEARCH_WORDS)
         driver.find_element(By.CSS_SELECTOR, "#search button").click()
         wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#results .pro-open"))
+        listing = httpx.get(
+            f"{frontend_server}/v1/institutions", params={"q": SEARCH_WORDS}, timeout=10
+        )
+        if listing.status_code == 200:  # else the console falls back to asking the assistant
+            shown = [
+                li.get_attribute("data-id")
+                for li in driver.find_elements(By.CSS_SELECTOR, "#results .pro-result")
+            ]
+            assert shown == [r["id"] for r in listing.json()["results"]]
         first = driver.find_element(By.CSS_SELECTOR, "#results .pro-open")
         institution_id = first.get_attribute("data-id")
         record = httpx.get(f"{frontend_server}/v1/institutions/{institution_id}", timeout=10).json()
