@@ -1,0 +1,216 @@
+"""``permanence eval``: run the gold questions, write report.json and report.html, print a summary.
+
+Heavy imports stay inside the handler (the dispatcher builds every parser at start-up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from eval.compare import MetricChange, QuestionChange
+    from eval.report import Report
+
+__all__ = ["register"]
+
+#: Environment variable holding the bearer token for professional questions over HTTP.
+PRO_TOKEN_ENV = "PERMANENCE_EVAL_PRO_TOKEN"
+#: Questions of the CI gate subset (eval/floors.json records the size it was measured with).
+GATE_SUBSET = 60
+
+_SUMMARY = (
+    "hit@1",
+    "hit@3",
+    "mrr",
+    "citation_validity",
+    "kind_accuracy",
+    "emergency_recall",
+    "emergency_precision",
+    "out_of_scope_accuracy",
+    "no_answer_rate",
+    "language_match",
+    "context_precision",
+    "context_recall",
+    "id_context_precision",
+    "id_context_recall",
+    "string_similarity",
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "errors",
+)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "eval",
+        help="Evaluate the assistant on a gold set (metrics, baselines, HTML report).",
+        description="Runs every gold question through the assistant's public interface and "
+        "writes DIR/report.json and DIR/report.html. Definitions: docs/evaluation.md.",
+    )
+    parser.add_argument("--gold", type=Path, default=Path("corpora/gold/dev.jsonl"))
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--url", default=None, help="Evaluate a running API (POST URL/v1/ask).")
+    where.add_argument(
+        "--in-process", action="store_true", help="Evaluate the code of this checkout (default)."
+    )
+    parser.add_argument(
+        "--pro-token-env",
+        default=PRO_TOKEN_ENV,
+        help=f"Variable holding the bearer token for professional questions ({PRO_TOKEN_ENV}).",
+    )
+    parser.add_argument("--out", type=Path, default=Path("data/eval"), help="Report directory.")
+    parser.add_argument(
+        "--baselines", action="store_true", help="Also run BM25, dense, llama-index."
+    )
+    parser.add_argument("--compare", type=Path, default=None, help="A previous report.json.")
+    parser.add_argument("--limit", type=int, default=None, help="Only the first N questions.")
+    parser.add_argument("--languages", default="", help="Comma-separated, e.g. fr,de.")
+    parser.add_argument(
+        "--no-ragas", action="store_true", help="Score context metrics with rapidfuzz directly."
+    )
+    gate = parser.add_argument_group("eval gate (eval/floors.json)")
+    gate.add_argument(
+        "--gate",
+        nargs="?",
+        const="eval/floors.json",
+        default=None,
+        metavar="FLOORS",
+        help=f"Run the {GATE_SUBSET}-question CI subset and check it against the floors.",
+    )
+    gate.add_argument("--update-floors", action="store_true", help="Write floors from this run.")
+    gate.add_argument("--allow-lower", action="store_true", help="Permit lowering a floor.")
+    parser.set_defaults(handler=_run_eval)
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
+
+    from eval.compare import compare_reports
+    from eval.html_report import render_html
+    from eval.report import read_report, write_report
+    from eval.session import EvalOptions, run_eval
+    from permanence.settings import get_settings
+
+    console = Console()
+    if args.limit is not None and args.limit < 1:
+        console.print(f"error: --limit {args.limit} must be at least 1")
+        return 2
+    if (args.update_floors or args.allow_lower) and args.gate is None:
+        console.print("error: --update-floors and --allow-lower go with --gate")
+        return 2
+    old = read_report(args.compare) if args.compare else None
+    options = EvalOptions(
+        gold=args.gold,
+        url=args.url,
+        pro_token=os.environ.get(args.pro_token_env) or None,
+        baselines=args.baselines,
+        limit=args.limit,
+        languages=tuple(x.strip() for x in args.languages.split(",") if x.strip()),
+        subset=GATE_SUBSET if args.gate is not None else None,
+        prefer_ragas=not args.no_ragas,
+    )
+    settings = get_settings()
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def _progress(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done)
+
+        report = run_eval(settings, options, progress=_progress)
+    changes = compare_reports(old, report) if old is not None else None
+    write_report(report, args.out / "report.json")
+    html = render_html(report, changes=changes, compared_with=str(args.compare) if old else None)
+    (args.out / "report.html").write_text(html, encoding="utf-8")
+    _print_summary(console, report, changes)
+    console.print(f"wrote {args.out / 'report.json'} and {args.out / 'report.html'}")
+    if args.gate is not None:
+        return _gate(console, Path(args.gate), report, settings.embed_models, args)
+    return 0
+
+
+def _print_summary(
+    console: Console,
+    report: Report,
+    changes: tuple[Sequence[MetricChange], Sequence[QuestionChange]] | None,
+) -> None:
+    from rich.table import Table
+
+    from eval.html_report import format_value
+
+    table = Table(title=f"{report.gold.path}: {report.gold.questions} questions ({report.target})")
+    table.add_column("metric")
+    for name in report.systems:
+        table.add_column(name, justify="right")
+    for metric in _SUMMARY:
+        row = [report.systems[n].overall.get(metric) for n in report.systems]
+        if all(v is None for v in row) and metric not in report.system.overall:
+            continue
+        table.add_row(metric, *(format_value(v) for v in row))
+    console.print(table)
+    languages = report.system.breakdowns.get("language", {})
+    by_language = Table(title="system by language")
+    for column in ("language", "n", "hit@1", "hit@3", "mrr", "kind_accuracy", "language_match"):
+        by_language.add_column(column, justify="right" if column != "language" else "left")
+    for language, values in languages.items():
+        by_language.add_row(
+            language,
+            format_value(values.get("questions")),
+            *(
+                format_value(values.get(m))
+                for m in ("hit@1", "hit@3", "mrr", "kind_accuracy", "language_match")
+            ),
+        )
+    console.print(by_language)
+    if changes is not None:
+        metric_changes, question_changes = changes
+        moved = [c for c in metric_changes if c.verdict in ("better", "worse")]
+        for change in moved:
+            style = "green" if change.verdict == "better" else "red"
+            console.print(
+                f"[{style}]{change.verdict:6}[/] {change.system} {change.metric}: "
+                f"{format_value(change.old)} → {format_value(change.new)}"
+            )
+        console.print(f"{len(question_changes)} questions changed verdict (see report.html)")
+
+
+def _gate(
+    console: Console, floors_path: Path, report: Report, embed_models: str, args: argparse.Namespace
+) -> int:
+    from eval.gate import check_gate, read_floors, updated_floors, write_floors
+
+    if args.update_floors:
+        current = read_floors(floors_path) if floors_path.exists() else None
+        floors = updated_floors(
+            current,
+            report.system.overall,
+            gold=str(args.gold),
+            subset_size=GATE_SUBSET,
+            sha256=report.gold.sha256,
+            embed_models=embed_models,
+            allow_lower=args.allow_lower,
+        )
+        write_floors(floors, floors_path)
+        console.print(f"wrote floors to {floors_path}: {floors.floors}")
+        return 0
+    result = check_gate(read_floors(floors_path), report.system.overall, report.gold.sha256)
+    for line in result.lines:
+        console.print(line)
+    for failure in result.failures:
+        console.print(f"[red]gate: {failure}[/]")
+    return 0 if result.passed else 1

@@ -1,0 +1,214 @@
+"""Metrics over outcomes (pure functions). Definitions: docs/evaluation.md.
+
+Every rate is ``None`` when its denominator is empty, never 0: "no emergency question in this
+language" is not "missed every emergency".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+
+from assistant_api.models import AskResponse
+from eval.gold import GoldQuestion
+from eval.records import Outcome
+
+__all__ = [
+    "CONTEXT_METRICS",
+    "RANK_DEPTH",
+    "MetricSet",
+    "check_citations",
+    "citation_markers",
+    "compute_metrics",
+    "group_metrics",
+    "kind_confusion",
+    "percentile",
+    "reciprocal_rank",
+]
+
+#: Institutions a person sees by default (assistant_api DEFAULT_TOP_K): hit@k and MRR look no
+#: deeper, for the system and the baselines alike.
+RANK_DEPTH = 3
+
+MetricSet = dict[str, float | int | None]
+
+#: Per-question scores averaged into the metric set when given (eval/context_metrics.py).
+CONTEXT_METRICS = (
+    "context_precision",
+    "context_recall",
+    "id_context_precision",
+    "id_context_recall",
+    "string_similarity",
+)
+
+_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+
+
+def citation_markers(text: str) -> list[int]:
+    """Every citation number in ``text``: ``[1]``, ``[2, 3]`` and ``[4][5]`` forms, in order."""
+    numbers: list[int] = []
+    for match in _MARKER.finditer(text):
+        numbers.extend(int(n) for n in re.split(r"\s*[,;]\s*", match.group(1)))
+    return numbers
+
+
+def check_citations(response: AskResponse) -> tuple[bool | None, list[str]]:
+    """Whether every citation of an answer resolves and belongs to a named institution.
+
+    Returns ``(None, [])`` for an answer with no marker and no citation (nothing to check),
+    else ``(valid, problems)``.
+    """
+    numbers = {c.n for c in response.citations}
+    markers = citation_markers(response.answer)
+    card_refs = [(card.id, n) for card in response.institutions for n in card.citations]
+    if not numbers and not markers and not card_refs:
+        return None, []
+    problems: list[str] = []
+    for n in sorted(set(markers) - numbers):
+        problems.append(f"answer marker [{n}] has no citation")
+    for card_id, n in card_refs:
+        if n not in numbers:
+            problems.append(f"institution {card_id} cites [{n}], which is not a citation")
+    named = {card.id for card in response.institutions}
+    for citation in response.citations:
+        if citation.institution_id is not None and citation.institution_id not in named:
+            problems.append(
+                f"citation [{citation.n}] is a document of {citation.institution_id}, "
+                "which the answer does not name"
+            )
+    return not problems, problems
+
+
+def reciprocal_rank(
+    ranked: Sequence[str], acceptable: Sequence[str], depth: int = RANK_DEPTH
+) -> float:
+    """1 / rank of the first acceptable id within ``depth``, else 0."""
+    wanted = set(acceptable)
+    for rank, institution_id in enumerate(ranked[:depth], start=1):
+        if institution_id in wanted:
+            return 1.0 / rank
+    return 0.0
+
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least p % of values at or below it."""
+    if not 0 < p <= 100:
+        raise ValueError(f"percentile {p} is outside (0, 100]")
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else numerator / denominator
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return None if not values else sum(values) / len(values)
+
+
+def compute_metrics(
+    questions: Sequence[GoldQuestion],
+    outcomes: dict[str, Outcome],
+    *,
+    context_scores: dict[str, dict[str, float | None]] | None = None,
+) -> MetricSet:
+    """All metrics of one system over ``questions`` (outcomes by question id).
+
+    ``context_scores`` maps a question id to its ragas-style scores (``context_precision``,
+    ``context_recall``, ``string_similarity``); they are averaged over the questions that
+    have them.
+    """
+    pairs = [(q, outcomes[q.id]) for q in questions if q.id in outcomes]
+    answered = [(q, o) for q, o in pairs if o.error is None]
+    retrieval = [(q, o) for q, o in pairs if q.is_retrieval]
+    rr = [reciprocal_rank(o.ranked, q.acceptable) for q, o in retrieval]
+    hit1 = [reciprocal_rank(o.ranked, q.acceptable, depth=1) for q, o in retrieval]
+    has_kind = any(o.kind is not None for _, o in answered)
+    metrics: MetricSet = {
+        "questions": len(pairs),
+        "errors": sum(1 for _, o in pairs if o.error is not None),
+        "retrieval_questions": len(retrieval),
+        "hit@1": _mean(hit1),
+        "hit@3": _mean([1.0 if r > 0 else 0.0 for r in rr]),
+        "mrr": _mean(rr),
+    }
+    if has_kind:
+        expected_emergency = [o for q, o in answered if q.kind == "emergency"]
+        got_emergency = [q for q, o in answered if o.kind == "emergency"]
+        out_of_scope = [o for q, o in answered if q.kind == "out_of_scope"]
+        no_answer = [o for q, o in answered if q.kind == "no_answer"]
+        checked = [o.citation_valid for _, o in answered if o.citation_valid is not None]
+        metrics.update(
+            {
+                "kind_accuracy": _rate(
+                    sum(1 for q, o in answered if o.kind == q.kind), len(answered)
+                ),
+                "emergency_recall": _rate(
+                    sum(1 for o in expected_emergency if o.kind == "emergency"),
+                    len(expected_emergency),
+                ),
+                "emergency_precision": _rate(
+                    sum(1 for q in got_emergency if q.kind == "emergency"), len(got_emergency)
+                ),
+                "out_of_scope_accuracy": _rate(
+                    sum(1 for o in out_of_scope if o.kind == "out_of_scope"), len(out_of_scope)
+                ),
+                "no_answer_rate": _rate(
+                    sum(1 for _, o in answered if o.kind == "no_answer"), len(answered)
+                ),
+                "no_answer_recall": _rate(
+                    sum(1 for o in no_answer if o.kind == "no_answer"), len(no_answer)
+                ),
+                "citation_validity": _rate(sum(1 for v in checked if v), len(checked)),
+                "language_match": _rate(
+                    sum(1 for q, o in answered if o.language == q.language), len(answered)
+                ),
+            }
+        )
+    latencies = [o.latency_ms for _, o in answered]
+    metrics["latency_p50_ms"] = percentile(latencies, 50)
+    metrics["latency_p95_ms"] = percentile(latencies, 95)
+    if context_scores is not None:
+        for name in CONTEXT_METRICS:
+            values = [
+                value
+                for q, _ in pairs
+                if (value := context_scores.get(q.id, {}).get(name)) is not None
+            ]
+            metrics[name] = _mean(values)
+    return metrics
+
+
+def group_metrics(
+    questions: Sequence[GoldQuestion],
+    outcomes: dict[str, Outcome],
+    key: Callable[[GoldQuestion], str | None],
+    *,
+    context_scores: dict[str, dict[str, float | None]] | None = None,
+) -> dict[str, MetricSet]:
+    """:func:`compute_metrics` per group (``key`` of a question; ``None`` becomes ``"none"``)."""
+    groups: dict[str, list[GoldQuestion]] = {}
+    for question in questions:
+        groups.setdefault(key(question) or "none", []).append(question)
+    return {
+        name: compute_metrics(group, outcomes, context_scores=context_scores)
+        for name, group in sorted(groups.items())
+    }
+
+
+def kind_confusion(
+    questions: Sequence[GoldQuestion], outcomes: dict[str, Outcome]
+) -> dict[str, dict[str, int]]:
+    """Counts of answer kind (inner key; ``error`` when none came back) by expected kind."""
+    matrix: dict[str, dict[str, int]] = {}
+    for question in questions:
+        outcome = outcomes.get(question.id)
+        if outcome is None:
+            continue
+        got = outcome.kind if outcome.error is None and outcome.kind else "error"
+        row = matrix.setdefault(question.kind, {})
+        row[got] = row.get(got, 0) + 1
+    return matrix

@@ -1,0 +1,127 @@
+"""One evaluation run from options: open the target and the baselines, answer, report.
+
+Shared by ``permanence eval`` and the gate test, so that CI measures exactly what the command
+measures. In-process runs open the assistant with ``assistant_api.runtime.open_runtime`` (the
+same components as the HTTP API); HTTP runs only need the URL, plus the local index when
+baselines are asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eval.baselines import Bm25Baseline, DenseBaseline
+from eval.context_metrics import best_scorer
+from eval.gold import GoldQuestion, filter_questions, load_gold, select_subset
+from eval.llamaindex_baseline import LlamaIndexBaseline
+from eval.report import Report
+from eval.runner import Answerer, Progress, evaluate
+from eval.targets import HttpTarget, InProcessTarget
+from permanence.settings import Settings
+
+__all__ = ["EvalOptions", "questions_for", "run_eval"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class EvalOptions:
+    """What to evaluate, as the command line says it."""
+
+    gold: Path
+    url: str | None = None
+    pro_token: str | None = None
+    baselines: bool = False
+    limit: int | None = None
+    languages: tuple[str, ...] = ()
+    subset: int | None = None
+    prefer_ragas: bool = True
+    environment: dict[str, str] = field(default_factory=dict)
+
+
+def questions_for(options: EvalOptions) -> list[GoldQuestion]:
+    """The questions of the run: the gate subset, or the gold filtered by language and limit."""
+    questions = load_gold(options.gold)
+    if options.subset is not None:
+        questions = select_subset(questions, options.subset)
+    return filter_questions(questions, languages=options.languages, limit=options.limit)
+
+
+@contextlib.contextmanager
+def _opened(
+    settings: Settings, options: EvalOptions
+) -> Iterator[tuple[Answerer, list[Answerer], dict[str, dict[str, str | int | float]]]]:
+    from assistant_api.runtime import open_runtime
+    from index import open_search_index
+    from ingest import DocumentStore
+
+    with contextlib.ExitStack() as stack:
+        search_index = None
+        system: Answerer
+        if options.url is None:
+            runtime = open_runtime(settings)
+            stack.callback(runtime.close)
+            system = InProcessTarget(runtime.service)
+            search_index = runtime.search_index
+        else:
+            http = HttpTarget(options.url, pro_token=options.pro_token)
+            stack.callback(http.close)
+            system = http
+        baselines: list[Answerer] = []
+        notes: dict[str, dict[str, str | int | float]] = {}
+        if options.baselines:
+            if search_index is None:
+                api_key = (
+                    settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
+                )
+                search_index = open_search_index(
+                    data_dir=settings.data_dir,
+                    embed_models=settings.embed_model_list(),
+                    qdrant_url=settings.qdrant_url,
+                    qdrant_api_key=api_key,
+                    collection=settings.collection,
+                )
+                stack.callback(search_index.close)
+            baselines.append(Bm25Baseline(backend=search_index.backend, sparse=search_index.sparse))
+            baselines += [
+                DenseBaseline(backend=search_index.backend, embedder=e)
+                for e in search_index.embedders
+            ]
+            store = stack.enter_context(DocumentStore(settings.store_path))
+            llama = LlamaIndexBaseline(
+                documents=store.documents(), embedder=search_index.embedders[0]
+            )
+            llama.warm_up()
+            stack.callback(llama.close)
+            notes[llama.name] = {
+                "nodes": llama.nodes,
+                "build_seconds": round(llama.build_seconds, 2),
+                "embedder": search_index.embedders[0].name,
+            }
+            baselines.append(llama)
+        yield system, baselines, notes
+
+
+def run_eval(
+    settings: Settings, options: EvalOptions, *, progress: Progress | None = None
+) -> Report:
+    """Run the questions of ``options`` and return the report (nothing is written)."""
+    questions = questions_for(options)
+    scorer = best_scorer(prefer_ragas=options.prefer_ragas)
+    environment = {"embed_models": settings.embed_models, **options.environment}
+    with _opened(settings, options) as (system, baselines, notes):
+        return evaluate(
+            questions,
+            system=system,
+            baselines=baselines,
+            scorer=scorer,
+            gold_path=str(options.gold),
+            target=options.url or "in-process",
+            progress=progress,
+            environment=environment,
+            baseline_notes=notes,
+        )
