@@ -65,6 +65,35 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
+    # Voice channel and telephone hotline (assistant_api/voice, docs/voice.md).
+    voice_enabled: bool = True
+    whisper_model_dir: Path | None = Field(
+        default=None,
+        description="Joined Whisper base model; unset means <data_dir>/models/whisper-base.",
+    )
+    whisper_threads: int = Field(default=2, ge=1, le=64)
+    voice_max_bytes: int = Field(default=10_000_000, ge=1_000, le=200_000_000)
+    voice_max_seconds: float = Field(default=60.0, gt=1.0, le=600.0)
+    public_base_url: str | None = Field(
+        default=None,
+        description="The API's public URL (https://…) as telephony platforms see it; used for "
+        "<Play> URLs and Twilio signature checks behind a proxy. Unset: taken from the request.",
+    )
+    twilio_auth_token: SecretStr | None = Field(
+        default=None, description="Set to validate X-Twilio-Signature on telephony webhooks."
+    )
+    twilio_account_sid: str | None = None
+    telephony_media_hosts: str = Field(
+        default="api.twilio.com",
+        description="Comma-separated hosts recordings may be fetched from ('*.example.com' ok).",
+    )
+    handoff_number: str | None = Field(
+        default=None, description="A staffed phone number callers are transferred to."
+    )
+    sms_from_number: str | None = Field(
+        default=None, description="Sender number for contact SMS; unset means no SMS offered."
+    )
+    sms_api_base: str = "https://api.twilio.com"
 
     @field_validator("data_dir", "corpus_dir", "prompts_dir")
     @classmethod

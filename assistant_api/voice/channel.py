@@ -1,0 +1,176 @@
+"""The voice channel: audio in → transcript → the assistant's answer → optional speech out.
+
+One :class:`VoiceChannel` per app. It owns the readiness state reported under
+``/health`` → ``components.voice`` (``loading`` → ``ready`` or ``unavailable: <reason>``), and
+loads Whisper in a background thread so the API answers text questions while the speech model
+is still loading. Shared by ``POST /v1/voice``, the telephony webhook and the benchmark.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant_api.language import SUPPORTED_LANGUAGES
+from assistant_api.models import AskRequest, AskResponse
+from assistant_api.voice.audio import AudioLimits, decode_upload
+from assistant_api.voice.audio_store import AudioStore
+from assistant_api.voice.errors import VoiceError, VoiceUnavailable
+from assistant_api.voice.model_files import ensure_whisper_model
+from assistant_api.voice.speech_text import speech_text
+from assistant_api.voice.transcriber import Transcriber, Transcript
+from assistant_api.voice.tts import AudioFormat, SpokenAudio, Synthesizer
+
+__all__ = ["Spoken", "VoiceAnswer", "VoiceChannel", "answer_language"]
+
+logger = logging.getLogger(__name__)
+
+AskFunction = Callable[[AskRequest], AskResponse]
+
+
+def answer_language(requested: str | None, heard: str) -> str | None:
+    """The language to answer in: the caller's choice, else Whisper's when we support it.
+
+    ``None`` lets the assistant detect the language from the transcript (Whisper heard a
+    language we do not answer in, e.g. Tigrinya, which Whisper does not know).
+    """
+    if requested:
+        return requested
+    return heard if heard in SUPPORTED_LANGUAGES else None
+
+
+@dataclass(frozen=True, slots=True)
+class Spoken:
+    """The spoken answer: what was read, the audio, and where it can be fetched."""
+
+    text: str
+    audio: SpokenAudio
+    audio_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceAnswer:
+    """A transcribed question and the assistant's answer to it."""
+
+    transcript: Transcript
+    result: AskResponse
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class VoiceChannel:
+    """Speech recognition and synthesis around the assistant's ``ask``."""
+
+    def __init__(
+        self,
+        *,
+        model_dir: Path,
+        transcriber: Transcriber,
+        synthesizer: Synthesizer,
+        limits: AudioLimits,
+        store: AudioStore,
+        on_status: Callable[[str], None] = lambda status: None,
+        enabled: bool = True,
+    ) -> None:
+        self._model_dir = model_dir
+        self.transcriber = transcriber
+        self.synthesizer = synthesizer
+        self.limits = limits
+        self.store = store
+        self._on_status = on_status
+        self._status = "loading" if enabled else "unavailable: disabled (PERMANENCE_VOICE_ENABLED)"
+        self._enabled = enabled
+        self._thread: threading.Thread | None = None
+        self._loaded = threading.Event()
+        on_status(self._status)
+
+    @property
+    def status(self) -> str:
+        return self._status
+
+    def _set_status(self, status: str) -> None:
+        self._status = status
+        self._on_status(status)
+
+    def load(self) -> None:
+        """Join the model files if needed and load Whisper; never raises (sets the status)."""
+        if not self._enabled:
+            self._loaded.set()
+            return
+        try:
+            missing = self.synthesizer.missing_tools()
+            if missing:
+                logger.warning("voice: speech output disabled, missing %s", ", ".join(missing))
+            started = time.perf_counter()
+            ensure_whisper_model(self._model_dir)
+            self.transcriber.warm_up()
+            logger.info("voice ready in %.1f s", time.perf_counter() - started)
+            self._set_status("ready")
+        except (VoiceError, OSError, RuntimeError, ValueError) as exc:
+            logger.error("voice channel unavailable: %s", exc)
+            self._set_status(f"unavailable: {exc}")
+        finally:
+            self._loaded.set()
+
+    def start_loading(self) -> None:
+        """Load in a daemon thread (idempotent), so start-up does not wait for Whisper."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self.load, name="voice-loader", daemon=True)
+            self._thread.start()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until loading ended; whether the channel is ready."""
+        self._loaded.wait(timeout)
+        return self._status == "ready"
+
+    def _require_ready(self) -> None:
+        if self._status == "loading":
+            raise VoiceUnavailable("speech recognition is still loading; retry in a few seconds")
+        if self._status != "ready":
+            raise VoiceUnavailable(f"speech recognition is {self._status}")
+
+    def transcribe(self, data: bytes, *, language: str | None = None) -> Transcript:
+        """Decode, check and transcribe one upload (raises ``AudioRejected`` with its 4xx)."""
+        self._require_ready()
+        audio = decode_upload(data, self.limits)
+        return self.transcriber.transcribe(audio, language=language)
+
+    def answer(
+        self,
+        data: bytes,
+        *,
+        ask: AskFunction,
+        language: str | None = None,
+        commune: str | None = None,
+        max_question_chars: int = 2000,
+    ) -> VoiceAnswer:
+        """Transcribe ``data`` and answer it with ``ask``."""
+        started = time.perf_counter()
+        transcript = self.transcribe(data, language=language)
+        transcribed = time.perf_counter()
+        request = AskRequest(
+            question=transcript.text[:max_question_chars],
+            language=answer_language(language, transcript.language),
+            commune=commune,
+        )
+        result = ask(request)
+        done = time.perf_counter()
+        return VoiceAnswer(
+            transcript=transcript,
+            result=result,
+            timings_ms={
+                "transcription": round((transcribed - started) * 1000, 1),
+                "answer": round((done - transcribed) * 1000, 1),
+            },
+        )
+
+    def speak(self, result: AskResponse, *, fmt: AudioFormat = "wav") -> Spoken:
+        """Synthesise the speech-friendly answer and keep it fetchable in the store."""
+        return self.speak_text(speech_text(result.answer, result.language), result.language, fmt)
+
+    def speak_text(self, text: str, language: str, fmt: AudioFormat = "wav") -> Spoken:
+        audio = self.synthesizer.synthesize(text, language, fmt=fmt)
+        return Spoken(text=text, audio=audio, audio_id=self.store.put(audio))

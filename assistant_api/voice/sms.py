@@ -1,0 +1,80 @@
+"""Sending the contacts of an answer by SMS: a small interface and a Twilio REST implementation.
+
+The hotline offers SMS only when a sender is configured (``PERMANENCE_SMS_FROM_NUMBER`` with the
+Twilio account SID and auth token). ``api_base`` is configurable so tests (and a Twilio-compatible
+provider) answer on another host.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+import httpx
+
+from assistant_api.models import AskResponse
+from assistant_api.voice.errors import VoiceError
+
+__all__ = ["SMS_MAX_CHARS", "SmsSender", "TwilioSmsSender", "contacts_sms"]
+
+logger = logging.getLogger(__name__)
+
+#: Three concatenated SMS segments; longer messages arrive split or not at all on old phones.
+SMS_MAX_CHARS = 459
+
+
+class SmsSender(Protocol):
+    """Sends one text message; raises ``VoiceError`` when it could not."""
+
+    def send(self, *, to: str, body: str) -> None: ...
+
+
+class TwilioSmsSender:
+    """Twilio's Messages API (``POST /2010-04-01/Accounts/{sid}/Messages.json``)."""
+
+    def __init__(
+        self,
+        *,
+        account_sid: str,
+        auth_token: str,
+        from_number: str,
+        api_base: str = "https://api.twilio.com",
+        client: httpx.Client | None = None,
+    ) -> None:
+        if not account_sid or not auth_token or not from_number:
+            raise ValueError("account_sid, auth_token and from_number are all required")
+        self._url = f"{api_base.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
+        self._auth = (account_sid, auth_token)
+        self._from = from_number
+        self._client = client or httpx.Client(timeout=10.0)
+
+    def send(self, *, to: str, body: str) -> None:
+        try:
+            response = self._client.post(
+                self._url, data={"To": to, "From": self._from, "Body": body}, auth=self._auth
+            )
+        except httpx.HTTPError as exc:
+            raise VoiceError(f"the SMS provider at {self._url} is unreachable: {exc}") from exc
+        if response.status_code >= 300:
+            raise VoiceError(
+                f"the SMS provider refused the message ({response.status_code}): "
+                f"{response.text[:200]}"
+            )
+        logger.info("sent contacts SMS (%d characters)", len(body))
+
+
+def contacts_sms(result: AskResponse) -> str:
+    """The contacts of an answer as a short SMS: emergency numbers, then institutions."""
+    lines = ["Permanence NE"]
+    lines.extend(f"{n.number}: {n.label}" for n in result.emergency_numbers)
+    for card in result.institutions:
+        parts = [card.name]
+        if card.phones:
+            parts.append(card.phones[0])
+        if card.website:
+            parts.append(card.website)
+        lines.append(" - ".join(parts))
+    body = "\n".join(lines)
+    if len(body) > SMS_MAX_CHARS:
+        body = body[: SMS_MAX_CHARS - 1].rsplit("\n", 1)[0]
+    return body

@@ -1,0 +1,191 @@
+"""Speech to text with Whisper base (faster-whisper, CTranslate2 int8 on CPU).
+
+The model loads once per process (:func:`load_whisper` keeps it by directory and thread count),
+because every API instance and test app in one process would otherwise hold its own 145 MB copy
+and pay the load again. Decoding starts at ``temperature=0`` without fallback for short clips: the
+default fallback ladder re-decodes up to five times and was 3× slower on espeak clips for no gain
+(../shared/docs/offline-models.md). Silero VAD (bundled with faster-whisper) runs first, both to
+cut leading and trailing silence and to refuse clips with no speech at all (noise only).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant_api.voice.audio import SAMPLE_RATE, DecodedAudio
+from assistant_api.voice.errors import AudioRejected, VoiceUnavailable
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
+
+__all__ = [
+    "BEAM_SIZE",
+    "MIN_SPEECH_S",
+    "TEMPERATURES",
+    "WHISPER_LANGUAGES",
+    "Transcriber",
+    "Transcript",
+    "collapse_loops",
+    "load_whisper",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Our answer languages that Whisper knows (it has no Tigrinya).
+WHISPER_LANGUAGES: frozenset[str] = frozenset(
+    {"fr", "de", "it", "en", "pt", "es", "ar", "uk", "ru", "fa", "sq", "tr"}
+)
+#: Beam search width; 1 (greedy) cost 40 % less time than 5 on the espeak benchmark clips with
+#: the same transcripts of the test sentences (assistant_api/voice/bench.py).
+BEAM_SIZE = 1
+#: Greedy at temperature 0 only: the fallback ladder (0.2, 0.4, …) re-decoded 3× slower on espeak
+#: clips, and on a clip where whisper-base loops ("Ma Ma Ma …") resampling at 0.4 looped too.
+TEMPERATURES: tuple[float, ...] = (0.0,)
+#: Tokens per 30 s window: about twice a fast speaker's words; bounds the cost of a loop.
+MAX_NEW_TOKENS = 224
+#: A phrase of up to four words repeated more than three times in a row is a decoding loop.
+_LOOP = re.compile(r"\b(\w+(?:\W+\w+){0,3}?)(?:[\s,.]+\1\b){3,}", re.IGNORECASE)
+#: Seconds of speech VAD must find, or the clip is noise only.
+MIN_SPEECH_S = 0.25
+#: VAD settings: short pauses between words must not split a question.
+_VAD_MIN_SILENCE_MS = 500
+
+_models: dict[tuple[str, int], WhisperModel] = {}
+_models_lock = threading.Lock()
+
+
+def load_whisper(model_dir: Path, *, threads: int) -> WhisperModel:
+    """The process's Whisper model for ``model_dir``, loaded on first use."""
+    key = (str(model_dir), threads)
+    with _models_lock:
+        model = _models.get(key)
+        if model is None:
+            from faster_whisper import WhisperModel
+
+            started = time.perf_counter()
+            model = WhisperModel(
+                str(model_dir),
+                device="cpu",
+                compute_type="int8",
+                cpu_threads=threads,
+                local_files_only=True,
+            )
+            logger.info(
+                "loaded Whisper from %s in %.1f s", model_dir, time.perf_counter() - started
+            )
+            _models[key] = model
+        return model
+
+
+def collapse_loops(text: str) -> str:
+    """Keep one copy of a phrase that a decoding loop repeated ("Ma Ma Ma Ma" → "Ma")."""
+    return _LOOP.sub(r"\1", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """What was said, in which language (Whisper's code), and how long it took."""
+
+    text: str
+    language: str
+    language_probability: float
+    duration_s: float
+    speech_s: float
+    elapsed_s: float
+
+    @property
+    def real_time_factor(self) -> float:
+        return self.elapsed_s / self.duration_s if self.duration_s else 0.0
+
+
+class Transcriber:
+    """Whisper bound to its settings; cheap to build, :meth:`warm_up` loads the model."""
+
+    def __init__(self, model_dir: Path, *, threads: int = 2, beam_size: int = BEAM_SIZE) -> None:
+        if threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
+        if beam_size < 1:
+            raise ValueError(f"beam_size must be at least 1, got {beam_size}")
+        self._model_dir = model_dir
+        self._threads = threads
+        self._beam_size = beam_size
+        self._model: WhisperModel | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._model is not None
+
+    def warm_up(self) -> None:
+        """Load the model (shared by the process)."""
+        self._model = load_whisper(self._model_dir, threads=self._threads)
+
+    def speech_seconds(self, audio: DecodedAudio) -> float:
+        """Seconds of speech that Silero VAD finds in ``audio``."""
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        spans = get_speech_timestamps(
+            audio.samples, VadOptions(min_silence_duration_ms=_VAD_MIN_SILENCE_MS)
+        )
+        return float(sum(s["end"] - s["start"] for s in spans)) / SAMPLE_RATE
+
+    def transcribe(self, audio: DecodedAudio, *, language: str | None = None) -> Transcript:
+        """Transcribe one clip; ``language`` (ours) forces Whisper when it knows it.
+
+        Raises:
+            VoiceUnavailable: before :meth:`warm_up` finished.
+            AudioRejected: 422 when the clip holds no speech (noise only) or nothing was
+                recognised.
+        """
+        model = self._model
+        if model is None:
+            raise VoiceUnavailable("speech recognition is still loading; retry in a few seconds")
+        started = time.perf_counter()
+        speech_s = self.speech_seconds(audio)
+        if speech_s < MIN_SPEECH_S:
+            raise AudioRejected(
+                "no speech was found in the recording (only noise or silence); "
+                "speak clearly, close to the microphone, in a quiet place",
+                status_code=422,
+                reason="no_speech",
+            )
+        segments, info = model.transcribe(
+            audio.samples,
+            language=language if language in WHISPER_LANGUAGES else None,
+            task="transcribe",
+            beam_size=self._beam_size,
+            temperature=TEMPERATURES,
+            max_new_tokens=MAX_NEW_TOKENS,
+            condition_on_previous_text=False,
+            vad_filter=True,
+            vad_parameters={"min_silence_duration_ms": _VAD_MIN_SILENCE_MS},
+        )
+        text = collapse_loops(" ".join(s.text.strip() for s in segments).strip())
+        elapsed = time.perf_counter() - started
+        if not text:
+            raise AudioRejected(
+                "nothing intelligible was recognised in the recording; "
+                "speak clearly and a little slower",
+                status_code=422,
+                reason="no_speech",
+            )
+        logger.info(
+            "transcribed %.1f s of audio (%s, p=%.2f) in %.2f s",
+            audio.duration_s,
+            info.language,
+            info.language_probability,
+            elapsed,
+        )
+        return Transcript(
+            text=text,
+            language=info.language,
+            language_probability=float(info.language_probability),
+            duration_s=audio.duration_s,
+            speech_s=speech_s,
+            elapsed_s=elapsed,
+        )
