@@ -15,8 +15,9 @@ from assistant_api.models import AskResponse
 
 __all__ = ["sentence_events", "split_sentences", "sse"]
 
-#: A sentence ends at . ! ? ؟ ። (Ethiopic full stop) or a line break, citation markers included.
-_BOUNDARY = re.compile(r"(?<=[.!?؟።:])(?:\s*\[\d+\])*\s+|\n+")
+#: A sentence ends at . ! ? ؟ ። (Ethiopic full stop) or a line break, citation markers included;
+#: "1. " (a list number) is not an end.
+_BOUNDARY = re.compile(r"(?<=[^\d\s][.!?؟።:])(?:\s*\[\d+\])*\s+|\n+")
 
 
 def split_sentences(text: str) -> list[str]:
