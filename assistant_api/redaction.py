@@ -158,6 +158,7 @@ class PresidioRedactor:
                         "model_to_presidio_entity_mapping": {"PER": "PERSON", "PERSON": "PERSON"},
                         "low_confidence_score_multiplier": 0.4,
                         "low_score_entity_names": [],
+                        "labels_to_ignore": ["LOC", "MISC", "ORG"],
                     },
                 }
             )
