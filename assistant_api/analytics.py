@@ -173,7 +173,9 @@ class AnalyticsStore:
         """Delete rows older than the retention period; returns how many went."""
         cutoff = ((now or _now()) - self._retention).isoformat()
         with self._lock:
-            gone = self._conn.execute("DELETE FROM answers WHERE created_at < ?", (cutoff,)).rowcount
+            gone = self._conn.execute(
+                "DELETE FROM answers WHERE created_at < ?", (cutoff,)
+            ).rowcount
             gone += self._conn.execute(
                 "DELETE FROM feedback WHERE created_at < ?", (cutoff,)
             ).rowcount
@@ -236,7 +238,12 @@ class AnalyticsStore:
             group = groups.setdefault(
                 key,
                 BlindSpotGroup(
-                    theme=theme, language=language, commune=commune, count=0, reasons={}, examples=[]
+                    theme=theme,
+                    language=language,
+                    commune=commune,
+                    count=0,
+                    reasons={},
+                    examples=[],
                 ),
             )
             group.count += 1

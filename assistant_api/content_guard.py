@@ -19,8 +19,9 @@ _SENTENCE = re.compile(r"(?<=[.!?؟።])\s+|\n+")
 _ADDRESSED_TO_ASSISTANT = re.compile(
     r"\b(assistant|chatbot|ai|ia|llm|language model|modele de langage|sprachmodell)\b.{0,40}"
     r"\b(must|should|doit|devez|muss|sollst|always|toujours|immer)\b"
-    r"|\b(dites|dis|tell|sag|sagen sie|say)\b.{0,30}\b(aux gens|a tout le monde|a toutes les personnes|"
-    r"everyone|people|all users|allen|jedem)\b.{0,40}\b(appeler|call|anrufen|contacter|contact)\b"
+    r"|\b(dites|dis|tell|sag|sagen sie|say)\b.{0,30}"
+    r"\b(aux gens|a tout le monde|a toutes les personnes|everyone|people|all users|allen|jedem)\b"
+    r".{0,40}\b(appeler|call|anrufen|contacter|contact)\b"
 )
 
 

@@ -97,7 +97,9 @@ def install_api(app: FastAPI, settings: Settings) -> ApiState:
                 components = {}
                 application.state.components = components
             components["redactor"] = redactor.name
-            components["composer"] = "llm" if isinstance(runtime.composer, LLMComposer) else "extractive"
+            components["composer"] = (
+                "llm" if isinstance(runtime.composer, LLMComposer) else "extractive"
+            )
             if isinstance(runtime.composer, LLMComposer):
                 runtime.composer.set_outcome_listener(
                     lambda outcome: api.metrics.llm_outcomes.labels(outcome).inc()

@@ -20,7 +20,13 @@ from ingest import Institution
 __all__ = ["InstitutionSearch", "InstitutionSummary", "SearchPage"]
 
 #: Weights of a query word found in each field (name first, then what they do).
-FIELD_WEIGHTS = (("name", 5.0), ("acronym", 5.0), ("services", 3.0), ("categories", 2.0), ("description", 1.0))
+FIELD_WEIGHTS = (
+    ("name", 5.0),
+    ("acronym", 5.0),
+    ("services", 3.0),
+    ("categories", 2.0),
+    ("description", 1.0),
+)
 #: Words shorter than this are ignored in queries (articles, prepositions).
 MIN_WORD = 3
 _WORD = re.compile(r"\w+")
@@ -64,7 +70,9 @@ def _prefixes(words: set[str]) -> set[str]:
 class InstitutionSearch:
     """Built once from the records; ``search`` is pure."""
 
-    def __init__(self, records: Sequence[Institution], *, regions: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, records: Sequence[Institution], *, regions: dict[str, str] | None = None
+    ) -> None:
         self._regions = {fold(k): fold(v) for k, v in (regions or {}).items()}
         self._indexed = []
         for record in records:
@@ -76,7 +84,8 @@ class InstitutionSearch:
                 "description": record.description,
             }
             fields = tuple(
-                (weight, frozenset(_prefixes(_words(values[name])))) for name, weight in FIELD_WEIGHTS
+                (weight, frozenset(_prefixes(_words(values[name]))))
+                for name, weight in FIELD_WEIGHTS
             )
             self._indexed.append(
                 _Indexed(record, fields, frozenset(fold(a) for a in record.service_area))

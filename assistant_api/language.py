@@ -89,7 +89,7 @@ class LanguageDetector:
         self.warm_up()
         allowed = set(restrict or self._supported)
         with self._lock:
-            ranked = self._model.identify_topk_with_score(text, 400)  # type: ignore[attr-defined]
+            ranked = self._model.identify_topk_with_score(text, 400)  # type: ignore[union-attr]
         for code, _score in ranked:
             mapped = _HELIPORT_CODES.get(code)
             if mapped in allowed:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,7 +18,9 @@ from assistant_api.ratelimit import TokenBucketLimiter
 __all__ = ["BodyLimitMiddleware", "MetricsMiddleware", "RateLimitMiddleware"]
 
 
-async def _send_json(send: Send, status: int, body: dict[str, object], headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
+async def _send_json(
+    send: Send, status: int, body: Mapping[str, object], headers: Iterable[tuple[bytes, bytes]] = ()
+) -> None:
     payload = json.dumps(body).encode()
     await send(
         {

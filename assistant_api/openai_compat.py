@@ -92,7 +92,9 @@ class ChatCompletion(BaseModel):
     model: str
     choices: list[Choice]
     usage: Usage = Field(default_factory=Usage)
-    permanence: AskResponse = Field(description="The full answer contract (institutions, citations).")
+    permanence: AskResponse = Field(
+        description="The full answer contract (institutions, citations)."
+    )
 
 
 def _content(response: AskResponse) -> str:

@@ -82,8 +82,12 @@ class AnalyticsRecorder:
     def flush(self, timeout: float = 120.0) -> bool:
         """Wait until every queued event is stored; False on timeout (tests, admin reads)."""
         done = threading.Event()
-        waiter = threading.Thread(target=lambda: (self._queue.join(), done.set()), daemon=True)
-        waiter.start()
+
+        def _wait() -> None:
+            self._queue.join()
+            done.set()
+
+        threading.Thread(target=_wait, daemon=True).start()
         return done.wait(timeout)
 
     def close(self) -> None:

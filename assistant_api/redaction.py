@@ -57,7 +57,10 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("DATE", r"\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}\b"),
     ("DATE", rf"\b\d{{1,2}}(?:er|\.)?\s+(?:{_MONTHS})\s+(?:19|20)\d{{2}}\b"),
     ("ADDRESS", rf"\b(?:{_STREET_WORDS})\s+(?:[\w'’.-]+\s+){{0,4}}\d{{1,4}}[a-zA-Z]?\b"),
-    ("ADDRESS", r"\b[\wäöüÄÖÜ-]+(?:strasse|straße|str\.|weg|gasse|platz|rain)\s*\d{1,4}[a-zA-Z]?\b"),
+    (
+        "ADDRESS",
+        r"\b[\wäöüÄÖÜ-]+(?:strasse|straße|str\.|weg|gasse|platz|rain)\s*\d{1,4}[a-zA-Z]?\b",
+    ),
     ("ADDRESS", r"\b\d{1,4}[a-zA-Z]?,?\s+(?:rue|route|chemin|avenue)\s+(?:[\w'’-]+\s*){1,4}"),
 )
 _COMPILED = tuple(
@@ -105,9 +108,7 @@ def _apply(text: str, spans: Iterable[_Span]) -> str:
 
 
 def _regex_spans(text: str) -> list[_Span]:
-    spans = [
-        _Span(m.start(), m.end(), label) for label, rx in _COMPILED for m in rx.finditer(text)
-    ]
+    spans = [_Span(m.start(), m.end(), label) for label, rx in _COMPILED for m in rx.finditer(text)]
     spans.extend(_Span(m.start(1), m.end(1), "PERSON") for m in _NAME_AFTER_CUE.finditer(text))
     return spans
 
@@ -189,7 +190,7 @@ class PresidioRedactor:
 
     def redact(self, text: str) -> str:
         self.warm_up()
-        results = self._engine.analyze(text=text, language="fr")  # type: ignore[attr-defined]
+        results = self._engine.analyze(text=text, language="fr")  # type: ignore[union-attr]
         spans = _regex_spans(text)
         for result in results:
             if result.score < MIN_SCORE:

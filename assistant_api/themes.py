@@ -29,9 +29,12 @@ class ThemeClassifier:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         unknown = sorted(set(data) - set(CATEGORIES))
         if unknown:
-            raise ValueError(f"{path}: unknown categories {unknown}; allowed: {', '.join(CATEGORIES)}")
-        self._rules = [
-            (theme, tuple(re.compile(fold(p)) for p in patterns)) for theme, patterns in data.items()
+            raise ValueError(
+                f"{path}: unknown categories {unknown}; allowed: {', '.join(CATEGORIES)}"
+            )
+        self._rules: list[tuple[str, tuple[re.Pattern[str], ...]]] = [
+            (str(theme), tuple(re.compile(fold(p)) for p in patterns))
+            for theme, patterns in data.items()
         ]
         self._records = records
 

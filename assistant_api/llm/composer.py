@@ -29,9 +29,19 @@ logger = logging.getLogger(__name__)
 
 #: English names of the answer languages, as the prompt names them to the model.
 LANGUAGE_NAMES = {
-    "fr": "French", "de": "German", "it": "Italian", "en": "English", "pt": "Portuguese",
-    "es": "Spanish", "ar": "Arabic", "uk": "Ukrainian", "ru": "Russian", "fa": "Persian (Farsi)",
-    "sq": "Albanian", "tr": "Turkish", "ti": "Tigrinya",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "en": "English",
+    "pt": "Portuguese",
+    "es": "Spanish",
+    "ar": "Arabic",
+    "uk": "Ukrainian",
+    "ru": "Russian",
+    "fa": "Persian (Farsi)",
+    "sq": "Albanian",
+    "tr": "Turkish",
+    "ti": "Tigrinya",
 }
 
 
@@ -130,7 +140,9 @@ class LLMComposer:
             return base
         shown = [records[c.id] for c in base.institutions if c.id in records]
         facts = [s.text for s in sources] + [
-            " ".join([r.name, r.acronym or "", *(p.number for p in r.phones), *r.emails, r.website or ""])
+            " ".join(
+                [r.name, r.acronym or "", *(p.number for p in r.phones), *r.emails, r.website or ""]
+            )
             for r in shown
         ]
         source_ids = {c.institution_id for c in base.citations if c.institution_id}

@@ -34,7 +34,12 @@ async def ask(
 ) -> AskResponse:
     """Answer a question with ranked institutions and citations."""
     return await answer_question(
-        body, runtime=runtime, settings=settings, api=api, authorization=authorization, channel="ask"
+        body,
+        runtime=runtime,
+        settings=settings,
+        api=api,
+        authorization=authorization,
+        channel="ask",
     )
 
 

@@ -48,12 +48,20 @@ async def chat_completions(
     question = body.question()
     if question is None or not question.strip():
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "no user message with text")
-    audience = "professional" if is_professional(settings, authorization) else "public"
+    professional = is_professional(settings, authorization)
     ask = AskRequest(
-        question=question, language=body.language, commune=body.commune, audience=audience
+        question=question,
+        language=body.language,
+        commune=body.commune,
+        audience="professional" if professional else "public",
     )
     response = await answer_question(
-        ask, runtime=runtime, settings=settings, api=api, authorization=authorization, channel="chat"
+        ask,
+        runtime=runtime,
+        settings=settings,
+        api=api,
+        authorization=authorization,
+        channel="chat",
     )
     if body.stream:
         return StreamingResponse(stream_chunks(response), media_type="text/event-stream")

@@ -16,7 +16,9 @@ router = APIRouter(tags=["feedback"])
 async def feedback(body: FeedbackRequest, api: ApiStateDep) -> FeedbackReceipt:
     """Record feedback on an answer (the comment is redacted before it is stored)."""
     if body.comment is not None and "\x00" in body.comment:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the comment contains binary data")
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "the comment contains binary data"
+        )
     if api.recorder is None:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "feedback store is starting")
     api.recorder.record_feedback(body)

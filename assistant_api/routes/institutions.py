@@ -20,7 +20,9 @@ router = APIRouter(tags=["institutions"])
 async def search_institutions(
     runtime: RuntimeDep,
     api: ApiStateDep,
-    q: Annotated[str | None, Query(max_length=200, description="Words of names or services.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Words of names or services.")
+    ] = None,
     category: Annotated[
         str | None, Query(max_length=40, description=f"One of: {', '.join(CATEGORIES)}.")
     ] = None,

@@ -76,7 +76,9 @@ def serve() -> Iterator[Callable[[FastAPI], str]]:
 
 
 @pytest.fixture(scope="session")
-def api_server(api_settings: Settings, tiny_runtime: AssistantRuntime, serve: Callable[[FastAPI], str]) -> str:
+def api_server(
+    api_settings: Settings, tiny_runtime: AssistantRuntime, serve: Callable[[FastAPI], str]
+) -> str:
     """The full API (regex redactor, generous rate limit, one CORS origin)."""
     return serve(create_app(api_settings, runtime=tiny_runtime))
 
@@ -122,7 +124,9 @@ def llm_runtime(
 
     made: dict[tuple[str, int, float], AssistantRuntime] = {}
 
-    def _make(model: str, *, base: AssistantRuntime | None = None, timeout: float = 5.0) -> AssistantRuntime:
+    def _make(
+        model: str, *, base: AssistantRuntime | None = None, timeout: float = 5.0
+    ) -> AssistantRuntime:
         base = base or tiny_runtime
         key = (model, id(base), timeout)
         if key not in made:
@@ -139,7 +143,9 @@ def llm_runtime(
 
 
 @pytest.fixture(scope="session")
-def poisoned_runtime(tmp_path_factory: pytest.TempPathFactory, api_settings: Settings) -> Iterator[AssistantRuntime]:
+def poisoned_runtime(
+    tmp_path_factory: pytest.TempPathFactory, api_settings: Settings
+) -> Iterator[AssistantRuntime]:
     """The tiny corpus plus a crawled page that tries to steer the assistant, indexed for real."""
     from index import open_search_index
     from ingest import Document, DocumentStore

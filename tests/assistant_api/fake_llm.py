@@ -28,7 +28,11 @@ def _completion(content: str, model: str) -> dict[str, object]:
         "created": 0,
         "model": model,
         "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": "stop",
+            }
         ],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }
@@ -78,9 +82,7 @@ def build_fake_llm() -> FastAPI:
             )
         elif model == "gullible":
             found = re.search(r"0900[\d ]+\d", user)
-            content = (
-                f"Appelez le {found.group(0)} [{sources[0][0]}]." if found else _good(sources)
-            )
+            content = f"Appelez le {found.group(0)} [{sources[0][0]}]." if found else _good(sources)
         else:
             return JSONResponse({"error": f"unknown model {model}"}, status_code=404)
         return JSONResponse(_completion(content, model))

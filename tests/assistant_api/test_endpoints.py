@@ -57,10 +57,19 @@ def test_stream_refuses_bad_input_like_ask(api_server: str) -> None:
 @pytest.mark.parametrize(
     ("params", "first_id", "total"),
     [
-        pytest.param({"q": "subside assurance-maladie"}, "ocab-subsides-lamal-bourses", None, id="q-services"),
+        pytest.param(
+            {"q": "subside assurance-maladie"}, "ocab-subsides-lamal-bourses", None, id="q-services"
+        ),
         pytest.param({"q": "Caritas"}, "caritas-neuchatel", 1, id="q-name"),
-        pytest.param({"category": "violence_victimes"}, "office-protection-enfant", 2, id="category"),
-        pytest.param({"q": "victimes", "category": "violence_victimes"}, "savi-aide-aux-victimes", 1, id="q-and-category"),
+        pytest.param(
+            {"category": "violence_victimes"}, "office-protection-enfant", 2, id="category"
+        ),
+        pytest.param(
+            {"q": "victimes", "category": "violence_victimes"},
+            "savi-aide-aux-victimes",
+            1,
+            id="q-and-category",
+        ),
     ],
 )
 def test_institution_search(
@@ -95,28 +104,28 @@ def test_institution_search_rejects_unknown_category(api_server: str) -> None:
 
 def test_feedback_and_blind_spots(api_server: str) -> None:
     marker = f"zorglub{int(time.time() * 1000)}"
-    unanswerable = httpx.post(
-        f"{api_server}/v1/ask",
-        json={"question": f"Où réparer mon {marker} quantique à Cernier ?"},
-        timeout=30,
-    ).json()
-    helped = httpx.post(
-        f"{api_server}/v1/ask",
-        json={"question": f"{JOB_QUESTION} ({marker})", "commune": "Cernier"},
-        timeout=30,
-    ).json()
-    receipt = httpx.post(
-        f"{api_server}/v1/feedback",
-        json={
-            "answer_id": helped["answer_id"],
-            "rating": "wrong_institution",
-            "institution_id": helped["institutions"][0]["id"],
-            "comment": "Mauvais guichet, appelez-moi au 079 123 45 67",
-        },
-        timeout=10,
-    )
-    assert receipt.status_code == 202
-    assert receipt.json() == {"accepted": True, "answer_id": helped["answer_id"]}
+    answers = [
+        httpx.post(
+            f"{api_server}/v1/ask",
+            json={"question": f"{JOB_QUESTION} ({marker}-{i})", "commune": "Cernier"},
+            timeout=30,
+        ).json()
+        for i in range(3)
+    ]
+    ratings = ["wrong_institution", "not_helpful", "helpful"]
+    for answer, rating in zip(answers, ratings, strict=True):
+        receipt = httpx.post(
+            f"{api_server}/v1/feedback",
+            json={
+                "answer_id": answer["answer_id"],
+                "rating": rating,
+                "institution_id": answer["institutions"][0]["id"],
+                "comment": "Mauvais guichet, appelez-moi au 079 123 45 67",
+            },
+            timeout=10,
+        )
+        assert receipt.status_code == 202
+        assert receipt.json() == {"accepted": True, "answer_id": answer["answer_id"]}
 
     assert httpx.get(f"{api_server}/v1/admin/blind-spots", timeout=10).status_code == 401
     report = httpx.get(f"{api_server}/v1/admin/blind-spots", headers=ADMIN, timeout=30).json()
@@ -126,12 +135,12 @@ def test_feedback_and_blind_spots(api_server: str) -> None:
         for example in group["examples"]
         if marker in example["question"]
     ]
-    reasons = sorted(example["reason"] for _, example in mine)
-    assert unanswerable["kind"] == "no_answer"
-    assert reasons == ["no_answer", "wrong_institution"]
-    for group, _ in mine:
-        assert group["language"] == "fr"
-        assert group["commune"] == "Val-de-Ruz"
+    assert sorted(example["reason"] for _, example in mine) == ["not_helpful", "wrong_institution"]
+    first = answers[0]["institutions"][0]["id"]
+    theme = httpx.get(f"{api_server}/v1/institutions/{first}", timeout=10).json()["categories"][0]
+    for group, example in mine:
+        assert (group["theme"], group["language"], group["commune"]) == (theme, "fr", "Val-de-Ruz")
+        assert example["kind"] == "orientation"
 
 
 @pytest.mark.parametrize(
@@ -139,7 +148,9 @@ def test_feedback_and_blind_spots(api_server: str) -> None:
     [
         pytest.param({"answer_id": "x", "rating": "helpful"}, id="bad-id"),
         pytest.param({"answer_id": "0" * 32, "rating": "great"}, id="bad-rating"),
-        pytest.param({"answer_id": "0" * 32, "rating": "helpful", "comment": "x" * 1001}, id="long-comment"),
+        pytest.param(
+            {"answer_id": "0" * 32, "rating": "helpful", "comment": "x" * 1001}, id="long-comment"
+        ),
     ],
 )
 def test_feedback_rejects_malformed(api_server: str, payload: dict[str, str]) -> None:
@@ -148,7 +159,9 @@ def test_feedback_rejects_malformed(api_server: str, payload: dict[str, str]) ->
 
 
 def test_metrics_count_requests_by_route_and_answers_by_kind(api_server: str) -> None:
-    httpx.post(f"{api_server}/v1/ask", json={"question": "Quelle est la météo demain ?"}, timeout=30)
+    httpx.post(
+        f"{api_server}/v1/ask", json={"question": "Quelle est la météo demain ?"}, timeout=30
+    )
     text = httpx.get(f"{api_server}/metrics", timeout=10).text
     assert 'permanence_http_requests_total{method="POST",route="/v1/ask",status="200"}' in text
     assert 'permanence_answers_total{channel="ask",kind="out_of_scope",language="fr"}' in text
@@ -158,7 +171,9 @@ def test_metrics_count_requests_by_route_and_answers_by_kind(api_server: str) ->
 def test_reindex_needs_admin_and_runs_in_background(api_server: str) -> None:
     assert httpx.post(f"{api_server}/v1/admin/reindex", timeout=10).status_code == 401
     wrong = {"Authorization": "Bearer not-the-admin-token-000000"}
-    assert httpx.post(f"{api_server}/v1/admin/reindex", headers=wrong, timeout=10).status_code == 401
+    assert (
+        httpx.post(f"{api_server}/v1/admin/reindex", headers=wrong, timeout=10).status_code == 401
+    )
     started = httpx.post(f"{api_server}/v1/admin/reindex", headers=ADMIN, timeout=10)
     assert started.status_code == 202
     assert started.json()["state"] == "running"

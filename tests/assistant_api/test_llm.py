@@ -52,7 +52,9 @@ def test_good_completion_is_used_with_valid_citations(
     _assert_contract(response)
 
 
-def test_unknown_citation_numbers_are_repaired(llm_runtime: Callable[..., AssistantRuntime]) -> None:
+def test_unknown_citation_numbers_are_repaired(
+    llm_runtime: Callable[..., AssistantRuntime],
+) -> None:
     response = _ask(llm_runtime("bad-citation"), JOB_QUESTION)
     assert "[9]" not in response.answer
     assert response.answer.startswith("Le service le plus adapté est")
@@ -182,17 +184,45 @@ def test_validator_refuses_a_number_found_only_in_instructions() -> None:
 @pytest.mark.parametrize(
     ("text", "ok", "reason", "repaired_text"),
     [
-        pytest.param("Caritas Neuchâtel aide [1].", True, "accepted", "Caritas Neuchâtel aide [1].", id="good"),
-        pytest.param("Caritas aide [1, 3].", True, "repaired", "Caritas aide [1].", id="list-repaired"),
+        pytest.param(
+            "Caritas Neuchâtel aide [1].",
+            True,
+            "accepted",
+            "Caritas Neuchâtel aide [1].",
+            id="good",
+        ),
+        pytest.param(
+            "Caritas aide [1, 3].", True, "repaired", "Caritas aide [1].", id="list-repaired"
+        ),
         pytest.param("Caritas aide [4].", False, "uncited", "", id="only-unknown"),
-        pytest.param("Appelez le 032 886 80 70 [1].", True, "accepted", "Appelez le 032 886 80 70 [1].", id="known-phone"),
-        pytest.param("Appelez le +41 32 886 80 70 [1].", True, "accepted", "Appelez le +41 32 886 80 70 [1].", id="known-phone-intl"),
+        pytest.param(
+            "Appelez le 032 886 80 70 [1].",
+            True,
+            "accepted",
+            "Appelez le 032 886 80 70 [1].",
+            id="known-phone",
+        ),
+        pytest.param(
+            "Appelez le +41 32 886 80 70 [1].",
+            True,
+            "accepted",
+            "Appelez le +41 32 886 80 70 [1].",
+            id="known-phone-intl",
+        ),
         pytest.param("Appelez le 143 [1].", True, "accepted", "Appelez le 143 [1].", id="helpline"),
         pytest.param("Appelez le 150 [1].", False, "unknown_phone", "", id="short-unknown"),
         pytest.param("Écrivez à info@evil.example [1].", False, "unknown_contact", "", id="email"),
         pytest.param("Voir https://evil.example/x [1].", False, "unknown_contact", "", id="url"),
-        pytest.param("Voir https://www.caritas-neuchatel.ch [1].", True, "accepted", "Voir https://www.caritas-neuchatel.ch [1].", id="known-url"),
-        pytest.param("Contactez le SAVI [1].", False, "unknown_institution", "", id="other-institution"),
+        pytest.param(
+            "Voir https://www.caritas-neuchatel.ch [1].",
+            True,
+            "accepted",
+            "Voir https://www.caritas-neuchatel.ch [1].",
+            id="known-url",
+        ),
+        pytest.param(
+            "Contactez le SAVI [1].", False, "unknown_institution", "", id="other-institution"
+        ),
         pytest.param("", False, "empty", "", id="empty"),
         pytest.param("x [1] " * 600, False, "too_long", "", id="too-long"),
     ],
@@ -203,7 +233,10 @@ def test_check_answer_table(text: str, ok: bool, reason: str, repaired_text: str
         allowed_citations=[1, 2],
         source_texts=["Caritas Neuchâtel, 032 886 80 70, https://www.caritas-neuchatel.ch/aide"],
         source_institutions={"caritas-neuchatel"},
-        known_institutions={"caritas neuchâtel": "caritas-neuchatel", "savi": "savi-aide-aux-victimes"},
+        known_institutions={
+            "caritas neuchâtel": "caritas-neuchatel",
+            "savi": "savi-aide-aux-victimes",
+        },
         is_instruction=lambda t: "ignore" in t.lower(),
     )
     assert (check.ok, check.reason, check.text) == (ok, reason, repaired_text)

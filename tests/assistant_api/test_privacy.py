@@ -42,13 +42,25 @@ PERSONAL = {
         pytest.param("tel 0041 79 123 45 67", "tel <PHONE>", id="phone-0041"),
         pytest.param("IBAN CH93 0076 2011 6238 5295 7", "IBAN <IBAN>", id="iban"),
         pytest.param("écrire à marie.dupont@example.ch", "écrire à <EMAIL>", id="email"),
-        pytest.param("j'habite rue de la Gare 12 à Neuchâtel", "j'habite <ADDRESS> à Neuchâtel", id="street-fr"),
+        pytest.param(
+            "j'habite rue de la Gare 12 à Neuchâtel",
+            "j'habite <ADDRESS> à Neuchâtel",
+            id="street-fr",
+        ),
         pytest.param("wohne an der Bahnhofstrasse 5", "wohne an der <ADDRESS>", id="street-de"),
         pytest.param("née le 12.03.1985", "née le <DATE>", id="dob-numeric"),
         pytest.param("né le 3 mai 1980", "né le <DATE>", id="dob-words"),
-        pytest.param("Je m'appelle Marie Dupont et j'ai faim", "Je m'appelle <PERSON> et j'ai faim", id="name-cue"),
+        pytest.param(
+            "Je m'appelle Marie Dupont et j'ai faim",
+            "Je m'appelle <PERSON> et j'ai faim",
+            id="name-cue",
+        ),
         pytest.param("Madame Rochat a dit", "Madame <PERSON> a dit", id="name-title"),
-        pytest.param("J'ai 3 enfants et un loyer de 1500 francs", "J'ai 3 enfants et un loyer de 1500 francs", id="no-personal-data"),
+        pytest.param(
+            "J'ai 3 enfants et un loyer de 1500 francs",
+            "J'ai 3 enfants et un loyer de 1500 francs",
+            id="no-personal-data",
+        ),
         pytest.param("Appelez le 143", "Appelez le 143", id="helpline-kept"),
     ],
 )
@@ -131,16 +143,18 @@ def test_retention_purges_old_rows(tmp_analytics: Path) -> None:
         AnalyticsStore(tmp_analytics, retention_days=0)
 
 
-def _personal_question() -> str:
+def _personal_question(marker: str) -> str:
     return (
-        f"Je m'appelle Marie Dupont, AVS {PERSONAL['avs']}, tél. {PERSONAL['phone']} ou "
+        f"{marker} Je m'appelle Marie Dupont, AVS {PERSONAL['avs']}, tél. {PERSONAL['phone']} ou "
         f"{PERSONAL['phone_intl']}, IBAN {PERSONAL['iban']}, {PERSONAL['email']}, j'habite "
         f"{PERSONAL['street']} à Cernier, née le {PERSONAL['birth']}. Je cherche du travail."
     )
 
 
 def _stored_text(settings: Settings) -> list[str]:
-    store = AnalyticsStore(settings.data_dir / "analytics.db", retention_days=settings.retention_days)
+    store = AnalyticsStore(
+        settings.data_dir / "analytics.db", retention_days=settings.retention_days
+    )
     try:
         return store.all_text()
     finally:
@@ -152,21 +166,26 @@ def test_questions_and_comments_are_stored_and_logged_redacted(
     api_server: str, api_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    question = _personal_question()
+    marker = f"privacy{int(time.time() * 1000)}"
+    question = _personal_question(marker)
     answer = httpx.post(f"{api_server}/v1/ask", json={"question": question}, timeout=30).json()
     httpx.post(
         f"{api_server}/v1/feedback",
-        json={"answer_id": answer["answer_id"], "rating": "not_helpful", "comment": f"rappelez-moi au {PERSONAL['phone']}"},
+        json={
+            "answer_id": answer["answer_id"],
+            "rating": "not_helpful",
+            "comment": f"{marker} rappelez-moi au {PERSONAL['phone']}",
+        },
         timeout=10,
     )
     httpx.get(f"{api_server}/v1/admin/blind-spots", headers=ADMIN, timeout=30)
     stored = _stored_text(api_settings)
-    mine = [t for t in stored if "Je cherche du travail" in t]
+    mine = [t for t in stored if t.startswith(f"{marker} Je")]
     assert mine == [
-        "Je m'appelle <PERSON>, AVS <AVS>, tél. <PHONE> ou <PHONE>, IBAN <IBAN>, <EMAIL>, "
-        "j'habite <ADDRESS> à Cernier, née le <DATE>. Je cherche du travail."
+        f"{marker} Je m'appelle <PERSON>, AVS <AVS>, tél. <PHONE> ou <PHONE>, IBAN <IBAN>, "
+        "<EMAIL>, j'habite <ADDRESS> à Cernier, née le <DATE>. Je cherche du travail."
     ]
-    assert "rappelez-moi au <PHONE>" in stored
+    assert f"{marker} rappelez-moi au <PHONE>" in stored
     everything = "\n".join(stored) + "\n".join(r.getMessage() for r in caplog.records)
     for value in PERSONAL.values():
         assert value not in everything
