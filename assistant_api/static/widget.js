@@ -724,7 +724,10 @@
     var bar = h("div", { class: "pw-actions" });
     var canSpeak = !!audio || ("speechSynthesis" in window && window.SpeechSynthesisUtterance);
     if (canSpeak) {
-      var speak = h("button", { type: "button", class: "pw-speak", "aria-pressed": "false" }, [icon("speaker")]);
+      var speak = h("button", {
+        type: "button", class: "pw-speak", "aria-pressed": "false",
+        "data-source": audio ? "server" : "browser"
+      }, [icon("speaker")]);
       var speakLabel = self.bind(h("span"), "listen");
       speak.appendChild(speakLabel);
       speak.addEventListener("click", function () { self.speak(speak, result, audio, lang); });
@@ -812,7 +815,10 @@
     if (self.busy) return;
     var stream;
     try {
-      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      // Browser noise suppression smears speech that Whisper would read fine: record it raw.
+      stream = await navigator.mediaDevices.getUserMedia({
+        audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: 1 }
+      });
     } catch (e) {
       self.status.textContent = self.t("mic_denied");
       return;

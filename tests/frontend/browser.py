@@ -59,14 +59,23 @@ _FLAGS = (
     "--disable-dev-shm-usage",
     "--use-fake-ui-for-media-stream",
     "--use-fake-device-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
 )
 
 
 @contextmanager
 def chromium(
-    profile_dir: Path, *, languages: str = "fr-CH,fr", width: int = 1280, height: int = 900
+    profile_dir: Path,
+    *,
+    languages: str = "fr-CH,fr",
+    width: int = 1280,
+    height: int = 900,
+    microphone: Path | None = None,
 ) -> Iterator[WebDriver]:
-    """A headless Chromium with the given Accept-Language and window size."""
+    """A headless Chromium with the given Accept-Language and window size.
+
+    ``microphone``: a WAV file the fake microphone plays once (else Chromium's beep).
+    """
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in _FLAGS:
@@ -74,6 +83,8 @@ def chromium(
     options.add_argument(f"--user-data-dir={profile_dir}")
     options.add_argument(f"--lang={languages.split(',')[0]}")
     options.add_argument(f"--window-size={width},{height}")
+    if microphone is not None:
+        options.add_argument(f"--use-file-for-fake-audio-capture={microphone}%noloop")
     options.add_experimental_option("prefs", {"intl.accept_languages": languages})
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     if width < MIN_WINDOW_WIDTH:

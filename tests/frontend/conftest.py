@@ -17,6 +17,7 @@ import pytest
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.frontend.browser import CHROMEDRIVER, CHROMIUM, BrowserFactory, chromium
+from tests.frontend.embedding import EmbeddingSite
 from tests.frontend.intranet import (
     INTRANET_TEXT,
     INTRANET_TITLE,
@@ -60,7 +61,18 @@ def frontend_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def frontend_server(frontend_data_dir: Path) -> Iterator[str]:
+def embedding_site() -> Iterator[EmbeddingSite]:
+    """The other origin, started first so that the API can list it in its CORS origins."""
+    from tests.support.servers import run_uvicorn
+
+    site = EmbeddingSite()
+    with run_uvicorn(site.app()) as url:
+        site.url = url
+        yield site
+
+
+@pytest.fixture(scope="session")
+def frontend_server(frontend_data_dir: Path, embedding_site: EmbeddingSite) -> Iterator[str]:
     """The real API (front ends included) on 127.0.0.1; yields its base URL."""
     from pydantic import SecretStr
 
@@ -75,10 +87,12 @@ def frontend_server(frontend_data_dir: Path) -> Iterator[str]:
         embed_models="use",
         pro_tokens=SecretStr(PRO_TOKEN),
         admin_token=SecretStr("admin-token-for-tests-0123456789"),
+        cors_origins=embedding_site.url,
     )
     runtime = open_runtime(settings)
     try:
         with run_uvicorn(create_app(settings, runtime=runtime)) as base_url:
+            embedding_site.api = base_url
             yield base_url
     finally:
         runtime.close()
@@ -95,9 +109,15 @@ def browser(tmp_path: Path) -> BrowserFactory:
     counter = iter(range(100))
 
     def open_browser(
-        *, languages: str = "fr-CH,fr", width: int = 1280, height: int = 900
+        *,
+        languages: str = "fr-CH,fr",
+        width: int = 1280,
+        height: int = 900,
+        microphone: Path | None = None,
     ) -> AbstractContextManager[WebDriver]:
         profile = tmp_path / f"profile-{next(counter)}"
-        return chromium(profile, languages=languages, width=width, height=height)
+        return chromium(
+            profile, languages=languages, width=width, height=height, microphone=microphone
+        )
 
     return open_browser

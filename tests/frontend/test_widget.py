@@ -26,6 +26,7 @@ from tests.frontend.browser import (
     wait_for,
     widget_active_element,
 )
+from tests.frontend.embedding import EmbeddingSite
 from tests.frontend.widget_page import ask_widget, open_demo_page, widget_state
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -353,3 +354,39 @@ def test_microphone_shows_recording_state(frontend_server: str, browser: Browser
         form = shadow_query(driver, "form.pw-form")
         assert form is not None
         wait_for(driver, lambda d: form.get_attribute("aria-busy") == "false", timeout=60)
+
+
+def test_one_tag_embedding_on_another_origin(
+    frontend_server: str, embedding_site: EmbeddingSite, browser: BrowserFactory
+) -> None:
+    """The institution's site loads widget.js from the API host and talks to it over CORS."""
+    assert embedding_site.url != frontend_server
+    expected = api_answer(frontend_server, ORIENTATION_QUESTION)
+    with browser() as driver:
+        driver.get(f"{embedding_site.url}/")
+        wait_for(
+            driver,
+            lambda d: d.execute_script(
+                "const h = document.getElementById('permanence-widget');"
+                "return h && h.getAttribute('data-ready') === 'true';"
+            ),
+            timeout=30,
+        )
+        assert widget_state(driver)["title"] == strings("fr")["title"]
+        launcher = shadow_query(driver, ".pw-launcher")
+        assert launcher is not None and launcher.is_displayed()
+        launcher.click()
+        article = ask_widget(driver, ORIENTATION_QUESTION)
+        assert article.get_attribute("data-kind") == expected["kind"]
+        cards = shadow_query_all(driver, "article[data-kind] .pw-card")
+        assert [c.get_attribute("data-institution") for c in cards] == [
+            i["id"] for i in expected["institutions"]
+        ]
+        cited = sorted(
+            str(a.get_attribute("href"))
+            for a in shadow_query_all(driver, "article[data-kind] a.pw-cite")
+        )
+        assert set(cited) == {
+            urljoin(f"{frontend_server}/", c["url"]) for c in expected["citations"]
+        }
+        screenshot(driver, "widget-embedded-other-origin")
