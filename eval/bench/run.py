@@ -1,0 +1,283 @@
+"""Every performance figure in one run on this machine, so that ratios between them hold.
+
+Sections: crawl, index build, query latency at corpus size and at 100k synthetic chunks,
+``/v1/ask`` single client and under concurrent load, voice real-time factor, peak memory.
+Each section returns its figures or ``{"skipped": reason}`` when its component is absent.
+The load average before and after is recorded: on a shared VM it explains a slow figure.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import platform
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from eval.bench.load import run_concurrent, run_sequential
+from eval.bench.server import peak_rss_mib, serve_in_thread, serve_subprocess
+from eval.bench.synthetic import synthetic_latency
+from eval.gold import load_gold
+from eval.metrics import percentile
+from permanence.settings import PROJECT_ROOT, Settings
+
+__all__ = ["BenchConfig", "run_bench"]
+
+logger = logging.getLogger(__name__)
+
+Figures = dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class BenchConfig:
+    """Sizes of one bench run; ``quick()`` fits a test's time budget."""
+
+    corpus_records: int | None = None  # None: the whole corpus
+    corpus_queries: int = 100
+    synthetic_chunks: int = 100_000
+    synthetic_queries: int = 100
+    optimize_synthetic: bool = True
+    single_requests: int = 100
+    concurrent_clients: int = 16
+    concurrent_seconds: float = 60.0
+    concurrent_max_requests: int = 20_000
+    api_subprocess: bool = True
+    optional_sections: bool = True  # crawl and voice delegate to their packages' benchmarks
+    redactor: str = "presidio"  # the production default; loads in the background at start-up
+    settle_s: float = 60.0  # idle wait after start-up so that loading does not skew latency
+    embed_models: str = "use"
+
+    @classmethod
+    def quick(cls, embed_models: str = "use") -> BenchConfig:
+        return cls(
+            corpus_records=12,
+            corpus_queries=10,
+            synthetic_chunks=2_000,
+            synthetic_queries=10,
+            optimize_synthetic=False,
+            single_requests=5,
+            concurrent_clients=4,
+            concurrent_seconds=2.0,
+            concurrent_max_requests=40,
+            api_subprocess=False,
+            optional_sections=False,
+            redactor="regex",
+            settle_s=0.0,
+            embed_models=embed_models,
+        )
+
+
+def _plain(value: object) -> object:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    dump = getattr(value, "model_dump", None)
+    return dump(mode="json") if callable(dump) else value
+
+
+_QUICK_SKIP = {"skipped": "not run in --quick mode (run `make bench` for this figure)"}
+
+
+def _optional(module: str, function: str, *args: object, **kwargs: object) -> Figures:
+    """Call ``module.function(*args, **kwargs)`` when the module exists; else say why not."""
+    try:
+        target = getattr(importlib.import_module(module), function)
+    except ModuleNotFoundError as exc:
+        return {"skipped": f"{module} is not available ({exc.name} missing)"}
+    except AttributeError:
+        return {"skipped": f"{module} has no {function}()"}
+    try:
+        result = _plain(target(*args, **kwargs))
+    except Exception as exc:  # a broken optional section must not sink the others
+        logger.exception("%s.%s failed", module, function)
+        return {"skipped": f"{module}.{function} failed: {type(exc).__name__}: {exc}"}
+    return result if isinstance(result, dict) else {"result": result}
+
+
+def _timed(name: str, section: Callable[[], Figures], figures: dict[str, Figures]) -> None:
+    started = time.perf_counter()
+    try:
+        figures[name] = section()
+    except Exception as exc:
+        logger.exception("bench section %s failed", name)
+        figures[name] = {"skipped": f"failed: {type(exc).__name__}: {exc}"}
+    figures[name]["section_s"] = round(time.perf_counter() - started, 2)
+    logger.info("bench %s: %s", name, figures[name])
+
+
+def _environment(config: BenchConfig) -> Figures:
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": platform.machine(),
+        "system": f"{platform.system()} {platform.release()}",
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
+        "embed_models": config.embed_models,
+        "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+    }
+
+
+def run_bench(out_dir: Path, config: BenchConfig) -> dict[str, Figures]:
+    """Run every section; the data dir lives in a temporary folder removed at the end."""
+    from assistant_api.runtime import open_runtime
+    from index import open_search_index
+    from ingest import DocumentStore
+    from ingest.corpus_sync import read_institutions, sync_corpus
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    figures: dict[str, Figures] = {"environment": _environment(config)}
+    work = Path(tempfile.mkdtemp(prefix="permanence-bench-"))
+    try:
+        data_dir = work / "data"
+        _timed(
+            "crawl",
+            lambda: (
+                _optional("ingest.crawl.bench", "run_crawl_benchmark", work / "crawl")
+                if config.optional_sections
+                else dict(_QUICK_SKIP)
+            ),
+            figures,
+        )
+        records = read_institutions(PROJECT_ROOT / "corpora" / "neuchatel")
+        if config.corpus_records is not None:
+            records = records[: config.corpus_records]
+        questions = [q.question for q in load_gold(PROJECT_ROOT / "corpora" / "gold" / "dev.jsonl")]
+
+        def index_build() -> Figures:
+            with DocumentStore(data_dir / "documents.db") as store:
+                sync_corpus(store, records)
+                documents = store.documents()
+            models = [m.strip() for m in config.embed_models.split(",") if m.strip()]
+            search_index = open_search_index(data_dir=data_dir, embed_models=models)
+            try:
+                started = time.perf_counter()
+                report = search_index.indexer.run(documents)
+                cold = time.perf_counter() - started
+                started = time.perf_counter()
+                again = search_index.indexer.run(documents)
+                unchanged = time.perf_counter() - started
+            finally:
+                search_index.close()
+            return {
+                "documents": report.documents,
+                "chunks": report.chunks,
+                "seconds": round(cold, 2),
+                "chunks_per_s": round(report.embedded / cold, 2) if cold else None,
+                "unchanged_rerun_s": round(unchanged, 3),
+                "unchanged_rerun_embedded": again.embedded,
+            }
+
+        _timed("index_build", index_build, figures)
+        settings = Settings(
+            data_dir=data_dir,
+            embed_models=config.embed_models,
+            rate_limit_per_minute=100_000_000,
+            voice_enabled=False,
+            redactor=config.redactor,
+        )
+        runtime = open_runtime(settings)
+        open_runtimes = [runtime]
+
+        def close_runtime() -> None:
+            while open_runtimes:
+                open_runtimes.pop().close()
+
+        try:
+
+            def corpus_queries() -> Figures:
+                retriever = runtime.search_index.retriever
+                latencies = []
+                for question in questions[: config.corpus_queries]:
+                    started = time.perf_counter()
+                    retriever.run(query=question, top_k=5)
+                    latencies.append((time.perf_counter() - started) * 1000)
+                return {
+                    "chunks": runtime.search_index.backend.count(),
+                    "queries": len(latencies),
+                    "p50_ms": _round(percentile(latencies, 50)),
+                    "p95_ms": _round(percentile(latencies, 95)),
+                }
+
+            _timed("query_latency_corpus", corpus_queries, figures)
+
+            def synthetic() -> Figures:
+                return dict(
+                    synthetic_latency(
+                        work / "synthetic",
+                        chunks=config.synthetic_chunks,
+                        embedders=runtime.search_index.embedders,
+                        sparse=runtime.search_index.sparse,
+                        corpus_texts=[r.model_dump_json() for r in records],
+                        institutions=[r.id for r in records],
+                        questions=questions[: config.synthetic_queries],
+                        optimize=config.optimize_synthetic,
+                    )
+                )
+
+            _timed("query_latency_synthetic", synthetic, figures)
+
+            def api() -> Figures:
+                if config.api_subprocess:
+                    close_runtime()  # the shard can be open in one process only
+                    server = serve_subprocess(
+                        data_dir, config.embed_models, config.redactor, out_dir / "api.log"
+                    )
+                else:
+                    server = serve_in_thread(settings, runtime)
+                with server as running:
+                    time.sleep(config.settle_s)
+                    run_sequential(running.url, questions[:3], requests=3)  # warm-up
+                    single = run_sequential(running.url, questions, requests=config.single_requests)
+                    loaded = run_concurrent(
+                        running.url,
+                        questions,
+                        clients=config.concurrent_clients,
+                        seconds=config.concurrent_seconds,
+                        max_requests=config.concurrent_max_requests,
+                    )
+                    memory = peak_rss_mib(running.pid)
+                return {
+                    "server": "subprocess" if running.pid else "thread of the bench process",
+                    "redactor": config.redactor,
+                    "single": single.as_dict(),
+                    "concurrent": loaded.as_dict(),
+                    "api_peak_rss_mib": memory,
+                }
+
+            _timed("api", api, figures)
+
+            def voice() -> Figures:
+                if not config.optional_sections:
+                    return dict(_QUICK_SKIP)
+                voice_settings = settings.model_copy(update={"voice_enabled": True})
+                return _optional(
+                    "assistant_api.voice.bench",
+                    "run_voice_benchmark",
+                    voice_settings,
+                    runtime=open_runtimes[0] if open_runtimes else None,
+                )
+
+            _timed("voice", voice, figures)
+        finally:
+            close_runtime()
+        usage_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        figures["memory"] = {
+            "bench_process_peak_rss_mib": round(usage_self, 1),
+            "largest_child_peak_rss_mib": round(usage_children, 1),
+        }
+        figures["environment"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return figures
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
