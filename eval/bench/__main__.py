@@ -25,7 +25,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("data/bench"))
     parser.add_argument("--quick", action="store_true", help="Small sizes (for tests, < 60 s).")
-    parser.add_argument("--embed-models", default="use", help="Dense models, as in settings.")
+    parser.add_argument(
+        "--embed-models", default=None, help="Dense models (default: PERMANENCE_EMBED_MODELS)."
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -36,12 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from rich.table import Table
 
     from eval.bench.run import BenchConfig, run_bench
+    from permanence.settings import get_settings
 
-    config = (
-        BenchConfig.quick(args.embed_models)
-        if args.quick
-        else BenchConfig(embed_models=args.embed_models)
-    )
+    models = args.embed_models or get_settings().embed_models
+    config = BenchConfig.quick(models) if args.quick else BenchConfig(embed_models=models)
     figures = run_bench(args.out, config)
     path = args.out / "bench.json"
     path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
