@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from assistant_api.voice.audio import AudioLimits
 from assistant_api.voice.audio_store import AudioStore
@@ -22,7 +23,10 @@ from assistant_api.voice.transcriber import Transcriber
 from assistant_api.voice.tts import Synthesizer
 from permanence.settings import Settings
 
-__all__ = ["build_channel", "install_voice"]
+__all__ = ["LOADER_JOIN_TIMEOUT_S", "build_channel", "install_voice"]
+
+#: Seconds shutdown waits for a Whisper load still in progress (a load takes 1–10 s).
+LOADER_JOIN_TIMEOUT_S = 60.0
 
 
 def build_channel(settings: Settings, *, app: FastAPI | None = None) -> VoiceChannel:
@@ -62,8 +66,12 @@ def install_voice(app: FastAPI, settings: Settings) -> VoiceChannel:
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[object]:
         channel.start_loading()
-        async with inner(application) as state:
-            yield state
+        try:
+            async with inner(application) as state:
+                yield state
+        finally:
+            # Never leave the loader running into interpreter shutdown (native threads).
+            await run_in_threadpool(channel.wait_ready, LOADER_JOIN_TIMEOUT_S)
 
     app.router.lifespan_context = lifespan  # type: ignore[assignment]
     return channel

@@ -87,7 +87,8 @@ def test_speech_text_drops_markup_markers_and_urls() -> None:
         "- **144** — ambulance\n\n"
         "Voici les services :\n"
         "1. **Office régional de placement** — inscription au chômage. [1]\n"
-        "   Téléphone : +41 32 889 68 12 · Horaires : 8h30 · Site web : https://www.ne.ch/orp [1][2]"
+        "   Téléphone : +41 32 889 68 12 · Horaires : 8h30 · "
+        "Site web : https://www.ne.ch/orp [1][2]"
     )
     assert speech_text(answer, "fr") == (
         "Si vous êtes en danger maintenant, appelez. 144, ambulance. Voici les services. "
