@@ -92,6 +92,9 @@ def install_api(app: FastAPI, settings: Settings) -> ApiState:
                     settings.prompts_dir / "themes.yaml", records=runtime.service.institutions
                 ),
             )
+            api.metrics.analytics_pending.set_function(
+                lambda: float(api.recorder.pending) if api.recorder is not None else 0.0
+            )
             components = getattr(application.state, "components", None)
             if components is None:
                 components = {}

@@ -6,7 +6,7 @@ and API in one server) never collide on metric names.
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 __all__ = ["CONTENT_TYPE_LATEST", "ApiMetrics"]
@@ -54,6 +54,11 @@ class ApiMetrics:
         )
         self.rate_limited = Counter(
             "permanence_rate_limited", "Requests refused with 429.", registry=self.registry
+        )
+        self.analytics_pending = Gauge(
+            "permanence_analytics_pending",
+            "Answers and feedback waiting for redaction before storage.",
+            registry=self.registry,
         )
         self.feedback = Counter(
             "permanence_feedback", "Feedback by rating.", ("rating",), registry=self.registry

@@ -166,6 +166,7 @@ def test_metrics_count_requests_by_route_and_answers_by_kind(api_server: str) ->
     assert 'permanence_http_requests_total{method="POST",route="/v1/ask",status="200"}' in text
     assert 'permanence_answers_total{channel="ask",kind="out_of_scope",language="fr"}' in text
     assert "permanence_http_request_duration_seconds_bucket" in text
+    assert "permanence_analytics_pending " in text
 
 
 def test_reindex_needs_admin_and_runs_in_background(api_server: str) -> None:
@@ -191,16 +192,16 @@ def test_reindex_needs_admin_and_runs_in_background(api_server: str) -> None:
 def test_openai_client_gets_answer_and_sources(api_server: str) -> None:
     import openai
 
-    client = openai.OpenAI(base_url=f"{api_server}/v1", api_key="any-key", max_retries=0)
-    completion = client.chat.completions.create(
-        model="permanence",
-        messages=[
-            {"role": "system", "content": "You are helpful."},
-            {"role": "user", "content": "bonjour"},
-            {"role": "assistant", "content": "Bonjour !"},
-            {"role": "user", "content": JOB_QUESTION},
-        ],
-    )
+    with openai.OpenAI(base_url=f"{api_server}/v1", api_key="any-key", max_retries=0) as client:
+        completion = client.chat.completions.create(
+            model="permanence",
+            messages=[
+                {"role": "system", "content": "You are helpful."},
+                {"role": "user", "content": "bonjour"},
+                {"role": "assistant", "content": "Bonjour !"},
+                {"role": "user", "content": JOB_QUESTION},
+            ],
+        )
     content = completion.choices[0].message.content or ""
     extra = completion.model_extra or {}
     answer = extra["permanence"]
@@ -215,13 +216,13 @@ def test_openai_client_gets_answer_and_sources(api_server: str) -> None:
 def test_openai_client_streams(api_server: str) -> None:
     import openai
 
-    client = openai.OpenAI(base_url=f"{api_server}/v1", api_key="any-key", max_retries=0)
-    stream = client.chat.completions.create(
-        model="permanence",
-        messages=[{"role": "user", "content": "I want to kill myself"}],
-        stream=True,
-    )
-    pieces = [chunk.choices[0].delta.content or "" for chunk in stream]
+    with openai.OpenAI(base_url=f"{api_server}/v1", api_key="any-key", max_retries=0) as client:
+        stream = client.chat.completions.create(
+            model="permanence",
+            messages=[{"role": "user", "content": "I want to kill myself"}],
+            stream=True,
+        )
+        pieces = [chunk.choices[0].delta.content or "" for chunk in stream]
     text = "".join(pieces)
     assert len([p for p in pieces if p]) > 1
     assert text.startswith("**If you or someone else is in danger right now, call immediately:**")

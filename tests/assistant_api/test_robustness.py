@@ -161,6 +161,7 @@ FUZZ_EXAMPLES = {"positive": 25, "negative": 15}
 @pytest.mark.filterwarnings("ignore:Duplicate Operation ID")
 def test_schemathesis_finds_no_server_error(api_server: str) -> None:
     """Bounded property-based run over the live OpenAPI schema: no 500, schema-conformant 2xx."""
+    import requests
     import schemathesis
     from hypothesis import HealthCheck, given, settings
     from hypothesis.errors import Unsatisfiable
@@ -168,6 +169,7 @@ def test_schemathesis_finds_no_server_error(api_server: str) -> None:
     from schemathesis.generation.modes import GenerationMode
 
     schema = schemathesis.openapi.from_url(f"{api_server}/openapi.json")
+    session = requests.Session()
     started = time.monotonic()
     tested: list[str] = []
     statuses: dict[int, int] = {}
@@ -186,7 +188,7 @@ def test_schemathesis_finds_no_server_error(api_server: str) -> None:
                 suppress_health_check=list(HealthCheck),
             )
             def run(case: schemathesis.Case) -> None:
-                response = case.call(base_url=api_server, timeout=30)
+                response = case.call(base_url=api_server, session=session, timeout=30)
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                 checks = [not_a_server_error]
                 json_body = response.headers.get("content-type", [""])[0].startswith(
@@ -202,6 +204,7 @@ def test_schemathesis_finds_no_server_error(api_server: str) -> None:
             except Unsatisfiable:
                 assert mode is GenerationMode.NEGATIVE, operation.path  # nothing to make invalid
         tested.append(f"{operation.method.upper()} {operation.path}")
+    session.close()
     assert sum(statuses.values()) >= 100
     assert max(statuses) < 500
     assert "POST /v1/ask" in tested
