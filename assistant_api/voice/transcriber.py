@@ -22,7 +22,10 @@ from assistant_api.voice.audio import SAMPLE_RATE, DecodedAudio
 from assistant_api.voice.errors import AudioRejected, VoiceUnavailable
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from faster_whisper import WhisperModel
+    from faster_whisper.transcribe import Segment, TranscriptionInfo
 
 __all__ = [
     "BEAM_SIZE",
@@ -83,6 +86,22 @@ def load_whisper(model_dir: Path, *, threads: int) -> WhisperModel:
         return model
 
 
+#: Unsupported languages kept as heard: Whisper has no Tigrinya and hears it as Amharic, whose
+#: Ge'ez-script transcript the text detector then answers in Tigrinya.
+KEEP_HEARD: frozenset[str] = frozenset({"am"})
+#: Below this probability a supported language is no better a guess than the unsupported one.
+MIN_SUPPORTED_PROBABILITY = 0.02
+
+
+def _best_supported(probabilities: list[tuple[str, float]]) -> tuple[str, float] | None:
+    """The likeliest of our languages in Whisper's detection, when likely enough."""
+    ours = [(code, p) for code, p in probabilities if code in WHISPER_LANGUAGES]
+    if not ours:
+        return None
+    code, p = max(ours, key=lambda item: item[1])
+    return (code, float(p)) if p >= MIN_SUPPORTED_PROBABILITY else None
+
+
 def collapse_loops(text: str) -> str:
     """Keep one copy of a phrase that a decoding loop repeated ("Ma Ma Ma Ma" → "Ma")."""
     return _LOOP.sub(r"\1", text)
@@ -134,6 +153,22 @@ class Transcriber:
         )
         return float(sum(s["end"] - s["start"] for s in spans)) / SAMPLE_RATE
 
+    def _run(
+        self, model: WhisperModel, audio: DecodedAudio, language: str | None
+    ) -> tuple[Iterable[Segment], TranscriptionInfo]:
+        segments, info = model.transcribe(
+            audio.samples,
+            language=language,
+            task="transcribe",
+            beam_size=self._beam_size,
+            temperature=TEMPERATURES,
+            max_new_tokens=MAX_NEW_TOKENS,
+            condition_on_previous_text=False,
+            vad_filter=True,
+            vad_parameters={"min_silence_duration_ms": _VAD_MIN_SILENCE_MS},
+        )
+        return segments, info
+
     def transcribe(self, audio: DecodedAudio, *, language: str | None = None) -> Transcript:
         """Transcribe one clip; ``language`` (ours) forces Whisper when it knows it.
 
@@ -154,17 +189,18 @@ class Transcriber:
                 status_code=422,
                 reason="no_speech",
             )
-        segments, info = model.transcribe(
-            audio.samples,
-            language=language if language in WHISPER_LANGUAGES else None,
-            task="transcribe",
-            beam_size=self._beam_size,
-            temperature=TEMPERATURES,
-            max_new_tokens=MAX_NEW_TOKENS,
-            condition_on_previous_text=False,
-            vad_filter=True,
-            vad_parameters={"min_silence_duration_ms": _VAD_MIN_SILENCE_MS},
-        )
+        forced = language if language in WHISPER_LANGUAGES else None
+        segments, info = self._run(model, audio, forced)
+        heard, probability = info.language, float(info.language_probability)
+        if forced is None and heard not in WHISPER_LANGUAGES and heard not in KEEP_HEARD:
+            # Segments decode lazily, so nothing was decoded in the unsupported language yet.
+            best = _best_supported(info.all_language_probs or [])
+            if best is not None:
+                logger.info(
+                    "Whisper heard %r (p=%.2f); decoding as %r", heard, probability, best[0]
+                )
+                heard, probability = best
+                segments, info = self._run(model, audio, heard)
         text = collapse_loops(" ".join(s.text.strip() for s in segments).strip())
         elapsed = time.perf_counter() - started
         if not text:
@@ -177,14 +213,14 @@ class Transcriber:
         logger.info(
             "transcribed %.1f s of audio (%s, p=%.2f) in %.2f s",
             audio.duration_s,
-            info.language,
-            info.language_probability,
+            heard,
+            probability,
             elapsed,
         )
         return Transcript(
             text=text,
-            language=info.language,
-            language_probability=float(info.language_probability),
+            language=heard,
+            language_probability=probability,
             duration_s=audio.duration_s,
             speech_s=speech_s,
             elapsed_s=elapsed,

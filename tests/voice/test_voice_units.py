@@ -252,3 +252,19 @@ def test_word_error_rate(reference: str, hypothesis: str, wer: float) -> None:
     from assistant_api.voice.bench import word_error_rate
 
     assert word_error_rate(reference, hypothesis) == wer
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "best"),
+    [
+        pytest.param([("th", 0.45), ("fr", 0.10), ("en", 0.08)], ("fr", 0.10), id="fr-behind-thai"),
+        pytest.param([("th", 0.99), ("fr", 0.001)], None, id="too-unlikely"),
+        pytest.param([("ja", 0.6), ("zh", 0.4)], None, id="none-of-ours"),
+    ],
+)
+def test_best_supported_language(
+    probabilities: list[tuple[str, float]], best: tuple[str, float] | None
+) -> None:
+    from assistant_api.voice.transcriber import _best_supported
+
+    assert _best_supported(probabilities) == best
