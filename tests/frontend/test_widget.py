@@ -264,6 +264,33 @@ def test_phone_screen_360_px(frontend_server: str, browser: BrowserFactory) -> N
         assert sizes["logScroll"] <= sizes["logClient"]
         screenshot(driver, "widget-360px")
 
+        # Large text (WCAG 1.4.4): at 200 % text size nothing overflows sideways.
+        driver.execute_script("document.documentElement.style.fontSize = '200%'")
+        overflow = driver.execute_script(
+            "const r = document.getElementById('permanence-widget').shadowRoot;"
+            "return Array.from(r.querySelectorAll('.pw-panel, .pw-log, .pw-form, .pw-card'))"
+            ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className);"
+        )
+        assert overflow == []
+        screenshot(driver, "widget-360px-text-200")
+
+
+def test_privacy_notice_says_what_is_kept(frontend_server: str, browser: BrowserFactory) -> None:
+    with browser() as driver:
+        open_demo_page(driver, frontend_server)
+        summary = shadow_query(driver, ".pw-privacy summary")
+        assert summary is not None
+        assert summary.text == strings("fr")["privacy_title"]
+        summary.click()
+        text = shadow_query(driver, ".pw-privacy p")
+        assert text is not None
+        days = httpx.get(f"{frontend_server}/widget/config.json", timeout=10).json()
+        assert text.text == strings("fr")["privacy_text"].replace(
+            "{days}", str(days["retention_days"])
+        )
+        robot = shadow_query(driver, ".pw-robot")
+        assert robot is not None and robot.text == strings("fr")["not_human"]
+
 
 def test_untrusted_text_is_rendered_as_text(frontend_server: str, browser: BrowserFactory) -> None:
     with browser() as driver:
