@@ -207,7 +207,12 @@ def render_html(
     parts += [
         '<h2>Charts</h2><div class="charts">',
         grouped_bars(languages, bars_series, title="hit@3 by language"),
-        histogram(latencies, title="System latency per question"),
+        histogram(
+            latencies,
+            title="System latency per question (p50 "
+            f"{format_value(overall[SYSTEM].get('latency_p50_ms'))} ms, p95 "
+            f"{format_value(overall[SYSTEM].get('latency_p95_ms'))} ms)",
+        ),
         "</div><h2>Kinds: expected vs answered</h2>",
         _confusion(report.confusion),
     ]
