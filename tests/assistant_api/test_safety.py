@@ -64,6 +64,16 @@ EMERGENCIES = [
     pytest.param("Kocam beni dövüyor", "violence", id="tr-violence"),
     pytest.param("Babam nefes almıyor", "medical", id="tr-medical"),
     pytest.param("ክሞት እደሊ", "suicide", id="ti-suicide"),
+    pytest.param("ክነብር ኣይደልን", "suicide", id="ti-suicide-indirect"),
+    pytest.param(
+        "Depuis le suicide de mon frère, je veux mourir", "suicide", id="fr-bereaved-and-at-risk"
+    ),
+    pytest.param("Todos ficariam melhor sem mim", "suicide", id="pt-suicide-indirect"),
+    pytest.param("سيكونون أفضل بدوني", "suicide", id="ar-suicide-indirect"),
+    pytest.param("Усім буде краще без мене", "suicide", id="uk-suicide-indirect"),
+    pytest.param("نمی‌خواهم دیگر زنده بمانم", "suicide", id="fa-suicide-indirect"),
+    pytest.param("Do të ishin më mirë pa mua", "suicide", id="sq-suicide-indirect"),
+    pytest.param("Herkes bensiz daha iyi olur", "suicide", id="tr-suicide-indirect"),
     pytest.param("ሰብኣየ ይወቕዓኒ", "violence", id="ti-violence"),
 ]
 
@@ -119,6 +129,15 @@ NOT_EMERGENCIES = [
     pytest.param("Мой сын подрался в школе", id="ru-school-fight"),
     pytest.param("Oğlum okulda kavga etti", id="tr-school-fight"),
     pytest.param("پسرم در مدرسه دعوا کرد", id="fa-school-fight"),
+    pytest.param("O meu filho brigou na escola ontem", id="pt-school-fight"),
+    pytest.param("Mi hijo se peleó en el colegio", id="es-school-fight"),
+    pytest.param("Мій син побився в школі", id="uk-school-fight"),
+    pytest.param("Djali im u zu me shokët në shkollë", id="sq-school-fight"),
+    pytest.param("ወደይ ኣብ ቤት ትምህርቲ ተባኢሱ", id="ti-school-fight"),
+    pytest.param("Où faire une formation de premiers secours ?", id="fr-first-aid-course"),
+    pytest.param(
+        "Je cherche un groupe de parole pour personnes endeuillées par un suicide", id="fr-bereaved"
+    ),
 ]
 
 
