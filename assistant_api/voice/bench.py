@@ -33,7 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from fastapi import FastAPI
 
+from assistant_api.runtime import AssistantRuntime
+from assistant_api.voice.channel import VoiceChannel
 from permanence.settings import Settings
 
 __all__ = ["BENCH_CLIPS", "BenchClip", "run_voice_benchmark", "word_error_rate"]
@@ -109,14 +112,14 @@ def _synthesise(clip: BenchClip, directory: Path) -> Path:
 
 
 @contextmanager
-def _serve(settings: Settings, runtime: object | None) -> Iterator[tuple[str, object]]:
+def _serve(settings: Settings, runtime: AssistantRuntime | None) -> Iterator[tuple[str, FastAPI]]:
     import socket
 
     import uvicorn
 
     from assistant_api.app import create_app
 
-    app = create_app(settings, runtime=runtime)  # type: ignore[arg-type]
+    app = create_app(settings, runtime=runtime)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -177,7 +180,7 @@ def _summary(values: Sequence[float]) -> dict[str, float]:
 def run_voice_benchmark(
     settings: Settings,
     *,
-    runtime: object | None = None,
+    runtime: AssistantRuntime | None = None,
     clips: Sequence[BenchClip] = BENCH_CLIPS,
     repeats: int = 1,
 ) -> dict[str, object]:
@@ -202,7 +205,7 @@ def run_voice_benchmark(
         paths = {clip.name: _synthesise(clip, Path(tmp)) for clip in clips}
         load_started = time.perf_counter()
         with _serve(settings, runtime) as (base_url, app), httpx.Client(timeout=300) as client:
-            channel = app.state.voice  # type: ignore[attr-defined]
+            channel: VoiceChannel = app.state.voice
             if not channel.wait_ready(timeout=600):
                 raise RuntimeError(f"voice channel not ready: {channel.status}")
             load_s = time.perf_counter() - load_started

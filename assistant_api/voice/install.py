@@ -73,5 +73,6 @@ def install_voice(app: FastAPI, settings: Settings) -> VoiceChannel:
             # Never leave the loader running into interpreter shutdown (native threads).
             await run_in_threadpool(channel.wait_ready, LOADER_JOIN_TIMEOUT_S)
 
+    # Starlette types this as "yields None or a state mapping"; we pass through the inner one's.
     app.router.lifespan_context = lifespan  # type: ignore[assignment]
     return channel

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile, status
@@ -12,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from assistant_api.models import AskResponse
+from assistant_api.models import AskRequest, AskResponse
 from assistant_api.voice.channel import VoiceAnswer, VoiceChannel
 from assistant_api.voice.errors import AudioRejected, VoiceError, VoiceUnavailable
 
@@ -92,7 +93,7 @@ async def read_upload(request: Request, file: UploadFile | None, max_bytes: int)
     return await file.read(max_bytes + 1)
 
 
-def _ask_function(request: Request) -> object:
+def _ask_function(request: Request) -> Callable[[AskRequest], AskResponse]:
     runtime = getattr(request.app.state, "runtime", None)
     if runtime is None:
         raise HTTPException(
@@ -100,7 +101,8 @@ def _ask_function(request: Request) -> object:
             "the assistant is starting",
             headers={"Retry-After": "5"},
         )
-    return runtime.service.ask
+    ask: Callable[[AskRequest], AskResponse] = runtime.service.ask
+    return ask
 
 
 @router.post(
@@ -133,7 +135,7 @@ async def voice(
         answered: VoiceAnswer = await run_in_threadpool(
             channel.answer,
             data,
-            ask=ask,  # type: ignore[arg-type]
+            ask=ask,
             language=language or language_q,
             commune=commune or commune_q,
             max_question_chars=settings.max_question_chars,
