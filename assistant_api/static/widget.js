@@ -351,7 +351,11 @@
   Widget.prototype.apply = function (b) {
     var value = fmt(this.t(b.key), typeof b.values === "function" ? b.values() : b.values);
     if (b.attr) b.el.setAttribute(b.attr, value);
-    else b.el.textContent = value;
+    else {
+      b.el.textContent = value;
+      // Interface text inside an answer may differ from the answer's language: say so.
+      b.el.setAttribute("lang", this.lang);
+    }
   };
 
   Widget.prototype.loadStrings = function (lang) {
