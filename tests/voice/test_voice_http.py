@@ -66,6 +66,10 @@ def test_english_question_is_routed_and_spoken_as_mp3(
     assert fetched.status_code == 200
     assert fetched.headers["content-type"] == "audio/mpeg"
     assert fetched.content == audio
+    head = httpx.head(speech["audio_url"], timeout=10)
+    assert head.status_code == 200
+    assert int(head.headers["content-length"]) == len(audio)
+    assert head.content == b""
 
 
 def test_german_ogg_opus_question_is_routed(
@@ -163,3 +167,23 @@ def test_bad_uploads_get_their_4xx(
         assert "2000000 bytes" in detail
     else:
         assert detail["reason"] == reason
+
+
+def test_disabled_voice_is_reported_and_refused(
+    tiny_settings: object, tiny_runtime: object, voice_clips: dict[str, Path]
+) -> None:
+    from assistant_api.app import create_app
+    from permanence.settings import Settings
+    from tests.support.servers import run_uvicorn
+
+    assert isinstance(tiny_settings, Settings)
+    settings = tiny_settings.model_copy(update={"voice_enabled": False})
+    app = create_app(settings, runtime=tiny_runtime)  # type: ignore[arg-type]
+    with run_uvicorn(app) as base_url:
+        health = httpx.get(f"{base_url}/health", timeout=10).json()
+        assert health["components"]["voice"] == "unavailable: disabled (PERMANENCE_VOICE_ENABLED)"
+        response = _post(base_url, voice_clips["en_job"])
+        assert response.status_code == 503
+        assert response.json()["detail"] == (
+            "speech recognition is unavailable: disabled (PERMANENCE_VOICE_ENABLED)"
+        )
