@@ -1,80 +1,62 @@
-"""Where the asker lives, and which office is the human entry point there.
+"""Where the asker lives, and which regional office serves them there.
 
-Built from the commune table ``corpora/communes.yaml`` (communes, localities people name,
-the regional social counter of each) when present, else from the service areas of the
-institution records. Matching is accent- and case-insensitive on whole words.
+The commune table (``corpora/communes.yaml``, read by :mod:`ingest.corpus`) knows every
+commune, the villages and former communes people name, and the regional social counter, ORP
+and child-protection office of each. Retrieval finds *what kind* of office helps; this module
+swaps a regional office for the one that serves the asker's commune ("route to the right door").
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 
-from assistant_api.safety import fold
-from ingest import Institution
+from ingest.corpus import OFFICE_FIELDS, CommuneResolver, CommuneTable
 
 __all__ = ["CommuneDirectory"]
 
-#: Institution ids that are regional social counters start with this (corpus convention).
-SOCIAL_COUNTER_PREFIX = "gsr-"
 
-
-@dataclass
 class CommuneDirectory:
-    """Commune names, their aliases, and the social counter serving each."""
+    """Resolves communes and maps regional offices between communes."""
 
-    communes: dict[str, str] = field(default_factory=dict)  # folded alias → commune
-    counters: dict[str, list[str]] = field(default_factory=dict)  # commune → counter ids
-    all_counters: list[str] = field(default_factory=list)
-    _pattern: re.Pattern[str] | None = None
-
-    @classmethod
-    def build(
-        cls,
-        institutions: Sequence[Institution],
-        *,
-        aliases: Iterable[tuple[str, str]] = (),
-        counters: dict[str, str] | None = None,
-    ) -> CommuneDirectory:
-        """From records (service areas), extra ``(alias, commune)`` pairs and a counter map."""
-        directory = cls()
-        counter_ids = sorted(i.id for i in institutions if i.id.startswith(SOCIAL_COUNTER_PREFIX))
-        directory.all_counters = counter_ids
-        for institution in institutions:
-            for name in institution.service_area:
-                if name != "canton":
-                    directory.communes.setdefault(fold(name), name)
-            if institution.id in counter_ids:
-                for name in institution.service_area:
-                    directory.counters.setdefault(name, []).append(institution.id)
-        for alias, commune in aliases:
-            directory.communes[fold(alias)] = commune
-        for commune, counter in (counters or {}).items():
-            directory.counters[commune] = [counter]
-        names = sorted(directory.communes, key=len, reverse=True)
-        if names:
-            alternatives = "|".join(re.escape(n).replace(r"\-", "[- ]").replace(r"\ ", "[- ]") for n in names)
-            directory._pattern = re.compile(rf"(?<!\w)({alternatives})(?!\w)")
-        return directory
+    def __init__(self, table: CommuneTable, *, known_ids: Iterable[str] | None = None) -> None:
+        self._table = table
+        self._resolver = CommuneResolver(table)
+        known = set(known_ids) if known_ids is not None else None
+        # office kind → set of ids of that kind (e.g. every social counter)
+        self._offices: dict[str, set[str]] = {kind: set() for kind in OFFICE_FIELDS}
+        for commune in table.communes:
+            for kind, office in commune.offices().items():
+                if office and (known is None or office in known):
+                    self._offices[kind].add(office)
 
     def resolve(self, name: str) -> str | None:
-        """The canonical commune for a commune or locality name, or None."""
-        folded = fold(name).strip().replace("-", " ")
-        for alias, commune in self.communes.items():
-            if alias.replace("-", " ") == folded:
-                return commune
-        return None
+        """The canonical commune for a commune or locality name given on its own."""
+        commune = self._table.get(name) or self._resolver.resolve(name)
+        return commune.name if commune else None
 
     def find_in_text(self, text: str) -> str | None:
         """The first commune or locality named in ``text``, or None."""
-        if self._pattern is None:
-            return None
-        match = self._pattern.search(fold(text))
-        return self.resolve(match.group(1)) if match else None
+        commune = self._resolver.resolve(text)
+        return commune.name if commune else None
 
     def entry_points(self, commune: str | None) -> list[str]:
-        """The social counter(s) of ``commune``; every counter when it is unknown."""
-        if commune and commune in self.counters:
-            return list(self.counters[commune])
-        return list(self.all_counters)
+        """The social counter of ``commune``; every counter when unknown or not attached."""
+        record = self._table.get(commune) if commune else None
+        if record is not None and record.social_counter in self._offices["social_counter"]:
+            return [record.social_counter]
+        return sorted(self._offices["social_counter"])
+
+    def office_for(self, institution_id: str, commune: str | None) -> str | None:
+        """The office of the same kind as ``institution_id`` that serves ``commune``.
+
+        ``None`` when the institution is not a regional office, the commune is unknown, or the
+        commune has no office of that kind on record (then the original stays).
+        """
+        record = self._table.get(commune) if commune else None
+        if record is None:
+            return None
+        for kind, ids in self._offices.items():
+            if institution_id in ids:
+                target = getattr(record, kind)
+                return target if target in ids else None
+        return None

@@ -20,7 +20,7 @@ from assistant_api.safety import SafetyLexicon
 from assistant_api.service import AssistantService
 from assistant_api.templates import AnswerTemplates
 from index import SearchIndex, open_search_index
-from ingest import CorpusError, DocumentStore, Institution
+from ingest import DocumentStore, Institution
 from ingest.corpus import load_communes
 from permanence.settings import Settings
 
@@ -64,27 +64,8 @@ class AssistantRuntime:
 
 
 def build_communes(institutions: list[Institution]) -> CommuneDirectory:
-    """Communes from the records, plus the localities and counters of ``corpora/communes.yaml``.
-
-    Localities flagged ``capitalized`` (also ordinary words) or ``place_only`` (also the
-    canton's name) are left out: the simple directory matcher cannot tell those cases apart.
-    """
-    try:
-        table = load_communes()
-    except CorpusError as exc:
-        logger.warning("commune table not loaded (%s); communes come from service areas only", exc)
-        return CommuneDirectory.build(institutions)
-    known = {i.id for i in institutions}
-    aliases = [
-        (place.name, commune.name)
-        for commune in table.communes
-        for place in commune.place_names()
-        if not (place.capitalized or place.place_only) or place.name == commune.name
-    ]
-    counters = {
-        c.name: c.social_counter for c in table.communes if c.social_counter in known
-    }
-    return CommuneDirectory.build(institutions, aliases=aliases, counters=counters)  # type: ignore[arg-type]
+    """The commune table of ``corpora/communes.yaml``, limited to offices that have a record."""
+    return CommuneDirectory(load_communes(), known_ids=[i.id for i in institutions])
 
 
 def build_composer(
@@ -127,6 +108,7 @@ def open_runtime(settings: Settings) -> AssistantRuntime:
         qdrant_url=settings.qdrant_url,
         qdrant_api_key=api_key,
         collection=settings.collection,
+        glossary_path=settings.glossary_path,
     )
     institutions = store.institutions()
     safety = SafetyLexicon(settings.prompts_dir / "safety.yaml")
@@ -139,7 +121,7 @@ def open_runtime(settings: Settings) -> AssistantRuntime:
         safety=safety,
         detector=LanguageDetector(),
         communes=communes,
-        composer=composer,  # type: ignore[arg-type]  (same compose() signature)
+        composer=composer,  # type: ignore[arg-type]  # same compose() signature
     )
     service.warm_up()
     logger.info("assistant ready: %d institutions", len(institutions))

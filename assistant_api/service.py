@@ -7,10 +7,11 @@ retrieval to decide anything), then scope, then retrieval; a weak retrieval beco
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant_api.communes import CommuneDirectory
@@ -19,7 +20,7 @@ from assistant_api.language import RTL_LANGUAGES, LanguageDetector
 from assistant_api.models import AskRequest, AskResponse, Timings
 from assistant_api.safety import SafetyLexicon
 from assistant_api.templates import AnswerTemplates, TemplateSet
-from index import HybridRetriever, InstitutionHit, RetrievalResult
+from index import HybridRetriever, InstitutionHit, RetrievalResult, apply_commune
 from ingest import Institution
 
 __all__ = ["DEFAULT_TOP_K", "NO_ANSWER_CONFIDENCE", "AssistantService"]
@@ -28,10 +29,38 @@ logger = logging.getLogger(__name__)
 
 #: Institutions shown when the request does not say.
 DEFAULT_TOP_K = 3
-#: Below this retrieval confidence the assistant says it does not know (dev gold set, eval).
-NO_ANSWER_CONFIDENCE = 0.12
+#: Below this retrieval confidence the assistant says it does not know (and names the social
+#: counter). Dev gold set, 2026-11-22: 3 of 286 answerable questions fall below it.
+NO_ANSWER_CONFIDENCE = 0.10
+#: A question that names no known need (no glossary concept) and whose best match is this weak
+#: is outside what Permanence does (weather, recipes, homework). Dev gold set, 2026-11-22:
+#: 35 of 46 out-of-scope questions caught, 2 of 286 answerable ones lost (0.45: 37 and 6).
+SCOPE_CONFIDENCE = 0.30
 #: An institution far below the best one is noise, not a second option.
 RELATIVE_SCORE_FLOOR = 0.45
+
+
+def _emergency_line(records: Iterable[Institution], number: str) -> str | None:
+    """The record that *is* the line ``number`` (not one that merely mentions it).
+
+    Many fiches list 144 as "in an emergency"; the line itself has it as its first number,
+    ideally under the ``urgence`` category and with few other numbers.
+    """
+    candidates = [
+        r for r in records if r.phones and any(p.number == number for p in r.phones)
+    ]
+    if not candidates:
+        return None
+    best = max(
+        candidates,
+        key=lambda r: (
+            r.phones[0].number == number,
+            "urgence" in r.categories,
+            -len(r.phones),
+            r.id,
+        ),
+    )
+    return best.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,21 +132,32 @@ class AssistantService:
         retrieval = self._retriever.run(
             query=request.question,
             audiences=plan.audiences,
-            commune=plan.commune,
-            top_k=max(top_k, DEFAULT_TOP_K) + 2,
+            top_k=max(top_k, DEFAULT_TOP_K) + 4,
         )
+        hits = self._select(self._route(retrieval, request.question, plan), top_k)
         generation_started = time.perf_counter()
-        hits = self._select(retrieval, top_k)
         if triage.verdict == "emergency":
+            relevant = hits if retrieval.confidence >= NO_ANSWER_CONFIDENCE else []
+            urgent = self._emergency_hits(triage.numbers, request.question, plan)
+            urgent_ids = {h.institution_id for h in urgent}
             composed = self._composer.compose(
                 question=request.question,
                 templates=templates,
-                hits=hits if retrieval.confidence >= NO_ANSWER_CONFIDENCE else [],
+                hits=urgent + [h for h in relevant if h.institution_id not in urgent_ids],
                 records=self._records,
                 commune=plan.commune,
                 emergency=triage.numbers,
             )
             kind = "emergency"
+        elif (not hits or retrieval.confidence < SCOPE_CONFIDENCE) and not retrieval.concepts:
+            # Nothing relevant found and no social or health need named: not our job.
+            return self._respond(
+                kind="out_of_scope",
+                plan=plan,
+                composed=ComposedAnswer(templates.out_of_scope, [], []),
+                confidence=retrieval.confidence,
+                started=started,
+            )
         elif not hits or retrieval.confidence < NO_ANSWER_CONFIDENCE:
             composed = self._no_answer(request.question, templates, plan, retrieval)
             kind = "no_answer"
@@ -140,8 +180,58 @@ class AssistantService:
             generation_ms=(time.perf_counter() - generation_started) * 1000,
         )
 
-    def _select(self, retrieval: RetrievalResult, top_k: int) -> list[InstitutionHit]:
-        known = [h for h in retrieval.institutions if h.institution_id in self._records]
+    def _route(
+        self, retrieval: RetrievalResult, question: str, plan: _Plan
+    ) -> list[InstitutionHit]:
+        """Swap regional offices for the ones serving the asker's commune, then re-rank.
+
+        Retrieval finds the kind of office (a social counter, an ORP); the commune decides which
+        one. The swapped-in office's own chunks are fetched so its citations are its own.
+        """
+        hits = [h for h in retrieval.institutions if h.institution_id in self._records]
+        if plan.commune is None:
+            return hits
+        routed: list[InstitutionHit] = []
+        seen: set[str] = set()
+        for hit in hits:
+            target = self._communes.office_for(hit.institution_id, plan.commune)
+            if target is not None and target != hit.institution_id:
+                if target in seen or target not in self._records:
+                    continue
+                own = self._retriever.run(
+                    query=question, audiences=plan.audiences, top_k=1, institution_ids=(target,)
+                )
+                if not own.institutions:
+                    continue
+                hit = dataclasses.replace(own.institutions[0], score=hit.score)
+            if hit.institution_id in seen:
+                continue
+            seen.add(hit.institution_id)
+            routed.append(hit)
+        return apply_commune(routed, plan.commune)
+
+    def _emergency_hits(
+        self, numbers: Sequence[str], question: str, plan: _Plan
+    ) -> list[InstitutionHit]:
+        """The records of the emergency lines to call (e.g. 144, 143), in the triage's order.
+
+        They come first in the answer, with their own fiche as the citation.
+        """
+        wanted: list[str] = []
+        for number in numbers:
+            line = _emergency_line(self._records.values(), number)
+            if line is not None and line not in wanted:
+                wanted.append(line)
+        if not wanted:
+            return []
+        found = self._retriever.run(
+            query=question, audiences=plan.audiences, top_k=len(wanted), institution_ids=wanted
+        )
+        by_id = {h.institution_id: h for h in found.institutions}
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def _select(self, ranked: list[InstitutionHit], top_k: int) -> list[InstitutionHit]:
+        known = ranked
         if not known:
             return []
         floor = known[0].score * RELATIVE_SCORE_FLOOR

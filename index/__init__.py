@@ -6,7 +6,9 @@ from index.backends import EdgeIndex, SearchFilter, ServerIndex, VectorIndex
 from index.chunker import Chunker
 from index.embedders import E5Embedder, Embedder, SentenceTransformerEmbedder, USEEmbedder
 from index.errors import BackendError, EmbedderError, IndexingError, ModelMismatchError
+from index.glossary import Glossary
 from index.indexer import Indexer, IndexReport
+from index.ranking import apply_commune, rank_institutions
 from index.records import Chunk, ChunkHit, InstitutionHit, RetrievalResult
 from index.retriever import HybridRetriever
 from index.service import SearchIndex, open_search_index
@@ -22,6 +24,7 @@ __all__ = [
     "EdgeIndex",
     "EmbedderError",
     "Embedder",
+    "Glossary",
     "HybridRetriever",
     "IndexReport",
     "Indexer",
@@ -35,5 +38,7 @@ __all__ = [
     "ServerIndex",
     "USEEmbedder",
     "VectorIndex",
+    "apply_commune",
     "open_search_index",
+    "rank_institutions",
 ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from index.records import Chunk
 from ingest import Document
@@ -19,9 +19,9 @@ from ingest import Document
 __all__ = ["MAX_CHUNK_TOKENS", "Chunker", "chunk_id", "split_sections"]
 
 #: Upper bound of a chunk in embedding-model tokens. multilingual-e5-small reads 512 tokens;
-#: 200 keeps one topic per chunk on the GSR fiches (median section 40 tokens). Re-measure with
-#: `make eval` when changing it.
-MAX_CHUNK_TOKENS = 200
+#: 120 keeps "what they do" apart from "how to reach them" on the fiches (median section 40
+#: tokens). Re-measure with `make eval` when changing it.
+MAX_CHUNK_TOKENS = 120
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$", re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -84,6 +84,7 @@ class Chunker:
 
     count_tokens: Callable[[str], int]
     max_tokens: int = MAX_CHUNK_TOKENS
+    theme_labels: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not 16 <= self.max_tokens <= 2048:
@@ -91,7 +92,8 @@ class Chunker:
 
     def run(self, document: Document) -> list[Chunk]:
         """Chunks of ``document`` in reading order."""
-        header = document.title
+        themes = ", ".join(self.theme_labels.get(c, c) for c in document.categories)
+        header = f"{document.title} — {themes}" if themes else document.title
         groups: list[tuple[str, str]] = []
         for heading, body in split_sections(document.text):
             if heading == document.title:

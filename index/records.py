@@ -111,3 +111,6 @@ class RetrievalResult:
     chunks: tuple[ChunkHit, ...]
     confidence: float
     timings_ms: dict[str, float] = field(default_factory=dict)
+    #: Needs the question names, as glossary concepts (e.g. ``rent``, ``debts``); empty when
+    #: no known need is named — the answer layer's signal for "outside what we do".
+    concepts: tuple[str, ...] = ()

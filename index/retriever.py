@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from index.backends.base import SearchFilter, VectorHit, VectorIndex
 from index.embedders import Embedder
 from index.fusion import reciprocal_rank_fusion
-from index.ranking import rank_institutions
+from index.glossary import Glossary
+from index.ranking import apply_commune, rank_institutions
 from index.records import Chunk, ChunkHit, RetrievalResult
 from index.sparse import BM25Encoder
 
@@ -21,8 +22,8 @@ CANDIDATES = 40
 DENSE_WEIGHT = 1.0
 SPARSE_WEIGHT = 0.6
 #: Cosine similarity of the first model's best hit mapped to confidence 0 and 1 (USE scale).
-CONFIDENCE_FLOOR = 0.20
-CONFIDENCE_CEIL = 0.55
+CONFIDENCE_FLOOR = 0.10
+CONFIDENCE_CEIL = 0.45
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class HybridRetriever:
         index: VectorIndex,
         embedders: Sequence[Embedder],
         sparse: BM25Encoder | None,
+        glossary: Glossary | None = None,
         candidates: int = CANDIDATES,
     ) -> None:
         if not embedders and sparse is None:
@@ -50,6 +52,7 @@ class HybridRetriever:
         self._index = index
         self._embedders = list(embedders)
         self._sparse = sparse
+        self._glossary = glossary
         self._candidates = candidates
 
     def warm_up(self) -> None:
@@ -68,10 +71,17 @@ class HybridRetriever:
         categories: Sequence[str] = (),
         commune: str | None = None,
         top_k: int = 5,
-        expansion: str = "",
+        expansion: str | None = None,
         institution_ids: Sequence[str] = (),
     ) -> RetrievalResult:
-        """Retrieve for ``query``; ``expansion`` adds keywords to the sparse query only."""
+        """Retrieve for ``query``.
+
+        ``expansion`` adds keywords to the sparse query only; by default they come from the
+        multilingual glossary (French words of the needs the question names).
+        """
+        concepts = tuple(self._glossary.concepts(query)) if self._glossary is not None else ()
+        if expansion is None:
+            expansion = self._glossary.expand(query) if self._glossary is not None else ""
         started = time.perf_counter()
         flt = SearchFilter(
             audiences=tuple(audiences),
@@ -96,7 +106,7 @@ class HybridRetriever:
             [s.hits for s in searches], weights=[s.weight for s in searches]
         )
         chunk_hits = tuple(ChunkHit(Chunk.from_payload(h.id, h.payload), h.score) for h in fused)
-        institutions = rank_institutions(chunk_hits, commune=commune, limit=top_k)
+        institutions = apply_commune(rank_institutions(chunk_hits, limit=top_k + 5), commune)[:top_k]
         if self._embedders:
             span = CONFIDENCE_CEIL - CONFIDENCE_FLOOR
             confidence = min(1.0, max(0.0, (best_similarity - CONFIDENCE_FLOOR) / span))
@@ -108,4 +118,5 @@ class HybridRetriever:
             chunks=chunk_hits,
             confidence=confidence,
             timings_ms={"retrieval": elapsed},
+            concepts=concepts,
         )

@@ -9,10 +9,12 @@ from pathlib import Path
 from index.backends import EdgeIndex, ServerIndex, VectorIndex
 from index.chunker import Chunker
 from index.embedders import Embedder, build_embedder
+from index.glossary import Glossary
 from index.indexer import Indexer
 from index.retriever import HybridRetriever
 from index.sparse import BM25Encoder
 from index.vector_cache import CachedEmbedder, VectorCache
+from ingest import CATEGORY_LABELS
 
 __all__ = ["SearchIndex", "open_search_index"]
 
@@ -41,6 +43,7 @@ def open_search_index(
     qdrant_api_key: str | None = None,
     collection: str = "permanence",
     rebuild: bool = False,
+    glossary_path: Path | None = None,
 ) -> SearchIndex:
     """Open (or create) the index under ``data_dir`` or on the Qdrant server at ``qdrant_url``.
 
@@ -58,12 +61,17 @@ def open_search_index(
     else:
         backend = EdgeIndex(data_dir / "index" / collection)
     backend.open({e.name: e.dim for e in embedders}, rebuild=rebuild)
-    chunker = Chunker(count_tokens=embedders[0].count_tokens)
+    chunker = Chunker(count_tokens=embedders[0].count_tokens, theme_labels=CATEGORY_LABELS)
     return SearchIndex(
         backend=backend,
         embedders=embedders,
         sparse=sparse,
         indexer=Indexer(index=backend, embedders=embedders, sparse=sparse, chunker=chunker),
-        retriever=HybridRetriever(index=backend, embedders=embedders, sparse=sparse),
+        retriever=HybridRetriever(
+            index=backend,
+            embedders=embedders,
+            sparse=sparse,
+            glossary=Glossary.from_file(glossary_path) if glossary_path else None,
+        ),
         cache=cache,
     )

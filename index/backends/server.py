@@ -97,13 +97,13 @@ class ServerIndex:
                         SPARSE_NAME: models.SparseVectorParams(modifier=models.Modifier.IDF)
                     },
                 )
-                for key, schema in (
-                    ("audience", models.PayloadSchemaType.KEYWORD),
-                    ("categories", models.PayloadSchemaType.KEYWORD),
-                    ("institution_id", models.PayloadSchemaType.KEYWORD),
-                    ("url", models.PayloadSchemaType.KEYWORD),
-                ):
-                    client.create_payload_index(self._collection, key, field_schema=schema)
+                # Payload indexes make filtered search fast on a server; local mode has none
+                # (and warns), so they are created only against a real server.
+                if args["url"] is not None:
+                    for key in ("audience", "categories", "institution_id", "url"):
+                        client.create_payload_index(
+                            self._collection, key, field_schema=models.PayloadSchemaType.KEYWORD
+                        )
                 client.create_collection(
                     self._meta_collection,
                     vectors_config=models.VectorParams(size=1, distance=models.Distance.DOT),

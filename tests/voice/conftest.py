@@ -212,6 +212,7 @@ def voice_settings(tiny_settings: object, fake_platform: FakePlatform) -> object
     assert isinstance(tiny_settings, Settings)
     return tiny_settings.model_copy(
         update={
+            "voice_enabled": True,
             "voice_max_bytes": 2_000_000,
             "twilio_auth_token": __import__("pydantic").SecretStr(TWILIO_TOKEN),
             "twilio_account_sid": TWILIO_SID,
