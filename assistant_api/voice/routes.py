@@ -174,7 +174,8 @@ async def voice(
     )
 
 
-@router.api_route("/v1/voice/audio/{audio_id}", methods=["GET", "HEAD"], name="voice_audio")
+@router.get("/v1/voice/audio/{audio_id}", name="voice_audio")
+@router.head("/v1/voice/audio/{audio_id}", include_in_schema=False)
 async def voice_audio(request: Request, audio_id: str) -> Response:
     """A spoken answer kept for 15 minutes after it was made."""
     channel = get_channel(request)

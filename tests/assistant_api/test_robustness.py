@@ -158,7 +158,6 @@ FUZZ_EXAMPLES = {"positive": 25, "negative": 15}
 
 
 @pytest.mark.slow
-@pytest.mark.filterwarnings("ignore:Duplicate Operation ID")
 def test_schemathesis_finds_no_server_error(api_server: str) -> None:
     """Bounded property-based run over the live OpenAPI schema: no 500, schema-conformant 2xx."""
     import requests
