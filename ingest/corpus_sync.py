@@ -11,9 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
+from ingest.corpus.loader import load_corpus
 from ingest.errors import CorpusError
 from ingest.fiche import CORPUS_SOURCE_ID, fiche_document
 from ingest.records import Institution
@@ -34,22 +32,17 @@ class CorpusSyncReport:
 
 
 def read_institutions(corpus_dir: Path) -> list[Institution]:
-    """Every ``*.yaml`` record of ``corpus_dir``, sorted by id; a bad file raises CorpusError."""
+    """Every record of ``corpus_dir``, sorted by id.
+
+    Raises:
+        CorpusError: the folder is missing or holds no record, or a record is invalid (every
+            problem is listed, as by :func:`ingest.corpus.load_corpus`).
+    """
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder {corpus_dir} does not exist")
-    records: list[Institution] = []
-    for path in sorted(corpus_dir.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            records.append(Institution.model_validate(data))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise CorpusError(f"{path}: not readable YAML: {exc}") from exc
-        except ValidationError as exc:
-            raise CorpusError(f"{path}: invalid institution record: {exc}") from exc
-    ids = [r.id for r in records]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise CorpusError(f"duplicate institution ids in {corpus_dir}: {duplicates}")
+    records = load_corpus(corpus_dir)
+    if not records:
+        raise CorpusError(f"corpus folder {corpus_dir} holds no institution record (*.yaml)")
     return sorted(records, key=lambda r: r.id)
 
 

@@ -78,6 +78,10 @@ def read_institution(path: Path) -> tuple[Institution | None, list[LoadProblem]]
         raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         return None, [LoadProblem(path, None, f"cannot be read: {exc}")]
+    except UnicodeDecodeError as exc:
+        return None, [
+            LoadProblem(path, None, f"is not UTF-8 text (byte {exc.start}): save it as UTF-8")
+        ]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
