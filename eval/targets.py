@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 import httpx
@@ -27,6 +28,19 @@ logger = logging.getLogger(__name__)
 #: Seconds one HTTP answer may take before it counts as an error (the API's p95 target is
 #: 250 ms; this only catches a hung server).
 HTTP_TIMEOUT_S = 60.0
+#: A rate-limited question (429) is retried after Retry-After, this many times, so that a run
+#: against a production-configured API (120 requests/min) completes instead of failing.
+RATE_LIMIT_RETRIES = 5
+#: Longest Retry-After honoured, seconds.
+MAX_RETRY_AFTER_S = 60.0
+
+
+def _retry_after(value: str | None) -> float:
+    try:
+        seconds = float(value) if value is not None else 1.0
+    except ValueError:
+        seconds = 1.0
+    return min(MAX_RETRY_AFTER_S, max(0.0, seconds))
 
 
 class _Service(Protocol):
@@ -98,11 +112,13 @@ class HttpTarget:
         pro_token: str | None = None,
         timeout_s: float = HTTP_TIMEOUT_S,
         transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not url.startswith(("http://", "https://")):
             raise TargetError(f"target URL {url!r} must start with http:// or https://")
         self.name = url.rstrip("/")
         self._pro_token = pro_token
+        self._sleep = sleep
         self._client = httpx.Client(base_url=self.name, timeout=timeout_s, transport=transport)
 
     def answer(self, question: GoldQuestion) -> Outcome:
@@ -111,12 +127,18 @@ class HttpTarget:
         if question.audience == "professional" and self._pro_token:
             headers["Authorization"] = f"Bearer {self._pro_token}"
         payload = request.model_dump(mode="json", exclude_none=True)
-        started = time.perf_counter()
-        try:
-            http_response = self._client.post("/v1/ask", json=payload, headers=headers)
-        except httpx.HTTPError as exc:
-            raise TargetError(f"cannot reach {self.name}/v1/ask: {exc}") from exc
-        latency = (time.perf_counter() - started) * 1000
+        for _attempt in range(RATE_LIMIT_RETRIES + 1):
+            started = time.perf_counter()
+            try:
+                http_response = self._client.post("/v1/ask", json=payload, headers=headers)
+            except httpx.HTTPError as exc:
+                raise TargetError(f"cannot reach {self.name}/v1/ask: {exc}") from exc
+            latency = (time.perf_counter() - started) * 1000
+            if http_response.status_code != 429:
+                break
+            wait = _retry_after(http_response.headers.get("Retry-After"))
+            logger.info("%s rate-limited the evaluation; waiting %.0f s", self.name, wait)
+            self._sleep(wait)
         if http_response.status_code != 200:
             logger.warning(
                 "%s answered %d for %s", self.name, http_response.status_code, question.id
