@@ -7,6 +7,7 @@ gone, so their chunks leave the index at the next ``permanence index``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from ingest.fiche import CORPUS_SOURCE_ID, fiche_document
 from ingest.records import Institution
 from ingest.store import DocumentStore
 
-__all__ = ["CorpusSyncReport", "read_institutions", "sync_corpus"]
+__all__ = ["CorpusSyncReport", "corpus_version", "read_institutions", "sync_corpus"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,14 @@ def read_institutions(corpus_dir: Path) -> list[Institution]:
     return sorted(records, key=lambda r: r.id)
 
 
+def corpus_version(institutions: list[Institution]) -> str:
+    """A short fingerprint of the records, shown by ``/health`` to tell deployments apart."""
+    digest = hashlib.sha256()
+    for record in sorted(institutions, key=lambda r: r.id):
+        digest.update(record.model_dump_json().encode("utf-8"))
+    return f"{len(institutions)}-{digest.hexdigest()[:12]}"
+
+
 def sync_corpus(store: DocumentStore, institutions: list[Institution]) -> CorpusSyncReport:
     """Write ``institutions`` and their fiche documents; mark fiches of removed records gone."""
     store.put_institutions(institutions)
@@ -56,6 +65,7 @@ def sync_corpus(store: DocumentStore, institutions: list[Institution]) -> Corpus
         urls.add(document.url)
         counts[store.upsert(document).change] += 1
     gone = store.confirm_gone(store.urls(source_id=CORPUS_SOURCE_ID) - urls)
+    store.set_meta("corpus_version", corpus_version(institutions))
     report = CorpusSyncReport(institutions=len(institutions), gone=gone, **counts)
     logger.info("corpus sync: %s", report)
     return report

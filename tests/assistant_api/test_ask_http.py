@@ -37,6 +37,7 @@ def test_health_reports_loaded_models(live_server: str) -> None:
     assert body["documents"] == 14
     assert body["chunks"] >= 14
     assert "use-m3" in body["models"]
+    assert body["corpus_version"].startswith("14-")
 
 
 @pytest.mark.parametrize(

@@ -24,11 +24,14 @@ def test_sync_is_incremental_and_marks_removed_records_gone(tmp_path: Path) -> N
     with DocumentStore(tmp_path / "documents.db") as store:
         first = sync_corpus(store, read_institutions(corpus))
         assert (first.new, first.changed, first.unchanged, first.gone) == (14, 0, 0, 0)
+        version = store.get_meta("corpus_version")
+        assert version is not None and version.startswith("14-")
         again = sync_corpus(store, read_institutions(corpus))
         assert (again.new, again.changed, again.unchanged, again.gone) == (0, 0, 14, 0)
         (corpus / "caritas-neuchatel.yaml").unlink()
         after = sync_corpus(store, read_institutions(corpus))
         assert (after.unchanged, after.gone) == (13, 1)
+        assert store.get_meta("corpus_version") != version
         gone = store.get(fiche_url("caritas-neuchatel"))
         assert gone is not None and gone.status == "gone"
         assert len(store.institutions()) == 13
