@@ -49,6 +49,11 @@ class GoldQuestion(BaseModel):
     channel: str = "text"
 
     @property
+    def language_group(self) -> str:
+        """``fr`` or ``other``: the corpus is French, so the other languages are cross-lingual."""
+        return "fr" if self.language == "fr" else "other"
+
+    @property
     def is_retrieval(self) -> bool:
         """Whether this question counts for hit@k / MRR."""
         return bool(self.acceptable) and self.kind in RETRIEVAL_KINDS

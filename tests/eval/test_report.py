@@ -108,7 +108,14 @@ def test_evaluate_builds_every_section() -> None:
     assert overall["context_recall"] == 1.0
     assert overall["id_context_precision"] == 0.5  # q2 cited nothing: 0
     assert report.systems["bm25"].overall["mrr"] == 0.25
-    assert set(report.system.breakdowns) == {"language", "category", "kind", "channel"}
+    assert set(report.system.breakdowns) == {
+        "language",
+        "language_group",
+        "category",
+        "kind",
+        "channel",
+    }
+    assert report.system.breakdowns["language_group"]["other"]["hit@1"] == 1.0
     assert report.system.breakdowns["language"]["de"]["emergency_recall"] == 1.0
     assert report.system.breakdowns["channel"]["text"]["questions"] == 3
     assert report.confusion == {
