@@ -137,7 +137,8 @@ def _misses(report: Report) -> str:
             problems.insert(0, "no acceptable institution in top 3")
         rows.append(
             f"<tr><td>{escape(question.id)}</td><td>{escape(question.language)}</td>"
-            f"<td>{escape(question.question)}</td><td>{escape(expected)}</td><td>{escape(got)}</td>"
+            f'<td dir="auto">{escape(question.question)}</td>'
+            f"<td>{escape(expected)}</td><td>{escape(got)}</td>"
             f"<td>{escape('; '.join(problems))}</td></tr>"
         )
     rows.append("</table>")
