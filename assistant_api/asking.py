@@ -7,6 +7,7 @@ the answer and hands it to the analytics recorder (which redacts before storing)
 from __future__ import annotations
 
 import time
+import unicodedata
 from typing import Literal
 
 from fastapi import HTTPException, status
@@ -35,7 +36,9 @@ def check_question(request: AskRequest, settings_max: int) -> AskRequest:
             status.HTTP_413_CONTENT_TOO_LARGE,
             f"the question has {len(question)} characters; the limit is {settings_max}",
         )
-    control = sum(not (c.isprintable() or c.isspace()) for c in question)
+    # Only real control characters (Unicode category Cc) count: format characters such as the
+    # zero-width non-joiner are ordinary in Persian writing, and RTL marks in Arabic.
+    control = sum(unicodedata.category(c) == "Cc" and not c.isspace() for c in question)
     if "\x00" in question or control > MAX_CONTROL_CHARS:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT, "the question contains binary or control data"

@@ -51,7 +51,9 @@ def test_health_reports_loaded_models(live_server: str) -> None:
         pytest.param({"question": "loyer", "top_k": 0}, 422, id="top-k-zero"),
     ],
 )
-def test_bad_input_gets_clear_4xx(live_server: str, payload: dict[str, object], status: int) -> None:
+def test_bad_input_gets_clear_4xx(
+    live_server: str, payload: dict[str, object], status: int
+) -> None:
     response = httpx.post(f"{live_server}/v1/ask", json=payload, timeout=10)
     assert response.status_code == status
     assert "detail" in response.json()
@@ -72,3 +74,20 @@ def test_professional_audience_needs_token(live_server: str) -> None:
 
 def test_unknown_institution_is_404(live_server: str) -> None:
     assert httpx.get(f"{live_server}/v1/institutions/nope", timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param(
+            "از وقتی از ایران آمده\u200cام خیلی افسرده هستم. کجا می\u200cتوانم با یک روانشناس صحبت کنم؟",
+            id="persian-zwnj",
+        ),
+        pytest.param("\u200fأين أجد مساعدة لدفع الإيجار؟", id="arabic-rlm"),
+        pytest.param("👨\u200d👩\u200d👧 on n'a plus d'argent pour manger", id="emoji-zwj"),
+    ],
+)
+def test_format_characters_of_real_writing_are_accepted(live_server: str, question: str) -> None:
+    response = httpx.post(f"{live_server}/v1/ask", json={"question": question}, timeout=30)
+    assert response.status_code == 200
+    assert response.json()["kind"] in {"orientation", "no_answer", "emergency"}
