@@ -18,6 +18,16 @@ def lexicon() -> SafetyLexicon:
 
 EMERGENCIES = [
     # (question, expected first reason)
+    pytest.param("il s'est effondré et ne répond plus", "medical", id="fr-collapse-signs"),
+    pytest.param("Mein Vater reagiert nicht und hat blaue Lippen", "medical", id="de-signs"),
+    pytest.param("mi nonno è svenuto e non si sveglia", "medical", id="it-signs"),
+    pytest.param("У мамы сильная боль в груди", "medical", id="ru-chest-pain"),
+    pytest.param("mon fils a avalé des cachets de sa grand-mère", "poisoning", id="fr-swallowed"),
+    pytest.param("my toddler swallowed bleach", "poisoning", id="en-swallowed"),
+    pytest.param("il y a de la fumée noire dans la cage d'escalier", "fire", id="fr-smoke"),
+    pytest.param("Ich will nicht mehr leben", "suicide", id="de-not-live"),
+    pytest.param("não quero mais viver", "suicide", id="pt-not-live"),
+    pytest.param("він б'є дитину прямо зараз", "violence", id="uk-now"),
     pytest.param("Je n'en peux plus, je veux me suicider", "suicide", id="fr-suicide-direct"),
     pytest.param("Tout le monde serait mieux sans moi", "suicide", id="fr-suicide-indirect"),
     pytest.param("Je ne vois plus aucune raison de vivre", "suicide", id="fr-suicide-no-reason"),
@@ -106,6 +116,9 @@ def test_emergency_numbers_fit_the_danger(
 
 
 NOT_EMERGENCIES = [
+    pytest.param("Depuis un AVC, mon père a besoin d'aide à domicile", id="fr-past-stroke"),
+    pytest.param("После инсульта маме нужен уход дома", id="ru-past-stroke"),
+    pytest.param("Un élève s'est suicidé l'an passé, nous voulons faire de la prévention", id="fr-past-suicide"),
     pytest.param(
         "Mon fils s'est battu à l'école hier, qui peut conseiller ?", id="fr-school-fight"
     ),
