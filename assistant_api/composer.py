@@ -18,7 +18,7 @@ from assistant_api.templates import TemplateSet
 from index import ChunkHit, InstitutionHit
 from ingest import Institution, fiche_url
 
-__all__ = ["ComposedAnswer", "CitationBook", "ExtractiveComposer"]
+__all__ = ["CitationBook", "ComposedAnswer", "ExtractiveComposer"]
 
 #: Characters of a chunk shown as the citation snippet.
 SNIPPET_CHARS = 280
@@ -71,7 +71,13 @@ def _pick_services(institution: Institution, question: str) -> list[str]:
     """Services whose words appear in the question first, then the record's order."""
     words = {w for w in _TOKEN.findall(fold(question))}
     scored = [
-        (sum(1 for w in _TOKEN.findall(fold(s)) if w in words or w[:5] in {x[:5] for x in words}), i, s)
+        (
+            sum(
+                1 for w in _TOKEN.findall(fold(s)) if w in words or w[:5] in {x[:5] for x in words}
+            ),
+            i,
+            s,
+        )
         for i, s in enumerate(institution.services)
     ]
     scored.sort(key=lambda t: (-t[0], t[1]))

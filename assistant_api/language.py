@@ -16,16 +16,47 @@ __all__ = ["RTL_LANGUAGES", "SUPPORTED_LANGUAGES", "LanguageDetector"]
 
 #: Languages with answer templates in prompts/answer/; French first (the fallback).
 SUPPORTED_LANGUAGES: tuple[str, ...] = (
-    "fr", "de", "it", "en", "pt", "es", "ar", "uk", "ru", "fa", "sq", "tr", "ti",
+    "fr",
+    "de",
+    "it",
+    "en",
+    "pt",
+    "es",
+    "ar",
+    "uk",
+    "ru",
+    "fa",
+    "sq",
+    "tr",
+    "ti",
 )
 RTL_LANGUAGES: frozenset[str] = frozenset({"ar", "fa"})
 
 #: heliport's ISO 639-3 codes (and close varieties) mapped to ours.
 _HELIPORT_CODES: dict[str, str] = {
-    "fra": "fr", "deu": "de", "gsw": "de", "ltz": "de", "ita": "it", "eng": "en", "sco": "en",
-    "por": "pt", "spa": "es", "ara": "ar", "arb": "ar", "ary": "ar", "arz": "ar", "apc": "ar",
-    "ukr": "uk", "rus": "ru", "pes": "fa", "fas": "fa", "prs": "fa", "sqi": "sq", "als": "sq",
-    "tur": "tr", "tir": "ti",
+    "fra": "fr",
+    "deu": "de",
+    "gsw": "de",
+    "ltz": "de",
+    "ita": "it",
+    "eng": "en",
+    "sco": "en",
+    "por": "pt",
+    "spa": "es",
+    "ara": "ar",
+    "arb": "ar",
+    "ary": "ar",
+    "arz": "ar",
+    "apc": "ar",
+    "ukr": "uk",
+    "rus": "ru",
+    "pes": "fa",
+    "fas": "fa",
+    "prs": "fa",
+    "sqi": "sq",
+    "als": "sq",
+    "tur": "tr",
+    "tir": "ti",
 }
 #: Fewer Latin-script words than this and the detector does not trust statistics.
 MIN_WORDS_FOR_MODEL = 3

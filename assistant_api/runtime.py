@@ -46,7 +46,8 @@ class AssistantRuntime:
             "chunks": self.search_index.backend.count(),
             "institutions": len(self.service.institutions),
             "corpus_version": self.store.get_meta("corpus_version"),
-            "models": [e.name for e in self.search_index.embedders] + [self.search_index.sparse.name],
+            "models": [e.name for e in self.search_index.embedders]
+            + [self.search_index.sparse.name],
         }
 
     def resolve_commune(self, commune: str | None, question: str) -> str | None:

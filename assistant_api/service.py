@@ -46,9 +46,7 @@ def _emergency_line(records: Iterable[Institution], number: str) -> str | None:
     Many fiches list 144 as "in an emergency"; the line itself has it as its first number,
     ideally under the ``urgence`` category and with few other numbers.
     """
-    candidates = [
-        r for r in records if r.phones and any(p.number == number for p in r.phones)
-    ]
+    candidates = [r for r in records if r.phones and any(p.number == number for p in r.phones)]
     if not candidates:
         return None
     best = max(
@@ -111,7 +109,9 @@ class AssistantService:
         commune = self._communes.resolve(request.commune) if request.commune else None
         if commune is None:
             commune = self._communes.find_in_text(request.question)
-        audiences = ("public", "professional") if request.audience == "professional" else ("public",)
+        audiences = (
+            ("public", "professional") if request.audience == "professional" else ("public",)
+        )
         return _Plan(language=language, commune=commune, audiences=audiences)
 
     def ask(self, request: AskRequest) -> AskResponse:

@@ -102,7 +102,10 @@ class Chunker:
                 block = f"{heading}\n{piece}" if heading else piece
                 if groups and self.count_tokens(f"{groups[-1][1]}\n\n{block}") <= self.max_tokens:
                     names, text = groups[-1]
-                    groups[-1] = (f"{names} · {heading}" if heading else names, f"{text}\n\n{block}")
+                    groups[-1] = (
+                        f"{names} · {heading}" if heading else names,
+                        f"{text}\n\n{block}",
+                    )
                 else:
                     groups.append((heading, block))
         chunks: list[Chunk] = []

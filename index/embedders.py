@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -56,7 +56,8 @@ def _normalise(matrix: npt.NDArray[np.floating]) -> Matrix:
         array = array[None, :]
     norms = np.linalg.norm(array, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (array / norms).astype(np.float32)
+    normalised: Matrix = (array / norms).astype(np.float32)
+    return normalised
 
 
 def _word_count(text: str) -> int:
@@ -77,7 +78,7 @@ class USEEmbedder:
     dim = 512
 
     def __init__(self) -> None:
-        self._model: object | None = None
+        self._model: Any = None  # the third-party model, loaded in warm_up()
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -92,14 +93,15 @@ class USEEmbedder:
     def _encode(self, texts: Sequence[str]) -> Matrix:
         self.warm_up()
         with self._lock:
-            vectors = self._model.encode(list(texts))  # type: ignore[attr-defined]
+            vectors = self._model.encode(list(texts))
         return _normalise(vectors)
 
     def embed_passages(self, texts: Sequence[str]) -> Matrix:
         return self._encode(texts)
 
     def embed_query(self, text: str) -> Matrix:
-        return self._encode([text])[0]
+        query: Matrix = self._encode([text])[0]
+        return query
 
     def count_tokens(self, text: str) -> int:
         return _word_count(text)
@@ -115,7 +117,7 @@ class E5Embedder:
     dim = 384
 
     def __init__(self) -> None:
-        self._model: object | None = None
+        self._model: Any = None  # the third-party model, loaded in warm_up()
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -132,19 +134,20 @@ class E5Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
-            vectors = self._model.passage(list(texts))  # type: ignore[attr-defined]
+            vectors = self._model.passage(list(texts))
         return _normalise(vectors)
 
     def embed_query(self, text: str) -> Matrix:
         self.warm_up()
         with self._lock:
-            vector = self._model.query(text)  # type: ignore[attr-defined]
-        return _normalise(vector)[0]
+            vector = self._model.query(text)
+        query: Matrix = _normalise(vector)[0]
+        return query
 
     def count_tokens(self, text: str) -> int:
         self.warm_up()
         with self._lock:
-            return int(self._model.token_count(text))  # type: ignore[attr-defined]
+            return int(self._model.token_count(text))
 
 
 class SentenceTransformerEmbedder:
@@ -161,7 +164,7 @@ class SentenceTransformerEmbedder:
         self._model_ref = model
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix
-        self._model: object | None = None
+        self._model: Any = None  # the third-party model, loaded in warm_up()
         self._dim: int | None = None
         self._lock = threading.Lock()
 
@@ -172,7 +175,7 @@ class SentenceTransformerEmbedder:
     @property
     def dim(self) -> int:
         self.warm_up()
-        assert self._dim is not None  # set by warm_up  # noqa: S101 - internal invariant
+        assert self._dim is not None  # set by warm_up
         return self._dim
 
     def warm_up(self) -> None:
@@ -197,7 +200,7 @@ class SentenceTransformerEmbedder:
     def _encode(self, texts: Sequence[str]) -> Matrix:
         self.warm_up()
         with self._lock:
-            vectors = self._model.encode(  # type: ignore[attr-defined]
+            vectors = self._model.encode(
                 list(texts), normalize_embeddings=True, show_progress_bar=False
             )
         return _normalise(vectors)
@@ -208,11 +211,12 @@ class SentenceTransformerEmbedder:
         return self._encode([self._passage_prefix + t for t in texts])
 
     def embed_query(self, text: str) -> Matrix:
-        return self._encode([self._query_prefix + text])[0]
+        query: Matrix = self._encode([self._query_prefix + text])[0]
+        return query
 
     def count_tokens(self, text: str) -> int:
         self.warm_up()
-        tokenizer = self._model.tokenizer  # type: ignore[attr-defined]
+        tokenizer = self._model.tokenizer
         return len(tokenizer.encode(text, add_special_tokens=False))
 
 

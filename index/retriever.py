@@ -106,7 +106,9 @@ class HybridRetriever:
             [s.hits for s in searches], weights=[s.weight for s in searches]
         )
         chunk_hits = tuple(ChunkHit(Chunk.from_payload(h.id, h.payload), h.score) for h in fused)
-        institutions = apply_commune(rank_institutions(chunk_hits, limit=top_k + 5), commune)[:top_k]
+        institutions = apply_commune(rank_institutions(chunk_hits, limit=top_k + 5), commune)[
+            :top_k
+        ]
         if self._embedders:
             span = CONFIDENCE_CEIL - CONFIDENCE_FLOOR
             confidence = min(1.0, max(0.0, (best_similarity - CONFIDENCE_FLOOR) / span))

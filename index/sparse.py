@@ -41,10 +41,10 @@ class BM25Encoder:
 
     def embed_document(self, text: str) -> SparseVec:
         self.warm_up()
-        assert self._model is not None  # noqa: S101 - set by warm_up
+        assert self._model is not None
         return self._convert(self._model.embed_document(text))
 
     def embed_query(self, text: str) -> SparseVec:
         self.warm_up()
-        assert self._model is not None  # noqa: S101 - set by warm_up
+        assert self._model is not None
         return self._convert(self._model.embed_query(text))

@@ -45,7 +45,8 @@ class VectorCache:
                 batch = list(hashes[start : start + 500])
                 marks = ",".join("?" * len(batch))
                 rows = self._conn.execute(
-                    f"SELECT text_hash, vector FROM vectors WHERE model = ? AND text_hash IN ({marks})",
+                    "SELECT text_hash, vector FROM vectors "
+                    f"WHERE model = ? AND text_hash IN ({marks})",
                     [model, *batch],
                 ).fetchall()
                 for text_hash, blob in rows:

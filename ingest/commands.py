@@ -12,7 +12,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "ingest", help="Load the curated institution records into the document store."
     )
-    parser.add_argument("--corpus", type=Path, default=None, help="Folder of institution YAML files.")
+    parser.add_argument(
+        "--corpus", type=Path, default=None, help="Folder of institution YAML files."
+    )
     parser.set_defaults(handler=_run_ingest)
 
 

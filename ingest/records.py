@@ -68,7 +68,11 @@ FACT_FIELDS: tuple[str, ...] = (
 )
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_PHONE = re.compile(r"^(?:\+41 \d{2} \d{3} \d{2} \d{2}|\+41 800 \d{3} \d{3}|\+41 84\d \d{3} \d{3}|1\d{2,3}|0800 \d{3} \d{3})$")
+_PHONE = re.compile(
+    r"^(?:\+41 \d{2} \d{3} \d{2} \d{2}"  # geographic and mobile numbers
+    r"|\+41 800 \d{3} \d{3}|\+41 84\d \d{3} \d{3}"  # free and shared-cost numbers
+    r"|1\d{2,3}|0800 \d{3} \d{3})$"  # short emergency/help numbers
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
 DocumentKind = Literal["gsr", "web", "intranet", "file"]

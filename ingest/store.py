@@ -243,7 +243,8 @@ class DocumentStore:
             if row is not None:
                 conn.execute("UPDATE documents SET is_current = 0 WHERE id = ?", (row["id"],))
             conn.execute(
-                "INSERT INTO documents (url, version, is_current, source_id, kind, audience, title, "
+                "INSERT INTO documents (url, version, is_current, source_id, kind, audience, "
+                "title, "
                 "text, language, institution_id, categories, communes, content_hash, etag, "
                 "last_modified, fetched_at, status) VALUES (?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (

@@ -27,8 +27,14 @@ async def health(request: Request) -> Health:
     components: dict[str, str] = dict(getattr(request.app.state, "components", {}))
     if runtime is None:
         return Health(
-            status="starting", models_loaded=False, models=[], documents=0, chunks=0,
-            institutions=0, corpus_version=None, components=components,
+            status="starting",
+            models_loaded=False,
+            models=[],
+            documents=0,
+            chunks=0,
+            institutions=0,
+            corpus_version=None,
+            components=components,
         )
     stats = runtime.stats()
     return Health(

@@ -11,6 +11,7 @@ import json
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import qdrant_edge as qe
 
@@ -24,18 +25,26 @@ _META_FILE = "collection.json"
 
 
 def _edge_filter(flt: SearchFilter) -> qe.Filter:
-    must: list[object] = [qe.FieldCondition(key="audience", match=qe.MatchAny(any=list(flt.audiences)))]
+    must: list[Any] = [
+        qe.FieldCondition(key="audience", match=qe.MatchAny(any=list(flt.audiences)))
+    ]
     if flt.categories:
-        must.append(qe.FieldCondition(key="categories", match=qe.MatchAny(any=list(flt.categories))))
+        must.append(
+            qe.FieldCondition(key="categories", match=qe.MatchAny(any=list(flt.categories)))
+        )
     if flt.institution_ids:
         must.append(
-            qe.FieldCondition(key="institution_id", match=qe.MatchAny(any=list(flt.institution_ids)))
+            qe.FieldCondition(
+                key="institution_id", match=qe.MatchAny(any=list(flt.institution_ids))
+            )
         )
     return qe.Filter(must=must)
 
 
 def _hits(points: list[qe.ScoredPoint]) -> list[VectorHit]:
-    return [VectorHit(id=str(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in points]
+    return [
+        VectorHit(id=str(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in points
+    ]
 
 
 class EdgeIndex:
@@ -112,7 +121,7 @@ class EdgeIndex:
 
     def point_ids_by_url(self) -> dict[str, set[str]]:
         grouped: dict[str, set[str]] = {}
-        offset: object | None = None
+        offset: Any = None
         with self._lock:
             while True:
                 records, offset = self.shard.scroll(

@@ -115,7 +115,9 @@ class ServerIndex:
             except ModelMismatchError:
                 raise
             except Exception as exc:  # qdrant-client raises several transport errors
-                raise BackendError(f"cannot open Qdrant collection {self._collection}: {exc}") from exc
+                raise BackendError(
+                    f"cannot open Qdrant collection {self._collection}: {exc}"
+                ) from exc
 
     def _recorded_models(self) -> dict[str, int] | None:
         if not self.client.collection_exists(self._meta_collection):
@@ -159,7 +161,10 @@ class ServerIndex:
         with self._lock:
             while True:
                 records, offset = self.client.scroll(
-                    self._collection, limit=1000, offset=offset, with_payload=["url"],
+                    self._collection,
+                    limit=1000,
+                    offset=offset,
+                    with_payload=["url"],
                     with_vectors=False,
                 )
                 for record in records:

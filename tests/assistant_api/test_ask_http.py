@@ -80,7 +80,8 @@ def test_unknown_institution_is_404(live_server: str) -> None:
     "question",
     [
         pytest.param(
-            "از وقتی از ایران آمده\u200cام خیلی افسرده هستم. کجا می\u200cتوانم با یک روانشناس صحبت کنم؟",
+            "از وقتی از ایران آمده\u200cام خیلی افسرده هستم. "
+            "کجا می\u200cتوانم با یک روانشناس صحبت کنم؟",
             id="persian-zwnj",
         ),
         pytest.param("\u200fأين أجد مساعدة لدفع الإيجار؟", id="arabic-rlm"),

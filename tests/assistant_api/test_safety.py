@@ -118,7 +118,10 @@ def test_emergency_numbers_fit_the_danger(
 NOT_EMERGENCIES = [
     pytest.param("Depuis un AVC, mon père a besoin d'aide à domicile", id="fr-past-stroke"),
     pytest.param("После инсульта маме нужен уход дома", id="ru-past-stroke"),
-    pytest.param("Un élève s'est suicidé l'an passé, nous voulons faire de la prévention", id="fr-past-suicide"),
+    pytest.param(
+        "Un élève s'est suicidé l'an passé, nous voulons faire de la prévention",
+        id="fr-past-suicide",
+    ),
     pytest.param(
         "Mon fils s'est battu à l'école hier, qui peut conseiller ?", id="fr-school-fight"
     ),

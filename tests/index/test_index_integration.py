@@ -27,10 +27,19 @@ from ingest import Document
 pytestmark = pytest.mark.integration
 
 TEXTS = {
-    "loyer": ("Logement", "# ASLOCA\n\n## Prestations\nConseil aux locataires: loyer, bail, résiliation."),
-    "dettes": ("Dettes", "# Caritas\n\n## Prestations\nDésendettement, budget, poursuites et factures."),
+    "loyer": (
+        "Logement",
+        "# ASLOCA\n\n## Prestations\nConseil aux locataires: loyer, bail, résiliation.",
+    ),
+    "dettes": (
+        "Dettes",
+        "# Caritas\n\n## Prestations\nDésendettement, budget, poursuites et factures.",
+    ),
     "emploi": ("Emploi", "# ORP\n\n## Prestations\nInscription au chômage et recherche d'emploi."),
-    "interne": ("Procédure", "# Procédure interne\n\n## Étapes\nSignalement au service de protection."),
+    "interne": (
+        "Procédure",
+        "# Procédure interne\n\n## Étapes\nSignalement au service de protection.",
+    ),
 }
 
 
@@ -113,9 +122,7 @@ def test_embedded_and_server_backends_return_the_same_results(
     tmp_path: Path, embedder: CachedEmbedder
 ) -> None:
     edge_indexer, edge = _components(EdgeIndex(tmp_path / "edge"), embedder)
-    server_indexer, server = _components(
-        ServerIndex(collection="t", location=":memory:"), embedder
-    )
+    server_indexer, server = _components(ServerIndex(collection="t", location=":memory:"), embedder)
     docs = [_doc(k) for k in TEXTS]
     edge_indexer.run(docs)
     server_indexer.run(docs)
@@ -136,7 +143,10 @@ def test_cross_lingual_questions_find_the_french_document(
     indexer, retriever = _components(EdgeIndex(tmp_path / "edge"), embedder)
     indexer.run([_doc(k) for k in TEXTS])
     assert retriever.run(query="I lost my job", top_k=1).institutions[0].institution_id == "emploi"
-    assert retriever.run(query="Ich habe viele Schulden", top_k=1).institutions[0].institution_id == "dettes"
+    assert (
+        retriever.run(query="Ich habe viele Schulden", top_k=1).institutions[0].institution_id
+        == "dettes"
+    )
 
 
 def test_a_collection_refuses_other_models(tmp_path: Path) -> None:

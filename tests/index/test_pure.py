@@ -73,7 +73,7 @@ def test_chunk_ids_are_stable_and_change_with_content() -> None:
     "max_tokens", [pytest.param(8, id="too-small"), pytest.param(5000, id="too-large")]
 )
 def test_chunker_rejects_out_of_range_limits(max_tokens: int) -> None:
-    with pytest.raises(ValueError, match="outside 16..2048"):
+    with pytest.raises(ValueError, match=r"outside 16\.\.2048"):
         Chunker(count_tokens=_words, max_tokens=max_tokens)
 
 
@@ -93,10 +93,21 @@ def test_rrf_rejects_mismatched_weights() -> None:
 
 def _hit(institution: str, score: float, communes: tuple[str, ...] = ("canton",)) -> ChunkHit:
     chunk = Chunk(
-        id=f"{institution}-{score}", url=f"/v1/institutions/{institution}", position=0,
-        title=institution, section="", text="t", body="b", content_hash="h", kind="file",
-        audience="public", language="fr", institution_id=institution, categories=(),
-        communes=communes, fetched_at="2026-01-01T00:00:00+00:00",
+        id=f"{institution}-{score}",
+        url=f"/v1/institutions/{institution}",
+        position=0,
+        title=institution,
+        section="",
+        text="t",
+        body="b",
+        content_hash="h",
+        kind="file",
+        audience="public",
+        language="fr",
+        institution_id=institution,
+        categories=(),
+        communes=communes,
+        fetched_at="2026-01-01T00:00:00+00:00",
     )
     return ChunkHit(chunk, score)
 
