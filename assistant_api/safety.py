@@ -9,38 +9,14 @@ of the Arabic-script letters that Arabic and Persian keyboards write differently
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from permanence import fold
+
 __all__ = ["SafetyLexicon", "Triage", "fold"]
-
-#: Characters replaced before matching: apostrophes, Arabic/Persian letter variants, tatweel,
-#: zero-width (non-)joiners (Persian writes "می‌خواهم" with one, "میخواهم" or "می خواهم" without).
-_REPLACEMENTS = str.maketrans(
-    {
-        "’": "'",
-        "ʼ": "'",
-        "`": "'",
-        "ي": "ی",
-        "ى": "ی",
-        "ك": "ک",
-        "ة": "ه",
-        "ـ": None,
-        "\u200c": " ",
-        "\u200d": None,
-        "\u200b": None,
-    }
-)
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents and vowel marks, unify letter variants (non-Latin kept)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", kept).translate(_REPLACEMENTS)
 
 
 @dataclass(frozen=True, slots=True)

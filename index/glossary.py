@@ -8,21 +8,15 @@ same need, so "Miete" or "оренда" also search for "loyer logement bail".
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Glossary", "fold_text"]
+from permanence import fold
 
-
-def fold_text(text: str) -> str:
-    """Lower-case, strip accents of Latin letters, normalise apostrophes."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", kept)
+__all__ = ["Glossary"]
 
 
 class _Concept(BaseModel):
@@ -53,8 +47,8 @@ class Glossary:
         for name, (french, triggers) in sorted(concepts.items()):
             parts = []
             for trigger in triggers:
-                folded = re.escape(fold_text(str(trigger)))
-                latin = all(ord(c) < 0x250 for c in fold_text(str(trigger)))
+                folded = re.escape(fold(str(trigger)))
+                latin = all(ord(c) < 0x250 for c in fold(str(trigger)))
                 parts.append(rf"(?<![a-z0-9]){folded}" if latin else folded)
             compiled.append(_Compiled(name, french, re.compile("|".join(parts))))
         self._concepts = tuple(compiled)
@@ -66,10 +60,10 @@ class Glossary:
 
     def concepts(self, text: str) -> list[str]:
         """Names of the concepts ``text`` mentions, in glossary order."""
-        folded = fold_text(text)
+        folded = fold(text)
         return [c.name for c in self._concepts if c.pattern.search(folded)]
 
     def expand(self, text: str) -> str:
         """The French words of every concept ``text`` mentions ('' when none)."""
-        folded = fold_text(text)
+        folded = fold(text)
         return " ".join(c.french for c in self._concepts if c.pattern.search(folded))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from permanence.errors import PermanenceError
 from permanence.settings import Settings, get_settings
+from permanence.text import fold
 
-__all__ = ["PermanenceError", "Settings", "get_settings"]
+__all__ = ["PermanenceError", "Settings", "fold", "get_settings"]
 
 __version__ = "0.1.0"
