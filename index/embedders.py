@@ -195,7 +195,11 @@ class SentenceTransformerEmbedder:
                     f"cannot load sentence-transformers model {self._model_ref!r} offline: {exc}"
                 ) from exc
             self._model = model
-            self._dim = int(model.get_sentence_embedding_dimension() or 0)
+            # sentence-transformers 6 renamed the method; older releases only have the old name.
+            dimension = getattr(model, "get_embedding_dimension", None)
+            if dimension is None:
+                dimension = model.get_sentence_embedding_dimension
+            self._dim = int(dimension() or 0)
 
     def _encode(self, texts: Sequence[str]) -> Matrix:
         self.warm_up()
