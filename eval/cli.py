@@ -40,6 +40,8 @@ _SUMMARY = (
     "id_context_precision",
     "id_context_recall",
     "string_similarity",
+    "faithfulness",
+    "answer_relevancy",
     "latency_p50_ms",
     "latency_p95_ms",
     "errors",
@@ -74,6 +76,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--no-ragas", action="store_true", help="Score context metrics with rapidfuzz directly."
     )
+    judge = parser.add_argument_group(
+        "LLM judge (faithfulness, answer relevancy; default PERMANENCE_LLM_BASE_URL/_MODEL)"
+    )
+    judge.add_argument(
+        "--judge-url",
+        default=None,
+        help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1",
+    )
+    judge.add_argument("--judge-model", default=None, help="Model name the judge is asked with.")
+    judge.add_argument(
+        "--no-judge", action="store_true", help="Skip the LLM-judged metrics even if configured."
+    )
     gate = parser.add_argument_group("eval gate (eval/floors.json)")
     gate.add_argument(
         "--gate",
@@ -94,6 +108,7 @@ def _run_eval(args: argparse.Namespace) -> int:
 
     from eval.compare import compare_reports
     from eval.html_report import render_html
+    from eval.judge import judge_config
     from eval.report import read_report, write_report
     from eval.session import EvalOptions, run_eval
     from permanence.settings import get_settings
@@ -115,8 +130,25 @@ def _run_eval(args: argparse.Namespace) -> int:
         languages=tuple(x.strip() for x in args.languages.split(",") if x.strip()),
         subset=GATE_SUBSET if args.gate is not None else None,
         prefer_ragas=not args.no_ragas,
+        judge_url=args.judge_url,
+        judge_model=args.judge_model,
+        no_judge=args.no_judge,
     )
     settings = get_settings()
+    if args.no_judge and (args.judge_url or args.judge_model):
+        console.print("error: --no-judge cannot go with --judge-url or --judge-model")
+        return 2
+    if args.judge_model and not (args.judge_url or settings.llm_base_url):
+        console.print(
+            "error: --judge-model needs an endpoint: "
+            "pass --judge-url or set PERMANENCE_LLM_BASE_URL"
+        )
+        return 2
+    try:
+        judge_config(settings, url=args.judge_url, model=args.judge_model)
+    except ValueError as exc:
+        console.print(f"error: {exc}")
+        return 2
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),

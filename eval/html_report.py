@@ -35,6 +35,8 @@ HEADLINE_METRICS = (
     "id_context_precision",
     "id_context_recall",
     "string_similarity",
+    "faithfulness",
+    "answer_relevancy",
     "latency_p50_ms",
     "latency_p95_ms",
     "errors",
@@ -229,6 +231,8 @@ def render_html(
         "latency_p95_ms",
         "questions",
     ]
+    if "faithfulness" in report.system.overall:
+        detail[-2:-2] = ["faithfulness", "answer_relevancy"]
     for breakdown, groups in report.system.breakdowns.items():
         parts.append(f"<h2>System by {escape(breakdown)}</h2>")
         parts.append(_breakdown_table(groups, detail))

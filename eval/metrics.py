@@ -16,6 +16,7 @@ from eval.records import Outcome
 
 __all__ = [
     "CONTEXT_METRICS",
+    "JUDGED_METRICS",
     "RANK_DEPTH",
     "MetricSet",
     "check_citations",
@@ -41,6 +42,10 @@ CONTEXT_METRICS = (
     "id_context_recall",
     "string_similarity",
 )
+
+#: LLM-judged per-question scores (eval/judge.py): in the metric set only when a judge ran, so
+#: a run without an endpoint does not show them as measured-and-empty.
+JUDGED_METRICS = ("faithfulness", "answer_relevancy")
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
@@ -173,6 +178,16 @@ def compute_metrics(
     metrics["latency_p95_ms"] = percentile(latencies, 95)
     if context_scores is not None:
         for name in CONTEXT_METRICS:
+            values = [
+                value
+                for q, _ in pairs
+                if (value := context_scores.get(q.id, {}).get(name)) is not None
+            ]
+            metrics[name] = _mean(values)
+        judged = any(
+            name in scores for name in JUDGED_METRICS for scores in context_scores.values()
+        )
+        for name in JUDGED_METRICS if judged else ():
             values = [
                 value
                 for q, _ in pairs

@@ -13,11 +13,18 @@ from typing import Protocol
 from eval.context_metrics import ContextScorer, id_scores
 from eval.errors import TargetError
 from eval.gold import GoldQuestion, gold_digest
+from eval.judge import LlmJudge
 from eval.metrics import compute_metrics, group_metrics, kind_confusion
 from eval.records import SYSTEM, Outcome
 from eval.report import BREAKDOWNS, GoldInfo, Report, SystemResult
 
-__all__ = ["Answerer", "Progress", "evaluate", "llm_judged_skip_reason"]
+__all__ = [
+    "JUDGED_SKIP_KEY",
+    "Answerer",
+    "Progress",
+    "evaluate",
+    "llm_judged_skip_reason",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -33,18 +40,41 @@ class Answerer(Protocol):
     def answer(self, question: GoldQuestion) -> Outcome: ...
 
 
-def llm_judged_skip_reason(environ: dict[str, str] | None = None) -> str:
-    """Why faithfulness and answer relevancy were not measured."""
-    env = os.environ if environ is None else environ
-    if not env.get("PERMANENCE_LLM_BASE_URL"):
-        return (
-            "no LLM endpoint configured "
-            "(set PERMANENCE_LLM_BASE_URL to an OpenAI-compatible server)"
-        )
+#: Key of the LLM-judged metrics in ``Report.skipped`` when no judge ran.
+JUDGED_SKIP_KEY = "faithfulness, answer_relevancy (LLM-judged)"
+
+
+def llm_judged_skip_reason() -> str:
+    """Why faithfulness and answer relevancy were not measured (no judge for this run)."""
     return (
-        "an LLM endpoint is configured, but LLM-judged ragas metrics are not wired into this "
-        "suite yet (docs/evaluation.md, 'Not measured')"
+        "no LLM endpoint configured (set PERMANENCE_LLM_BASE_URL and PERMANENCE_LLM_MODEL, "
+        "or pass --judge-url and --judge-model, to an OpenAI-compatible server)"
     )
+
+
+def _judge_scores(
+    questions: Sequence[GoldQuestion],
+    outcomes: dict[str, Outcome],
+    judge: LlmJudge,
+    scores: dict[str, dict[str, float | None]],
+    progress: Progress | None,
+) -> None:
+    """Add faithfulness and answer relevancy to ``scores`` (docs/evaluation.md says over what).
+
+    Faithfulness: answers with at least one citation snippet. Answer relevancy: answers with
+    text to questions that are not out of scope (a refusal is judged by out-of-scope accuracy).
+    A judgement that failed is kept as ``None`` so the metric still shows as measured.
+    """
+    answered = [q for q in questions if (o := outcomes.get(q.id)) is not None and o.error is None]
+    for done, question in enumerate(answered, start=1):
+        outcome = outcomes[question.id]
+        values = scores.setdefault(question.id, {})
+        if outcome.contexts and outcome.answer.strip():
+            values["faithfulness"] = judge.faithfulness(outcome.answer, outcome.contexts)
+        if question.kind != "out_of_scope" and outcome.answer.strip():
+            values["answer_relevancy"] = judge.answer_relevancy(question.question, outcome.answer)
+        if progress is not None:
+            progress("judge", done, len(answered))
 
 
 def _run_one(
@@ -93,8 +123,13 @@ def _result(
     outcomes: dict[str, Outcome],
     scorer: ContextScorer,
     notes: dict[str, str | int | float] | None = None,
+    judge: LlmJudge | None = None,
+    progress: Progress | None = None,
 ) -> SystemResult:
     scores = _score_contexts(questions, outcomes, scorer)
+    if judge is not None:
+        _judge_scores(questions, outcomes, judge, scores, progress)
+        notes = {**(notes or {}), **judge.stats.as_notes(), "judge_model": judge.config.model}
     breakdowns = {
         name: group_metrics(questions, outcomes, attrgetter(name), context_scores=scores)
         for name in BREAKDOWNS
@@ -118,12 +153,17 @@ def evaluate(
     progress: Progress | None = None,
     environment: dict[str, str] | None = None,
     baseline_notes: dict[str, dict[str, str | int | float]] | None = None,
+    judge: LlmJudge | None = None,
 ) -> Report:
-    """Answer every question with the system and each baseline; compute every metric."""
+    """Answer every question with the system and each baseline; compute every metric.
+
+    With a ``judge``, the system's answers also get faithfulness and answer relevancy (the
+    baselines compose no answer, so they are not judged).
+    """
     if not questions:
         raise ValueError("no question to evaluate; check --languages and --limit")
     system_outcomes = _run_one(system, questions, progress)
-    systems = {SYSTEM: _result(questions, system_outcomes, scorer)}
+    systems = {SYSTEM: _result(questions, system_outcomes, scorer, judge=judge, progress=progress)}
     for baseline in baselines:
         outcomes = _run_one(baseline, questions, progress)
         notes = (baseline_notes or {}).get(baseline.name)
@@ -134,15 +174,19 @@ def evaluate(
         "cpus": str(os.cpu_count()),
     }
     env.update(environment or {})
+    skipped = {
+        "voice channel": "no voice benchmark transcripts with gold ids were found; text only"
+    }
+    if judge is None:
+        skipped = {JUDGED_SKIP_KEY: llm_judged_skip_reason(), **skipped}
+    else:
+        env["judge"] = f"{judge.config.model} at {judge.config.completions_url}"
     return Report(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         target=target,
         gold=GoldInfo(path=gold_path, sha256=gold_digest(questions), questions=len(questions)),
         context_metrics=scorer.name,
-        skipped={
-            "faithfulness, answer_relevancy (LLM-judged)": llm_judged_skip_reason(),
-            "voice channel": "no voice benchmark transcripts with gold ids were found; text only",
-        },
+        skipped=skipped,
         environment=env,
         questions=list(questions),
         systems=systems,

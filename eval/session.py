@@ -17,6 +17,7 @@ from pathlib import Path
 from eval.baselines import Bm25Baseline, DenseBaseline
 from eval.context_metrics import best_scorer
 from eval.gold import GoldQuestion, filter_questions, load_gold, select_subset
+from eval.judge import LlmJudge, judge_config
 from eval.llamaindex_baseline import LlamaIndexBaseline
 from eval.report import Report
 from eval.runner import Answerer, Progress, evaluate
@@ -41,6 +42,11 @@ class EvalOptions:
     subset: int | None = None
     prefer_ragas: bool = True
     environment: dict[str, str] = field(default_factory=dict)
+    #: LLM judge endpoint and model; default ``PERMANENCE_LLM_BASE_URL`` / ``_MODEL``.
+    judge_url: str | None = None
+    judge_model: str | None = None
+    #: Do not judge even when an endpoint is configured.
+    no_judge: bool = False
 
 
 def questions_for(options: EvalOptions) -> list[GoldQuestion]:
@@ -113,7 +119,16 @@ def run_eval(
     questions = questions_for(options)
     scorer = best_scorer(prefer_ragas=options.prefer_ragas)
     environment = {"embed_models": settings.embed_models, **options.environment}
-    with _opened(settings, options) as (system, baselines, notes):
+    config = (
+        None
+        if options.no_judge
+        else judge_config(settings, url=options.judge_url, model=options.judge_model)
+    )
+    judge = LlmJudge(config) if config is not None else None
+    with contextlib.ExitStack() as stack:
+        if judge is not None:
+            stack.callback(judge.close)
+        system, baselines, notes = stack.enter_context(_opened(settings, options))
         return evaluate(
             questions,
             system=system,
@@ -124,4 +139,5 @@ def run_eval(
             progress=progress,
             environment=environment,
             baseline_notes=notes,
+            judge=judge,
         )
