@@ -15,7 +15,8 @@ SITES = Path(__file__).resolve().parents[3] / "corpora" / "sites"
 PAGE = """<!doctype html><html lang="fr"><head><title>Contact</title></head>
 <body class="has-cookie-banner"><div id="{marker}"><p>Nous utilisons des cookies pour mesurer
 l'audience. Accepter ou refuser.</p><button>OK</button></div>
-<main><h1>Contact</h1><p>Permanence sociale, rue du Test 1, 2000 Neuchâtel.</p></main></body></html>"""
+<main><h1>Contact</h1><p>Permanence sociale, rue du Test 1, 2000 Neuchâtel.</p></main>
+</body></html>"""
 
 
 @pytest.mark.parametrize(
