@@ -43,3 +43,11 @@ def test_mirror_contact_page_loses_its_banner() -> None:
     page = extract_html(html, "http://127.0.0.1/contact.html")
     assert "Cookies nécessaires" not in page.text
     assert "Rue de la Paix 73" in page.text
+
+
+def test_data_table_nested_in_a_layout_table_survives() -> None:
+    html = (SITES / "addiction-neuchatel.ch" / "contact.htm").read_bytes().decode("iso-8859-1")
+    page = extract_html(html, "http://127.0.0.1/contact.htm")
+    assert "Ruelle du Guilleri 8, 2114 Val-de-Travers" in page.text
+    assert "| Adresse |" in page.text
+    assert "Plan du site" not in page.text
