@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Literal
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -24,23 +25,44 @@ def free_port() -> int:
 
 
 @contextmanager
-def run_uvicorn(app: ASGIApp, *, port: int | None = None) -> Iterator[str]:
-    """Serve ``app`` until the block ends; yields ``http://127.0.0.1:<port>``."""
-    port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+def run_uvicorn(
+    app: ASGIApp,
+    *,
+    lifespan: Literal["on", "off"] = "on",
+    http: Literal["auto", "h11"] = "auto",
+) -> Iterator[str]:
+    """Serve ``app`` until the block ends; yields ``http://127.0.0.1:<port>``.
+
+    The listening socket is bound here, before the thread starts, so no other process can
+    take the port between choosing it and serving on it.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        lifespan=lifespan,
+        http=http,
+        access_log=False,
+        timeout_graceful_shutdown=1,
+    )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{port}", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError(f"uvicorn on port {port} exited during start-up")
-        if time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError(f"uvicorn on port {port} did not start in {STARTUP_TIMEOUT_S} s")
-        time.sleep(0.05)
     try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError(f"uvicorn on port {port} exited during start-up")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn on port {port} did not start in {STARTUP_TIMEOUT_S} s")
+            time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+        sock.close()

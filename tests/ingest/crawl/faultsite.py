@@ -13,19 +13,18 @@ import base64
 import hashlib
 import io
 import secrets
-import socket
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from tests.support.servers import run_uvicorn
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "faults"
 HUGE_BYTES = 50 * 1024 * 1024
@@ -424,30 +423,5 @@ def build_app(state: FaultState) -> Starlette:
 @contextmanager
 def serve(app: Starlette) -> Iterator[str]:
     """Run ``app`` on a free 127.0.0.1 port in a thread; yields its origin."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        lifespan="off",
-        ws="none",
-        http="h11",
-        access_log=False,
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the fault site did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with run_uvicorn(app, lifespan="off", http="h11") as origin:
+        yield origin
