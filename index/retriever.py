@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from index.backends.base import SearchFilter, VectorHit, VectorIndex
-from index.embedders import Embedder
+from index.embedders import Embedder, Matrix
 from index.fusion import reciprocal_rank_fusion
 from index.glossary import Glossary
 from index.ranking import apply_commune, rank_institutions
@@ -73,11 +73,14 @@ class HybridRetriever:
         top_k: int = 5,
         expansion: str | None = None,
         institution_ids: Sequence[str] = (),
+        query_vectors: Mapping[str, Matrix] | None = None,
     ) -> RetrievalResult:
         """Retrieve for ``query``.
 
         ``expansion`` adds keywords to the sparse query only; by default they come from the
         multilingual glossary (French words of the needs the question names).
+        ``query_vectors`` holds vectors of ``query`` already computed, keyed by embedder name
+        (triage embeds the question with USE first); those embedders are not run again.
         """
         concepts = tuple(self._glossary.concepts(query)) if self._glossary is not None else ()
         if expansion is None:
@@ -91,7 +94,8 @@ class HybridRetriever:
         searches: list[_Search] = []
         best_similarity = 0.0
         for embedder in self._embedders:
-            vector = embedder.embed_query(query).tolist()
+            known = query_vectors.get(embedder.name) if query_vectors else None
+            vector = (known if known is not None else embedder.embed_query(query)).tolist()
             hits = self._index.search_dense(embedder.name, vector, flt, self._candidates)
             if hits and embedder is self._embedders[0]:
                 best_similarity = hits[0].score
