@@ -76,6 +76,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--no-ragas", action="store_true", help="Score context metrics with rapidfuzz directly."
     )
+    voice = parser.add_argument_group("voice channel (espeak-ng → POST /v1/voice → Whisper)")
+    voice.add_argument(
+        "--voice",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Also ask N questions per language aloud (all languages but Tigrinya; "
+        "~3-10 s each on 2 cores). Default 0: text only.",
+    )
+    voice.add_argument(
+        "--voice-audio",
+        choices=("16k", "phone"),
+        default="16k",
+        help="16 kHz WAV (browser-like) or 8 kHz mu-law (telephone line). Default 16k.",
+    )
     judge = parser.add_argument_group(
         "LLM judge (faithfulness, answer relevancy; default PERMANENCE_LLM_BASE_URL/_MODEL)"
     )
@@ -117,6 +132,9 @@ def _run_eval(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         console.print(f"error: --limit {args.limit} must be at least 1")
         return 2
+    if not 0 <= args.voice <= 50:
+        console.print(f"error: --voice {args.voice} must be 0 to 50 questions per language")
+        return 2
     if (args.update_floors or args.allow_lower) and args.gate is None:
         console.print("error: --update-floors and --allow-lower go with --gate")
         return 2
@@ -133,6 +151,8 @@ def _run_eval(args: argparse.Namespace) -> int:
         judge_url=args.judge_url,
         judge_model=args.judge_model,
         no_judge=args.no_judge,
+        voice_per_language=args.voice,
+        voice_audio=args.voice_audio,
     )
     settings = get_settings()
     if args.no_judge and (args.judge_url or args.judge_model):
@@ -209,6 +229,7 @@ def _print_summary(
             ),
         )
     console.print(by_language)
+    _print_voice(console, report)
     if changes is not None:
         metric_changes, question_changes = changes
         moved = [c for c in metric_changes if c.verdict in ("better", "worse")]
@@ -219,6 +240,34 @@ def _print_summary(
                 f"{format_value(change.old)} → {format_value(change.new)}"
             )
         console.print(f"{len(question_changes)} questions changed verdict (see report.html)")
+
+
+def _print_voice(console: Console, report: Report) -> None:
+    """Spoken vs typed, language by language, when the run had a voice channel."""
+    from rich.table import Table
+
+    from eval.html_report import format_value
+
+    spoken = report.system.breakdowns.get("voice_language", {})
+    if not spoken:
+        return
+    typed = report.system.breakdowns.get("voice_language_typed", {})
+    table = Table(title="voice channel: spoken (typed) by language")
+    for column in ("language", "n", "hit@3", "kind_accuracy", "language_match", "wer", "p50 ms"):
+        table.add_column(column, justify="right" if column != "language" else "left")
+    for language, values in spoken.items():
+        same = typed.get(language, {})
+        table.add_row(
+            language,
+            format_value(values.get("questions")),
+            *(
+                f"{format_value(values.get(m))} ({format_value(same.get(m))})"
+                for m in ("hit@3", "kind_accuracy", "language_match")
+            ),
+            format_value(values.get("wer")),
+            format_value(values.get("latency_p50_ms")),
+        )
+    console.print(table)
 
 
 def _gate(

@@ -15,6 +15,7 @@ from eval.metrics import MetricSet
 from eval.records import SYSTEM
 from eval.report import Report
 from eval.svg import grouped_bars, histogram
+from eval.voice import VOICE_CHANNEL, text_id
 
 __all__ = ["HEADLINE_METRICS", "format_value", "render_html"]
 
@@ -41,6 +42,12 @@ HEADLINE_METRICS = (
     "latency_p95_ms",
     "errors",
     "questions",
+)
+
+#: Shown under the headline when a run had spoken questions.
+_TYPED_ONLY = (
+    '<p class="muted">Headline and breakdowns: typed questions. Spoken questions: '
+    '"System by channel" and "Voice channel" below.</p>'
 )
 
 _STYLE = """
@@ -137,14 +144,92 @@ def _misses(report: Report) -> str:
             problems.insert(0, "wrong kind")
         if question.is_retrieval and not set(outcome.ranked[:3]) & set(question.acceptable):
             problems.insert(0, "no acceptable institution in top 3")
+        heard = (
+            f'<br><span class="muted">heard: </span><span dir="auto">'
+            f"{escape(outcome.transcript)}</span>"
+            if outcome.transcript is not None
+            else ""
+        )
         rows.append(
             f"<tr><td>{escape(question.id)}</td><td>{escape(question.language)}</td>"
-            f'<td dir="auto">{escape(question.question)}</td>'
+            f'<td dir="auto">{escape(question.question)}{heard}</td>'
             f"<td>{escape(expected)}</td><td>{escape(got)}</td>"
             f"<td>{escape('; '.join(problems))}</td></tr>"
         )
     rows.append("</table>")
     return f"<p>{count} of {len(report.questions)} questions.</p>" + "".join(rows)
+
+
+def _pair(spoken: MetricSet, typed: MetricSet, metric: str) -> str:
+    return (
+        f'<td class="n">{format_value(spoken.get(metric))}</td>'
+        f'<td class="n muted">{format_value(typed.get(metric))}</td>'
+    )
+
+
+def _voice_section(report: Report) -> str:
+    """Spoken vs typed by language, then every spoken miss with what Whisper heard."""
+    spoken = report.system.breakdowns.get("voice_language", {})
+    typed = report.system.breakdowns.get("voice_language_typed", {})
+    parts = [
+        "<h2>Voice channel</h2>",
+        f"<p>{escape(report.environment.get('voice', ''))}. Each spoken question is also "
+        "asked typed; the grey column is the typed answer to the same questions. WER = word "
+        "error rate of the transcript against the gold question (case, accents and "
+        "punctuation ignored); espeak-ng is robotic speech, so this is a floor check, not a "
+        "human-caller figure.</p>",
+        "<table><tr><th>language</th><th>n</th>"
+        + "".join(
+            f"<th>{m} spoken</th><th>typed</th>"
+            for m in ("hit@3", "kind_accuracy", "language_match")
+        )
+        + "<th>heard language</th><th>WER</th><th>latency p50 ms</th><th>p95 ms</th></tr>",
+    ]
+    for language, values in spoken.items():
+        same = typed.get(language, {})
+        parts.append(
+            f"<tr><td>{escape(language)}</td>"
+            f'<td class="n">{format_value(values.get("questions"))}</td>'
+            + "".join(_pair(values, same, m) for m in ("hit@3", "kind_accuracy", "language_match"))
+            + "".join(
+                f'<td class="n">{format_value(values.get(m))}</td>'
+                for m in ("heard_language_match", "wer", "latency_p50_ms", "latency_p95_ms")
+            )
+            + "</tr>"
+        )
+    parts.append("</table>")
+    outcomes = {o.id: o for o in report.system.outcomes}
+    rows = [
+        "<table><tr><th>id</th><th>lang</th><th>gold question</th><th>transcript (heard as)</th>"
+        "<th>WER</th><th>expected</th><th>got spoken</th><th>typed</th></tr>"
+    ]
+    misses = 0
+    spoken_questions = [q for q in report.questions if q.channel == VOICE_CHANNEL]
+    for question in spoken_questions:
+        outcome = outcomes.get(question.id)
+        if outcome is None or question_ok(question, outcome):
+            continue
+        misses += 1
+        typed_outcome = outcomes.get(text_id(question.id))
+        typed_verdict = (
+            "—"
+            if typed_outcome is None
+            else ("ok" if question_ok(question, typed_outcome) else "also missed")
+        )
+        got = outcome.error or f"{outcome.kind}: {', '.join(outcome.ranked) or '—'}"
+        rows.append(
+            f"<tr><td>{escape(question.id)}</td><td>{escape(question.language)}</td>"
+            f'<td dir="auto">{escape(question.question)}</td>'
+            f'<td dir="auto">{escape(outcome.transcript or "—")} '
+            f'<span class="muted">({escape(outcome.heard_language or "?")})</span></td>'
+            f'<td class="n">{format_value(outcome.wer)}</td>'
+            f"<td>{escape(question.kind)}: {escape(', '.join(question.acceptable) or '—')}</td>"
+            f"<td>{escape(got)}</td><td>{escape(typed_verdict)}</td></tr>"
+        )
+    rows.append("</table>")
+    parts.append(f"<h3>Spoken misses: {misses} of {len(spoken_questions)}</h3>")
+    parts += rows
+    return "".join(parts)
 
 
 def _changes(
@@ -189,7 +274,9 @@ def render_html(
         groups = result.breakdowns.get("language", {})
         hits = [groups.get(lang, {}).get("hit@3") for lang in languages]
         bars_series[name] = [float(v) if isinstance(v, int | float) else None for v in hits]
-    latencies = [o.latency_ms for o in report.system.outcomes if o.error is None]
+    latencies = [
+        o.latency_ms for o in report.system.outcomes if o.error is None and o.transcript is None
+    ]
     parts = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         f"<title>Permanence evaluation — {escape(report.created_at)}</title>",
@@ -202,6 +289,8 @@ def render_html(
         "<h2>Headline</h2>",
         _metrics_table(overall, HEADLINE_METRICS),
     ]
+    if "voice_language" in report.system.breakdowns:
+        parts.append(_TYPED_ONLY)
     if changes is not None:
         parts.append(
             f"<h2>Changes since <code>{escape(compared_with or 'previous run')}</code></h2>"
@@ -234,8 +323,15 @@ def render_html(
     if "faithfulness" in report.system.overall:
         detail[-2:-2] = ["faithfulness", "answer_relevancy"]
     for breakdown, groups in report.system.breakdowns.items():
+        if breakdown in ("voice_language", "voice_language_typed"):
+            continue  # in the voice section, side by side
+        columns = detail
+        if any("wer" in values for values in groups.values()):
+            columns = [*detail[:-2], "heard_language_match", "wer", *detail[-2:]]
         parts.append(f"<h2>System by {escape(breakdown)}</h2>")
-        parts.append(_breakdown_table(groups, detail))
+        parts.append(_breakdown_table(groups, columns))
+    if "voice_language" in report.system.breakdowns:
+        parts.append(_voice_section(report))
     parts.append("<h2>Every miss</h2>")
     parts.append(_misses(report))
     if report.skipped:

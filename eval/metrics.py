@@ -176,6 +176,13 @@ def compute_metrics(
     latencies = [o.latency_ms for _, o in answered]
     metrics["latency_p50_ms"] = percentile(latencies, 50)
     metrics["latency_p95_ms"] = percentile(latencies, 95)
+    spoken = [o.wer for _, o in answered if o.wer is not None]
+    if spoken:  # only spoken questions have one; typed groups do not show the metric at all
+        metrics["wer"] = _mean(spoken)
+        metrics["heard_language_match"] = _rate(
+            sum(1 for q, o in answered if o.wer is not None and o.heard_language == q.language),
+            len(spoken),
+        )
     if context_scores is not None:
         for name in CONTEXT_METRICS:
             values = [

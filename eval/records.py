@@ -37,3 +37,8 @@ class Outcome(BaseModel):
     citation_problems: tuple[str, ...] = ()
     latency_ms: float = 0.0
     error: str | None = Field(default=None, description="Why no answer came back.")
+    # Spoken questions only (channel "voice", eval/voice.py); None for typed ones.
+    transcript: str | None = Field(default=None, description="What speech recognition heard.")
+    heard_language: str | None = Field(default=None, description="Whisper's language.")
+    audio_s: float | None = Field(default=None, description="Length of the spoken question.")
+    wer: float | None = Field(default=None, description="Word error rate of the transcript.")

@@ -17,6 +17,7 @@ from eval.judge import LlmJudge
 from eval.metrics import compute_metrics, group_metrics, kind_confusion
 from eval.records import SYSTEM, Outcome
 from eval.report import BREAKDOWNS, GoldInfo, Report, SystemResult
+from eval.voice import text_id
 
 __all__ = [
     "JUDGED_SKIP_KEY",
@@ -39,6 +40,16 @@ class Answerer(Protocol):
 
     def answer(self, question: GoldQuestion) -> Outcome: ...
 
+
+#: Why the voice channel has no figures in a run without ``--voice``.
+VOICE_NOT_RUN = (
+    "not run; pass --voice N to speak N questions per language (espeak-ng) through POST /v1/voice"
+)
+#: Why Tigrinya questions are never spoken (eval/voice.py).
+VOICE_NO_TI = (
+    "espeak-ng has no Tigrinya voice and Whisper does not know the language; "
+    "Tigrinya questions are evaluated typed only"
+)
 
 #: Key of the LLM-judged metrics in ``Report.skipped`` when no judge ran.
 JUDGED_SKIP_KEY = "faithfulness, answer_relevancy (LLM-judged)"
@@ -125,19 +136,46 @@ def _result(
     notes: dict[str, str | int | float] | None = None,
     judge: LlmJudge | None = None,
     progress: Progress | None = None,
+    spoken: Sequence[GoldQuestion] = (),
+    spoken_outcomes: dict[str, Outcome] | None = None,
 ) -> SystemResult:
+    """Metrics of one system. ``overall`` and every breakdown but ``channel`` are over the
+    typed questions, so they stay comparable with runs without ``--voice``; ``channel`` puts
+    the spoken copies next to them, and ``voice_language`` / ``voice_language_typed`` compare
+    the spoken questions with the same questions typed, language by language (and ``all``)."""
+    heard = spoken_outcomes or {}
     scores = _score_contexts(questions, outcomes, scorer)
     if judge is not None:
         _judge_scores(questions, outcomes, judge, scores, progress)
         notes = {**(notes or {}), **judge.stats.as_notes(), "judge_model": judge.config.model}
+    scores.update(_score_contexts(spoken, heard, scorer))
+    every = [*questions, *spoken]
+    merged = {**outcomes, **heard}
     breakdowns = {
-        name: group_metrics(questions, outcomes, attrgetter(name), context_scores=scores)
+        name: group_metrics(
+            every if name == "channel" else questions,
+            merged,
+            attrgetter(name),
+            context_scores=scores,
+        )
         for name in BREAKDOWNS
     }
+    if spoken:
+        typed_ids = {text_id(q.id) for q in spoken}
+        by_language = attrgetter("language")
+        twins = [q for q in questions if q.id in typed_ids]
+        breakdowns["voice_language"] = {
+            **group_metrics(spoken, heard, by_language, context_scores=scores),
+            "all": compute_metrics(spoken, heard, context_scores=scores),
+        }
+        breakdowns["voice_language_typed"] = {
+            **group_metrics(twins, outcomes, by_language, context_scores=scores),
+            "all": compute_metrics(twins, outcomes, context_scores=scores),
+        }
     return SystemResult(
         overall=compute_metrics(questions, outcomes, context_scores=scores),
         breakdowns=breakdowns,
-        outcomes=[outcomes[q.id] for q in questions if q.id in outcomes],
+        outcomes=[merged[q.id] for q in every if q.id in merged],
         notes=notes or {},
     )
 
@@ -154,16 +192,32 @@ def evaluate(
     environment: dict[str, str] | None = None,
     baseline_notes: dict[str, dict[str, str | int | float]] | None = None,
     judge: LlmJudge | None = None,
+    voice: Answerer | None = None,
+    spoken: Sequence[GoldQuestion] = (),
 ) -> Report:
     """Answer every question with the system and each baseline; compute every metric.
 
     With a ``judge``, the system's answers also get faithfulness and answer relevancy (the
-    baselines compose no answer, so they are not judged).
+    baselines compose no answer, so they are not judged). With ``voice``, the ``spoken``
+    copies (eval/voice.py) are answered through it and reported as channel ``voice``.
     """
     if not questions:
         raise ValueError("no question to evaluate; check --languages and --limit")
+    if spoken and voice is None:
+        raise ValueError("spoken questions need a voice target")
     system_outcomes = _run_one(system, questions, progress)
-    systems = {SYSTEM: _result(questions, system_outcomes, scorer, judge=judge, progress=progress)}
+    spoken_outcomes = _run_one(voice, spoken, progress) if voice is not None else {}
+    systems = {
+        SYSTEM: _result(
+            questions,
+            system_outcomes,
+            scorer,
+            judge=judge,
+            progress=progress,
+            spoken=spoken,
+            spoken_outcomes=spoken_outcomes,
+        )
+    }
     for baseline in baselines:
         outcomes = _run_one(baseline, questions, progress)
         notes = (baseline_notes or {}).get(baseline.name)
@@ -174,9 +228,7 @@ def evaluate(
         "cpus": str(os.cpu_count()),
     }
     env.update(environment or {})
-    skipped = {
-        "voice channel": "no voice benchmark transcripts with gold ids were found; text only"
-    }
+    skipped = {"voice channel": VOICE_NOT_RUN} if not spoken else {"voice, Tigrinya": VOICE_NO_TI}
     if judge is None:
         skipped = {JUDGED_SKIP_KEY: llm_judged_skip_reason(), **skipped}
     else:
@@ -188,7 +240,7 @@ def evaluate(
         context_metrics=scorer.name,
         skipped=skipped,
         environment=env,
-        questions=list(questions),
+        questions=[*questions, *spoken],
         systems=systems,
         confusion=kind_confusion(questions, system_outcomes),
     )

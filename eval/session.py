@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+
 from eval.baselines import Bm25Baseline, DenseBaseline
 from eval.context_metrics import best_scorer
 from eval.gold import GoldQuestion, filter_questions, load_gold, select_subset
@@ -22,6 +24,14 @@ from eval.llamaindex_baseline import LlamaIndexBaseline
 from eval.report import Report
 from eval.runner import Answerer, Progress, evaluate
 from eval.targets import HttpTarget, InProcessTarget
+from eval.voice import (
+    VOICE_TIMEOUT_S,
+    AudioProfile,
+    QuestionSpeaker,
+    VoiceTarget,
+    in_process_voice_client,
+    select_voice_questions,
+)
 from permanence.settings import Settings
 
 __all__ = ["EvalOptions", "questions_for", "run_eval"]
@@ -47,6 +57,10 @@ class EvalOptions:
     judge_model: str | None = None
     #: Do not judge even when an endpoint is configured.
     no_judge: bool = False
+    #: Questions per language also asked aloud through ``POST /v1/voice`` (0: text only).
+    voice_per_language: int = 0
+    #: ``16k`` (browser-like) or ``phone`` (8 kHz mu-law) audio for the spoken questions.
+    voice_audio: AudioProfile = "16k"
 
 
 def questions_for(options: EvalOptions) -> list[GoldQuestion]:
@@ -57,10 +71,16 @@ def questions_for(options: EvalOptions) -> list[GoldQuestion]:
     return filter_questions(questions, languages=options.languages, limit=options.limit)
 
 
+@dataclass(frozen=True, slots=True)
+class _Opened:
+    system: Answerer
+    baselines: list[Answerer]
+    notes: dict[str, dict[str, str | int | float]]
+    voice: Answerer | None
+
+
 @contextlib.contextmanager
-def _opened(
-    settings: Settings, options: EvalOptions
-) -> Iterator[tuple[Answerer, list[Answerer], dict[str, dict[str, str | int | float]]]]:
+def _opened(settings: Settings, options: EvalOptions) -> Iterator[_Opened]:
     from assistant_api.runtime import open_runtime
     from index import open_search_index
     from ingest import DocumentStore
@@ -68,15 +88,27 @@ def _opened(
     with contextlib.ExitStack() as stack:
         search_index = None
         system: Answerer
+        voice: Answerer | None = None
+        speaker = QuestionSpeaker(options.voice_audio) if options.voice_per_language else None
         if options.url is None:
             runtime = open_runtime(settings)
             stack.callback(runtime.close)
             system = InProcessTarget(runtime.service)
             search_index = runtime.search_index
+            if speaker is not None:
+                client = stack.enter_context(in_process_voice_client(settings, runtime))
+                voice = VoiceTarget(client, speaker)
         else:
             http = HttpTarget(options.url, pro_token=options.pro_token)
             stack.callback(http.close)
             system = http
+            if speaker is not None:
+                spoken = VoiceTarget(
+                    httpx.Client(base_url=options.url.rstrip("/"), timeout=VOICE_TIMEOUT_S),
+                    speaker,
+                )
+                stack.callback(spoken.close)
+                voice = spoken
         baselines: list[Answerer] = []
         notes: dict[str, dict[str, str | int | float]] = {}
         if options.baselines:
@@ -109,7 +141,7 @@ def _opened(
                 "embedder": search_index.embedders[0].name,
             }
             baselines.append(llama)
-        yield system, baselines, notes
+        yield _Opened(system=system, baselines=baselines, notes=notes, voice=voice)
 
 
 def run_eval(
@@ -117,8 +149,19 @@ def run_eval(
 ) -> Report:
     """Run the questions of ``options`` and return the report (nothing is written)."""
     questions = questions_for(options)
+    spoken = (
+        select_voice_questions(questions, options.voice_per_language)
+        if options.voice_per_language
+        else []
+    )
     scorer = best_scorer(prefer_ragas=options.prefer_ragas)
     environment = {"embed_models": settings.embed_models, **options.environment}
+    if spoken:
+        environment["voice"] = (
+            f"{len(spoken)} questions ({options.voice_per_language} per language), "
+            f"espeak-ng → {options.voice_audio} WAV → POST /v1/voice, "
+            f"Whisper base, {settings.whisper_threads} threads"
+        )
     config = (
         None
         if options.no_judge
@@ -128,16 +171,18 @@ def run_eval(
     with contextlib.ExitStack() as stack:
         if judge is not None:
             stack.callback(judge.close)
-        system, baselines, notes = stack.enter_context(_opened(settings, options))
+        opened = stack.enter_context(_opened(settings, options))
         return evaluate(
             questions,
-            system=system,
-            baselines=baselines,
+            system=opened.system,
+            baselines=opened.baselines,
             scorer=scorer,
             gold_path=str(options.gold),
             target=options.url or "in-process",
             progress=progress,
             environment=environment,
-            baseline_notes=notes,
+            baseline_notes=opened.notes,
             judge=judge,
+            voice=opened.voice,
+            spoken=spoken,
         )
