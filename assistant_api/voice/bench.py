@@ -8,7 +8,8 @@ Measures, on espeak-ng questions in English, German and French (and one longer p
   answer of ``POST /v1/voice`` (decode + transcribe + answer);
 * ``upload_to_first_audio_byte_ms``: from the end of the upload of ``POST /v1/voice?speak=1`` to
   the first byte of the spoken answer fetched from its ``audio_url``;
-* ``wer``: word error rate of the transcript against the sentence that was spoken.
+* ``wer``: word error rate of the transcript against the sentence that was spoken
+  (``eval.wer``, the definition the evaluation's voice channel uses too).
 
 espeak-ng's voices are robotic, so WER here is a floor check, not a human-speech figure.
 ``run_voice_benchmark`` returns a JSON-ready dict; ``python -m assistant_api.voice.bench``
@@ -19,13 +20,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import statistics
 import subprocess
 import tempfile
-import threading
 import time
-import unicodedata
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +35,7 @@ from fastapi import FastAPI
 
 from assistant_api.runtime import AssistantRuntime
 from assistant_api.voice.channel import VoiceChannel
+from eval.wer import word_error_rate
 from permanence.settings import Settings
 
 __all__ = ["BENCH_CLIPS", "BenchClip", "run_voice_benchmark", "word_error_rate"]
@@ -76,28 +75,6 @@ BENCH_CLIPS: tuple[BenchClip, ...] = (
         "anymore, and I do not know which office can help me with money and with a lawyer.",
     ),
 )
-_WORD = re.compile(r"\w+")
-
-
-def _words(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text.lower())
-    return _WORD.findall("".join(c for c in folded if not unicodedata.combining(c)))
-
-
-def word_error_rate(reference: str, hypothesis: str) -> float:
-    """Word-level edit distance divided by the reference length (accents and case ignored)."""
-    ref, hyp = _words(reference), _words(hypothesis)
-    if not ref:
-        return 0.0 if not hyp else 1.0
-    previous = list(range(len(hyp) + 1))
-    for i, word in enumerate(ref, 1):
-        current = [i]
-        for j, other in enumerate(hyp, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word != other))
-            )
-        previous = current
-    return previous[-1] / len(ref)
 
 
 def _synthesise(clip: BenchClip, directory: Path) -> Path:
@@ -113,32 +90,14 @@ def _synthesise(clip: BenchClip, directory: Path) -> Path:
 
 @contextmanager
 def _serve(settings: Settings, runtime: AssistantRuntime | None) -> Iterator[tuple[str, FastAPI]]:
-    import socket
-
-    import uvicorn
-
+    """The API with voice on, on the benchmarks' shared uvicorn runner (``eval.bench.server``)."""
     from assistant_api.app import create_app
+    from eval.bench.server import run_uvicorn
 
     app = create_app(settings, runtime=runtime)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, name="voice-bench", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 300
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError("the benchmark server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", app
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    # Without a runtime, the lifespan opens one (models load): allow for a busy machine.
+    with run_uvicorn(app, startup_timeout_s=300) as url:
+        yield url, app
 
 
 def _timed_upload(client: httpx.Client, url: str, audio: bytes) -> tuple[httpx.Response, float]:

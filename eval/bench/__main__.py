@@ -1,4 +1,6 @@
-"""``python -m eval.bench --out DIR [--quick]``: run the bench, print and write ``bench.json``."""
+"""``python -m eval.bench --out DIR [--quick] [--readme README.md]``: run the bench, print and
+write ``DIR/bench.json``; with ``--readme``, also render the figures into the README's
+performance section (between ``<!-- bench:start -->`` and ``<!-- bench:end -->``)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--embed-models", default=None, help="Dense models (default: PERMANENCE_EMBED_MODELS)."
     )
+    parser.add_argument(
+        "--readme",
+        type=Path,
+        default=None,
+        help="Render the figures into this README's bench section (refused with --quick).",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -40,9 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from eval.bench.run import BenchConfig, run_bench
     from permanence.settings import get_settings
 
+    if args.readme is not None and args.quick:
+        parser.error("--readme takes the figures of a full run only; drop --quick")
+    if args.readme is not None and not args.readme.is_file():
+        parser.error(f"--readme {args.readme}: no such file")
     models = args.embed_models or get_settings().embed_models
     config = BenchConfig.quick(models) if args.quick else BenchConfig(embed_models=models)
-    figures = run_bench(args.out, config)
+    figures = run_bench(args.out, config, mode="quick" if args.quick else "full")
     path = args.out / "bench.json"
     path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     table = Table(title=f"Permanence bench ({'quick' if args.quick else 'full'})")
@@ -54,6 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         table.add_row(name, value)
     Console().print(table)
     print(f"wrote {path}", file=sys.stderr)
+    if args.readme is not None:
+        from eval.bench.readme import update_readme_file
+
+        update_readme_file(args.readme, figures)
+        print(f"updated the bench section of {args.readme}", file=sys.stderr)
     return 0
 
 

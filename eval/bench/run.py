@@ -8,12 +8,14 @@ The load average before and after is recorded: on a shared VM it explains a slow
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
 import platform
 import resource
 import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -111,12 +113,47 @@ def _timed(name: str, section: Callable[[], Figures], figures: dict[str, Figures
     logger.info("bench %s: %s", name, figures[name])
 
 
-def _environment(config: BenchConfig) -> Figures:
+def _cpu_model() -> str:
+    """The CPU's marketing name from /proc/cpuinfo (Linux), else the platform's guess."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def _memory_gib() -> float | None:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    return None
+
+
+def _commit() -> str | None:
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+        return done.stdout.strip() or None
+    return None
+
+
+def _environment(config: BenchConfig, mode: str) -> Figures:
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "mode": mode,
+        "commit": _commit(),
         "machine": platform.machine(),
+        "cpu_model": _cpu_model(),
         "system": f"{platform.system()} {platform.release()}",
         "cpus": os.cpu_count(),
+        "memory_gib": _memory_gib(),
         "python": platform.python_version(),
         "load_average_start": [round(x, 2) for x in os.getloadavg()],
         "embed_models": config.embed_models,
@@ -124,15 +161,19 @@ def _environment(config: BenchConfig) -> Figures:
     }
 
 
-def run_bench(out_dir: Path, config: BenchConfig) -> dict[str, Figures]:
-    """Run every section; the data dir lives in a temporary folder removed at the end."""
+def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict[str, Figures]:
+    """Run every section; the data dir lives in a temporary folder removed at the end.
+
+    ``mode`` is recorded in ``environment`` (``full`` or ``quick``): the README renderer
+    refuses a quick run's figures.
+    """
     from assistant_api.runtime import open_runtime
     from index import open_search_index
     from ingest import DocumentStore
     from ingest.corpus_sync import read_institutions, sync_corpus
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    figures: dict[str, Figures] = {"environment": _environment(config)}
+    figures: dict[str, Figures] = {"environment": _environment(config, mode)}
     work = Path(tempfile.mkdtemp(prefix="permanence-bench-"))
     try:
         data_dir = work / "data"

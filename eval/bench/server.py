@@ -1,8 +1,10 @@
-"""Start the API on 127.0.0.1 for the load test: a separate process, or a thread (quick mode).
+"""Start the API on 127.0.0.1 for the benchmarks: a separate process, or a uvicorn thread.
 
 A separate process is what production runs and the only honest way to measure the memory of
 one API process; the thread reuses the bench's loaded models so that ``--quick`` stays within
-a test's time budget.
+a test's time budget. :func:`run_uvicorn` is the one thread runner of the benchmarks (the load
+test here and the voice benchmark, ``assistant_api.voice.bench``): it binds its socket before
+the thread starts, so no other process can take the port in between.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import httpx
+from starlette.types import ASGIApp
 
-__all__ = ["RunningServer", "peak_rss_mib", "serve_in_thread", "serve_subprocess"]
+__all__ = ["RunningServer", "peak_rss_mib", "run_uvicorn", "serve_in_thread", "serve_subprocess"]
 
 #: Seconds to wait for /health (model loading happens at start-up; ~45 s on a busy 2-core VM).
 STARTUP_TIMEOUT_S = 240.0
@@ -95,22 +99,54 @@ def serve_subprocess(
 
 
 @contextlib.contextmanager
-def serve_in_thread(settings: object, runtime: object) -> Iterator[RunningServer]:
-    """The API app on a uvicorn thread of this process, sharing ``runtime``."""
+def run_uvicorn(
+    app: ASGIApp,
+    *,
+    lifespan: Literal["on", "off"] = "on",
+    startup_timeout_s: float = STARTUP_TIMEOUT_S,
+) -> Iterator[str]:
+    """Serve ``app`` on a uvicorn thread until the block ends; yields ``http://127.0.0.1:<port>``.
+
+    Returns once uvicorn has started (the app's lifespan start-up has run).
+
+    Raises:
+        RuntimeError: uvicorn exited or did not start within ``startup_timeout_s``.
+    """
     import uvicorn
 
-    from assistant_api.app import create_app
-
-    port = _free_port()
-    app = create_app(settings, runtime=runtime)  # type: ignore[arg-type]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan=lifespan, access_log=False, timeout_graceful_shutdown=1
+    )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"bench-api-{port}", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"bench-uvicorn-{port}", daemon=True
+    )
     thread.start()
-    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + startup_timeout_s
     try:
-        _wait_ready(url, thread.is_alive)
-        yield RunningServer(url=url, pid=None)
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError(f"uvicorn on port {port} exited during start-up")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn on port {port} did not start in {startup_timeout_s} s")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+        sock.close()
+
+
+@contextlib.contextmanager
+def serve_in_thread(settings: object, runtime: object) -> Iterator[RunningServer]:
+    """The API app on a uvicorn thread of this process, sharing ``runtime``."""
+    from assistant_api.app import create_app
+
+    app = create_app(settings, runtime=runtime)  # type: ignore[arg-type]
+    with run_uvicorn(app) as url:
+        _wait_ready(url, lambda: True)
+        yield RunningServer(url=url, pid=None)

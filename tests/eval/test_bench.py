@@ -73,5 +73,10 @@ def test_quick_bench_writes_every_section(tmp_path: Path) -> None:
     assert figures["api"]["single"]["errors"] == 0
     assert 1 <= figures["api"]["concurrent"]["requests"] <= 40
     assert figures["memory"]["bench_process_peak_rss_mib"] > 0
-    assert "load_average_end" in figures["environment"]
+    environment = figures["environment"]
+    assert "load_average_end" in environment
+    assert environment["mode"] == "quick"
+    assert environment["cpus"] == os.cpu_count()
+    assert isinstance(environment["cpu_model"], str) and environment["cpu_model"]
+    assert environment["memory_gib"] > 0
     assert elapsed < 60, f"--quick took {elapsed:.0f} s"
