@@ -14,17 +14,19 @@ from dataclasses import dataclass
 from assistant_api.communes import CommuneDirectory
 from assistant_api.composer import ExtractiveComposer
 from assistant_api.content_guard import InstructionDetector
+from assistant_api.emergency import EmergencyClassifier, Prototypes
 from assistant_api.language import LanguageDetector
 from assistant_api.llm import ChatClient, LLMComposer, LLMPrompts
 from assistant_api.safety import SafetyLexicon
 from assistant_api.service import AssistantService
 from assistant_api.templates import AnswerTemplates
-from index import SearchIndex, open_search_index
+from index import SearchIndex, USEEmbedder, open_search_index
+from index.embedders import Embedder
 from ingest import DocumentStore, Institution
 from ingest.corpus import load_communes
 from permanence.settings import Settings
 
-__all__ = ["AssistantRuntime", "build_composer", "open_runtime"]
+__all__ = ["AssistantRuntime", "build_composer", "build_emergency_classifier", "open_runtime"]
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +101,19 @@ def build_composer(
     )
 
 
+def build_emergency_classifier(
+    settings: Settings, embedders: list[Embedder]
+) -> EmergencyClassifier:
+    """The prototype classifier on the retriever's USE model (its own copy if USE is not used).
+
+    Sharing the retriever's embedder lets the retriever reuse the question's vector.
+    """
+    shared = [e for e in embedders if e.name == USEEmbedder.name]
+    embedder: Embedder = shared[0] if shared else USEEmbedder()
+    prototypes = Prototypes.load(settings.prompts_dir / "emergency_prototypes.yaml")
+    return EmergencyClassifier(prototypes, embedder)
+
+
 def open_runtime(settings: Settings) -> AssistantRuntime:
     """Open the store and the index and load every model (once per process)."""
     store = DocumentStore(settings.store_path)
@@ -123,6 +138,7 @@ def open_runtime(settings: Settings) -> AssistantRuntime:
         detector=LanguageDetector(),
         communes=communes,
         composer=composer,  # type: ignore[arg-type]  # same compose() signature
+        emergency=build_emergency_classifier(settings, search_index.embedders),
     )
     service.warm_up()
     logger.info("assistant ready: %d institutions", len(institutions))

@@ -21,11 +21,16 @@ __all__ = ["SafetyLexicon", "Triage", "fold"]
 
 @dataclass(frozen=True, slots=True)
 class Triage:
-    """The verdict: ``emergency`` (with reasons and numbers), ``out_of_scope`` or ``ok``."""
+    """The verdict: ``emergency`` (with reasons and numbers), ``out_of_scope`` or ``ok``.
+
+    ``layer`` says which layer decided: ``lexicon`` (a listed phrase) or ``classifier``
+    (:mod:`assistant_api.emergency`, a question close to the danger prototypes).
+    """
 
     verdict: str
     reasons: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()
+    layer: str = "lexicon"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,18 @@ class SafetyLexicon:
         scope = data["out_of_scope"]
         self._injection = _compile(scope["injection"], path)
         self._offtopic = _compile(scope["offtopic"], path)
+
+    @property
+    def dangers(self) -> tuple[str, ...]:
+        """The names of the emergency rules (suicide, violence, …), in file order."""
+        return tuple(rule.name for rule in self._emergencies)
+
+    def numbers_for(self, danger: str) -> tuple[str, ...]:
+        """The numbers of the emergency rule ``danger``, so other layers reuse this file's."""
+        for rule in self._emergencies:
+            if rule.name == danger:
+                return rule.numbers
+        raise ValueError(f"no emergency rule {danger!r} in the lexicon; use one of {self.dangers}")
 
     def triage(self, question: str) -> Triage:
         """Emergency (any rule), else out of scope (injection, off-topic), else ``ok``."""

@@ -11,16 +11,18 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant_api.communes import CommuneDirectory
 from assistant_api.composer import ComposedAnswer, ExtractiveComposer
+from assistant_api.emergency import EmergencyClassifier, TriageLayers
 from assistant_api.language import RTL_LANGUAGES, LanguageDetector
 from assistant_api.models import AskRequest, AskResponse, Timings
 from assistant_api.safety import SafetyLexicon
 from assistant_api.templates import AnswerTemplates, TemplateSet
 from index import HybridRetriever, InstitutionHit, RetrievalResult, apply_commune
+from index.embedders import Matrix
 from ingest import Institution
 
 __all__ = ["DEFAULT_TOP_K", "NO_ANSWER_CONFIDENCE", "AssistantService"]
@@ -81,11 +83,12 @@ class AssistantService:
         detector: LanguageDetector,
         communes: CommuneDirectory,
         composer: ExtractiveComposer | None = None,
+        emergency: EmergencyClassifier | None = None,
     ) -> None:
         self._retriever = retriever
         self._records = {i.id: i for i in institutions}
         self._templates = templates
-        self._safety = safety
+        self._triage = TriageLayers(safety, emergency)
         self._detector = detector
         self._communes = communes
         self._composer = composer or ExtractiveComposer()
@@ -97,6 +100,7 @@ class AssistantService:
 
     def warm_up(self) -> None:
         self._retriever.warm_up()
+        self._triage.warm_up()
         self._detector.warm_up()
         self._ready.set()
 
@@ -120,7 +124,7 @@ class AssistantService:
         plan = self._plan(request)
         templates = self._templates.get(plan.language)
         top_k = request.top_k or DEFAULT_TOP_K
-        triage = self._safety.triage(request.question)
+        triage, query_vectors = self._triage.triage(request.question)
         if triage.verdict == "out_of_scope":
             return self._respond(
                 kind="out_of_scope",
@@ -133,12 +137,13 @@ class AssistantService:
             query=request.question,
             audiences=plan.audiences,
             top_k=max(top_k, DEFAULT_TOP_K) + 4,
+            query_vectors=query_vectors,
         )
         hits = self._select(self._route(retrieval, request.question, plan), top_k)
         generation_started = time.perf_counter()
         if triage.verdict == "emergency":
             relevant = hits if retrieval.confidence >= NO_ANSWER_CONFIDENCE else []
-            urgent = self._emergency_hits(triage.numbers, request.question, plan)
+            urgent = self._emergency_hits(triage.numbers, request.question, plan, query_vectors)
             urgent_ids = {h.institution_id for h in urgent}
             composed = self._composer.compose(
                 question=request.question,
@@ -211,7 +216,11 @@ class AssistantService:
         return apply_commune(routed, plan.commune)
 
     def _emergency_hits(
-        self, numbers: Sequence[str], question: str, plan: _Plan
+        self,
+        numbers: Sequence[str],
+        question: str,
+        plan: _Plan,
+        query_vectors: Mapping[str, Matrix] | None = None,
     ) -> list[InstitutionHit]:
         """The records of the emergency lines to call (e.g. 144, 143), in the triage's order.
 
@@ -225,7 +234,11 @@ class AssistantService:
         if not wanted:
             return []
         found = self._retriever.run(
-            query=question, audiences=plan.audiences, top_k=len(wanted), institution_ids=wanted
+            query=question,
+            audiences=plan.audiences,
+            top_k=len(wanted),
+            institution_ids=wanted,
+            query_vectors=query_vectors,
         )
         by_id = {h.institution_id: h for h in found.institutions}
         return [by_id[i] for i in wanted if i in by_id]
