@@ -51,6 +51,9 @@ def _sections(institution: Institution) -> list[tuple[str, str]]:
     sections.append(("Domaines", themes))
     if institution.services:
         sections.append(("Prestations", "\n".join(f"- {s}" for s in institution.services)))
+    if institution.situations:
+        situations = "\n".join(f"- {s}" for s in institution.situations)
+        sections.append(("Quand s'adresser ici", situations))
     if institution.eligibility:
         sections.append(("Pour qui", institution.eligibility))
     contact: list[str] = []

@@ -126,6 +126,11 @@ class Institution(BaseModel):
     categories: list[str] = Field(min_length=1)
     description: str = Field(min_length=40)
     services: list[str] = Field(default_factory=list)
+    #: When to turn to this institution, phrased the way people describe their situation
+    #: ("je n'ai pas de voiture pour aller à mes rendez-vous à l'hôpital"). Editorial text
+    #: derived from the sourced services and description, so it adds no fact and needs no
+    #: provenance; it gives retrieval the words of the asker, not those of the institution.
+    situations: list[str] = Field(default_factory=list)
     eligibility: str | None = None
     service_area: list[str] = Field(default_factory=list)
     locations: list[Location] = Field(default_factory=list)

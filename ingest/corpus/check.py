@@ -71,6 +71,8 @@ COPY_RUN_WORDS = 8
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _FOLD_ARTEFACT = re.compile(r"\n +\S")
+#: What a phone number, e-mail or link looks like: none belongs in a situation.
+_FACT_LIKE = re.compile(r"https?://|www\.|\S@\S|\+41|\b0\d{2} ?\d{3}|\b\d{3} \d{2} \d{2}\b")
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,12 @@ def check_institution(
             f"description shares the {COPY_RUN_WORDS}-word run '{run}' with the notes or "
             "services; write the description in your own words"
         )
+    for situation in institution.situations:
+        if _FACT_LIKE.search(situation):
+            error(
+                f"situation {situation!r} holds a number, address or link; situations describe "
+                "needs in the asker's words and add no fact (put facts in their own field)"
+            )
     if _FOLD_ARTEFACT.search(institution.description):
         warning(
             "description has line breaks inside sentences (lines of a '>-' block indented "

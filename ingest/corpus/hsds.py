@@ -29,10 +29,10 @@ service_area          ``service_areas.name`` (a commune name or ``canton``)
 languages             ``languages.code`` for ISO 639 codes, else ``languages.name``
 categories            ``attributes`` (``link_type: category``) → ``taxonomy_terms``
                       (taxonomy ``permanence-categories``)
-services, sources,    the extension object ``x_permanence`` on the organization row
-provenance,           (``sources``, ``provenance``, ``unconfirmed``, ``notes``) and on the
-unconfirmed, notes    service row (``services``): HSDS has no field for them, and its
-                      "extend" pattern allows extra, clearly named fields
+services, situations, the extension object ``x_permanence`` on the organization row
+sources, provenance,  (``sources``, ``provenance``, ``unconfirmed``, ``notes``) and on the
+unconfirmed, notes    service row (``services``, ``situations``): HSDS has no field for
+                      them, and its "extend" pattern allows extra, clearly named fields
 ====================  =====================================================================
 
 Empty values are written as ``null`` even where HSDS marks a field required (``address_1``
@@ -134,7 +134,10 @@ def to_hsds_tables(institutions: Iterable[Institution]) -> dict[str, list[Row]]:
                 "application_process": inst.application,
                 "fees_description": inst.fees,
                 "assured_date": inst.last_verified.isoformat(),
-                EXTENSION_KEY: {"services": list(inst.services)},
+                EXTENSION_KEY: {
+                    "services": list(inst.services),
+                    "situations": list(inst.situations),
+                },
             }
         )
         for i, loc in enumerate(inst.locations):
@@ -315,6 +318,7 @@ def from_hsds_tables(tables: dict[str, list[Row]]) -> list[Institution]:
             "categories": categories,
             "description": org.get("description"),
             "services": ext_svc.get("services", []),
+            "situations": ext_svc.get("situations", []),
             "eligibility": service.get("eligibility_description"),
             "service_area": [row["name"] for row in areas.get(svc_id, [])],
             "locations": locations,

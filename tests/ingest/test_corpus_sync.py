@@ -50,6 +50,21 @@ def test_fiche_document_carries_facts_in_sections() -> None:
 
 
 @pytest.mark.unit
+def test_fiche_lists_situations_after_the_services() -> None:
+    record = next(r for r in read_institutions(TINY) if r.id == "gsr-val-de-ruz")
+    with_situations = record.model_copy(
+        update={"situations": ["je ne peux plus payer mon loyer", "j'ai perdu mon emploi"]}
+    )
+    text = fiche_document(with_situations).text
+    assert (
+        "## Quand s'adresser ici\n- je ne peux plus payer mon loyer\n- j'ai perdu mon emploi\n"
+        in text
+    )
+    assert text.index("## Prestations") < text.index("## Quand s'adresser ici")
+    assert "## Quand s'adresser ici" not in fiche_document(record).text
+
+
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("files", "message"),
     [

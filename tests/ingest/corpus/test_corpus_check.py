@@ -92,6 +92,12 @@ def test_broken_corpus_findings(resources: Path, fixture_communes: Path, today: 
         ("broken-gold/set-b.jsonl", "b-1: acceptable ids ['nobody'] have no record"),
         ("broken-gold/set-b.jsonl", "b-2: unknown category 'cuisine'"),
         ("broken-gold/set-b.jsonl", "b-2: commune 'Lausanne' is not in the table"),
+        (
+            "broken/sloppy.yaml",
+            "situation 'appelez le 032 000 00 09 le matin' holds a number, address or link; "
+            "situations describe needs in the asker's words and add no fact (put facts in "
+            "their own field)",
+        ),
     ]
     for file, message in expected_errors:
         assert ("error", file, message) in got
@@ -116,7 +122,7 @@ def test_broken_corpus_findings(resources: Path, fixture_communes: Path, today: 
     ]
     for file, message in expected_warnings:
         assert ("warning", file, message) in got
-    assert sum(f.severity == "error" for f in findings) == 28
+    assert sum(f.severity == "error" for f in findings) == 29
     assert sum(f.severity == "warning" for f in findings) == 7
 
 

@@ -78,10 +78,10 @@ def test_check_on_broken_fixtures_exits_1(resources: Path) -> None:
 
     lines = result.stdout.splitlines()
     assert result.returncode == 1
-    assert len(lines) == 29
+    assert len(lines) == 30
     assert all(line.startswith("ERROR   ") for line in lines[:-1])
     assert lines[-1] == (
-        f"corpus check FAILED: 28 error(s), 7 warning(s) in {resources / 'broken'}"
+        f"corpus check FAILED: 29 error(s), 7 warning(s) in {resources / 'broken'}"
     )
 
 
