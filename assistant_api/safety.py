@@ -1,9 +1,11 @@
 """Triage before retrieval: immediate danger first, then questions outside the assistant's job.
 
-A keyword lexicon (``prompts/safety.yaml``) rather than a model: it is auditable by the
+The first layer is a keyword lexicon (``prompts/safety.yaml``): it is auditable by the
 network's professionals, it never misses a phrase it lists, and it runs in microseconds. The
 lexicon is matched on the question folded by :func:`fold` (lower case, no accents, one spelling
-of the Arabic-script letters that Arabic and Persian keyboards write differently).
+of the Arabic-script letters that Arabic and Persian keyboards write differently). A lexicon does
+not generalise to phrasings nobody listed, so questions it leaves ``ok`` go to a second layer,
+the prototype classifier of :mod:`assistant_api.emergency`, which reuses this file's numbers.
 """
 
 from __future__ import annotations

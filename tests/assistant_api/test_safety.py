@@ -257,3 +257,18 @@ def test_bad_pattern_names_the_pattern(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match=r"\(unclosed"):
         SafetyLexicon(path)
+
+
+@pytest.mark.unit
+def test_rule_names_and_numbers_are_shared_with_the_classifier(lexicon: SafetyLexicon) -> None:
+    assert lexicon.dangers == (
+        "suicide",
+        "violence",
+        "medical",
+        "child_danger",
+        "poisoning",
+        "fire",
+    )
+    assert lexicon.numbers_for("child_danger") == ("117", "147")
+    with pytest.raises(ValueError, match=r"no emergency rule 'flood' in the lexicon"):
+        lexicon.numbers_for("flood")
