@@ -91,6 +91,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="16k",
         help="16 kHz WAV (browser-like) or 8 kHz mu-law (telephone line). Default 16k.",
     )
+    voice.add_argument(
+        "--voice-language-hint",
+        action="store_true",
+        help="Send the gold language with each recording (as a phone menu would) instead of "
+        "letting Whisper identify it.",
+    )
     judge = parser.add_argument_group(
         "LLM judge (faithfulness, answer relevancy; default PERMANENCE_LLM_BASE_URL/_MODEL)"
     )
@@ -153,6 +159,7 @@ def _run_eval(args: argparse.Namespace) -> int:
         no_judge=args.no_judge,
         voice_per_language=args.voice,
         voice_audio=args.voice_audio,
+        voice_language_hint=args.voice_language_hint,
     )
     settings = get_settings()
     if args.no_judge and (args.judge_url or args.judge_model):

@@ -61,6 +61,8 @@ class EvalOptions:
     voice_per_language: int = 0
     #: ``16k`` (browser-like) or ``phone`` (8 kHz mu-law) audio for the spoken questions.
     voice_audio: AudioProfile = "16k"
+    #: Send the gold language with each recording instead of letting Whisper identify it.
+    voice_language_hint: bool = False
 
 
 def questions_for(options: EvalOptions) -> list[GoldQuestion]:
@@ -97,7 +99,7 @@ def _opened(settings: Settings, options: EvalOptions) -> Iterator[_Opened]:
             search_index = runtime.search_index
             if speaker is not None:
                 client = stack.enter_context(in_process_voice_client(settings, runtime))
-                voice = VoiceTarget(client, speaker)
+                voice = VoiceTarget(client, speaker, language_hint=options.voice_language_hint)
         else:
             http = HttpTarget(options.url, pro_token=options.pro_token)
             stack.callback(http.close)
@@ -106,6 +108,7 @@ def _opened(settings: Settings, options: EvalOptions) -> Iterator[_Opened]:
                 spoken = VoiceTarget(
                     httpx.Client(base_url=options.url.rstrip("/"), timeout=VOICE_TIMEOUT_S),
                     speaker,
+                    language_hint=options.voice_language_hint,
                 )
                 stack.callback(spoken.close)
                 voice = spoken
@@ -159,7 +162,8 @@ def run_eval(
     if spoken:
         environment["voice"] = (
             f"{len(spoken)} questions ({options.voice_per_language} per language), "
-            f"espeak-ng → {options.voice_audio} WAV → POST /v1/voice, "
+            f"espeak-ng → {options.voice_audio} WAV → POST /v1/voice "
+            f"({'gold language sent' if options.voice_language_hint else 'language detected'}), "
             f"Whisper base, {settings.whisper_threads} threads"
         )
     config = (

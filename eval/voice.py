@@ -161,7 +161,13 @@ class VoiceClient(Protocol):
     @property
     def base_url(self) -> object: ...
 
-    def post(self, url: str, *, files: Mapping[str, tuple[str, bytes, str]]) -> _Response: ...
+    def post(
+        self,
+        url: str,
+        *,
+        files: Mapping[str, tuple[str, bytes, str]],
+        data: Mapping[str, str] | None = None,
+    ) -> _Response: ...
 
     def close(self) -> None: ...
 
@@ -174,7 +180,13 @@ def _retry_after(value: str | None) -> float:
 
 
 class VoiceTarget:
-    """Spoken gold questions through ``POST /v1/voice`` of ``client`` (HTTP or in-process)."""
+    """Spoken gold questions through ``POST /v1/voice`` of ``client`` (HTTP or in-process).
+
+    By default no language is sent: Whisper identifies it, as for a caller of the web page.
+    With ``language_hint`` the gold language goes in the form field ``language`` (what a phone
+    menu that asked the caller's language would send), which separates recognition errors from
+    language identification errors.
+    """
 
     name = VOICE_CHANNEL
 
@@ -185,20 +197,23 @@ class VoiceTarget:
         *,
         sleep: Callable[[float], None] = time.sleep,
         loading_wait_s: float = LOADING_WAIT_S,
+        language_hint: bool = False,
     ) -> None:
         self._client = client
+        self._language_hint = language_hint
         self._speaker = speaker
         self._sleep = sleep
         self._loading_wait_s = loading_wait_s
 
-    def _post(self, audio: bytes) -> tuple[_Response, float]:
+    def _post(self, audio: bytes, language: str | None) -> tuple[_Response, float]:
         """The answer and its latency; waits out 503 (Whisper loading) and 429 (rate limit)."""
         deadline = time.monotonic() + self._loading_wait_s
+        form = {"language": language} if language else None
         while True:
             started = time.perf_counter()
             try:
                 response = self._client.post(
-                    "/v1/voice", files={"file": ("question.wav", audio, "audio/wav")}
+                    "/v1/voice", files={"file": ("question.wav", audio, "audio/wav")}, data=form
                 )
             except (httpx.HTTPError, OSError) as exc:
                 raise TargetError(f"cannot reach {self._client.base_url}/v1/voice: {exc}") from exc
@@ -213,7 +228,7 @@ class VoiceTarget:
         from assistant_api.voice.routes import VoiceResponse
 
         audio = self._speaker.speak(question)
-        response, latency = self._post(audio)
+        response, latency = self._post(audio, question.language if self._language_hint else None)
         if response.status_code != 200:
             logger.warning("/v1/voice answered %d for %s", response.status_code, question.id)
             return Outcome(

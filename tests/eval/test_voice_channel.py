@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from eval.context_metrics import FuzzScorer
 from eval.gold import GoldQuestion
@@ -309,3 +311,67 @@ def test_voice_target_over_http_with_telephone_audio(voice_api: str) -> None:
     assert outcome.heard_language == "de"
     assert outcome.wer is not None and outcome.wer <= 0.5, outcome.transcript
     assert outcome.kind is not None
+
+
+def _stand_in_voice_api(received: list[dict[str, str]]) -> FastAPI:
+    """A 127.0.0.1 stand-in for /v1/voice: 503 while "loading" the first time, then a fixed
+    answer; it records the form fields it got."""
+    app = FastAPI()
+
+    @app.post("/v1/voice")
+    async def voice(request: Request) -> JSONResponse:
+        async with request.form() as form:  # closes the spooled upload
+            upload = form["file"]
+            assert not isinstance(upload, str)
+            audio = await upload.read()
+            language = str(form.get("language", ""))
+        received.append({"language": language, "riff": audio[:4].decode()})
+        if len(received) == 1:
+            return JSONResponse(
+                {"detail": "loading"}, status_code=503, headers={"Retry-After": "1"}
+            )
+        return JSONResponse(
+            {
+                "transcript": "Where do I register, unemployed?",
+                "language": "en",
+                "heard_language": "en",
+                "language_probability": 0.9,
+                "duration_s": 3.2,
+                "result": {
+                    "kind": "orientation",
+                    "language": "en",
+                    "answer": "The regional employment office.",
+                    "institutions": [],
+                },
+            }
+        )
+
+    return app
+
+
+@pytest.mark.integration
+@needs_speech
+def test_voice_target_waits_for_loading_and_sends_the_language_hint() -> None:
+    from eval.voice import QuestionSpeaker, VoiceTarget
+    from tests.support.servers import run_uvicorn
+
+    received: list[dict[str, str]] = []
+    slept: list[float] = []
+    question = _q("hint", "en", question="Where do I register as unemployed?")
+    with run_uvicorn(_stand_in_voice_api(received)) as url:
+        target = VoiceTarget(
+            httpx.Client(base_url=url, timeout=30),
+            QuestionSpeaker("16k"),
+            sleep=slept.append,
+            language_hint=True,
+        )
+        try:
+            outcome = target.answer(question)
+        finally:
+            target.close()
+    assert received == [{"language": "en", "riff": "RIFF"}] * 2
+    assert slept == [1.0]
+    assert outcome.error is None
+    assert outcome.transcript == "Where do I register, unemployed?"
+    assert outcome.wer == 0.1667  # 1 of 6 words ("as") not heard, rounded to 4 places
+    assert outcome.kind == "orientation" and outcome.audio_s == 3.2
