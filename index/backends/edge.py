@@ -22,6 +22,10 @@ __all__ = ["EdgeIndex"]
 
 SPARSE_NAME = "bm25"
 _META_FILE = "collection.json"
+#: Payload fields the searches filter on. Without a keyword index a filtered HNSW search at
+#: 100k chunks checks payloads point by point: 3 searches took 62 ms, 5 ms with the indexes
+#: (eval/bench, 2026-11-22).
+INDEXED_FIELDS = ("audience", "categories", "institution_id", "url")
 
 
 def _edge_filter(flt: SearchFilter) -> qe.Filter:
@@ -41,9 +45,10 @@ def _edge_filter(flt: SearchFilter) -> qe.Filter:
     return qe.Filter(must=must)
 
 
-def _hits(points: list[qe.ScoredPoint]) -> list[VectorHit]:
+def _hits(points: list[qe.ScoredPoint], records: list[qe.Record]) -> list[VectorHit]:
+    payloads = {str(r.id): dict(r.payload or {}) for r in records}
     return [
-        VectorHit(id=str(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in points
+        VectorHit(id=str(p.id), score=float(p.score), payload=payloads[str(p.id)]) for p in points
     ]
 
 
@@ -84,13 +89,36 @@ class EdgeIndex:
                     self._shard = qe.EdgeShard.load(str(self._path / "shard"))
                 except Exception as exc:  # the engine raises plain exceptions
                     raise BackendError(f"cannot load index at {self._path}: {exc}") from exc
+                self._index_payload_fields()
                 return
             self._path.mkdir(parents=True, exist_ok=True)
             try:
                 self._shard = qe.EdgeShard.create(str(self._path / "shard"), config)
             except Exception as exc:
                 raise BackendError(f"cannot create index at {self._path}: {exc}") from exc
+            self._index_payload_fields()
             meta_path.write_text(json.dumps({"dense": dense_dims, "sparse": SPARSE_NAME}), "utf-8")
+
+    def _index_payload_fields(self) -> None:
+        """Keyword indexes on the filtered fields (idempotent: older indexes gain them on open)."""
+        indexed = set(self.shard.info().payload_schema)
+        for name in INDEXED_FIELDS:
+            if name not in indexed:
+                self.shard.update(
+                    qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Keyword)
+                )
+        self.shard.flush()
+
+    def _query(self, request: qe.QueryRequest) -> list[VectorHit]:
+        """Search without payloads, then fetch the hits' payloads in one call.
+
+        Reading payloads inside the search cost 12 ms of 17 for 3 searches at 100k chunks;
+        one ``retrieve`` of the hits costs under 1 ms.
+        """
+        with self._lock:
+            points = self.shard.query(request)
+            records = self.shard.retrieve([p.id for p in points], True, False) if points else []
+        return _hits(points, records)
 
     def upsert(self, points: list[IndexedPoint]) -> None:
         if not points:
@@ -143,10 +171,9 @@ class EdgeIndex:
             limit=limit,
             query=qe.Query.Nearest(vector, using=model),
             filter=_edge_filter(flt),
-            with_payload=True,
+            with_payload=False,
         )
-        with self._lock:
-            return _hits(self.shard.query(request))
+        return self._query(request)
 
     def search_sparse(self, vector: SparseVec, flt: SearchFilter, limit: int) -> list[VectorHit]:
         if not vector.indices:
@@ -158,10 +185,9 @@ class EdgeIndex:
                 using=SPARSE_NAME,
             ),
             filter=_edge_filter(flt),
-            with_payload=True,
+            with_payload=False,
         )
-        with self._lock:
-            return _hits(self.shard.query(request))
+        return self._query(request)
 
     def count(self) -> int:
         with self._lock:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import qdrant_edge as qe
 
 from index import (
     BM25Encoder,
@@ -21,6 +22,7 @@ from index import (
     VectorIndex,
     open_search_index,
 )
+from index.backends.edge import INDEXED_FIELDS
 from index.vector_cache import CachedEmbedder, VectorCache
 from ingest import Document
 
@@ -163,6 +165,20 @@ def test_a_collection_refuses_other_models(tmp_path: Path) -> None:
     server.close()
     with pytest.raises(ModelMismatchError):
         ServerIndex(collection="t", path=str(tmp_path / "local")).open({"e5-small-q4": 384})
+
+
+def test_filtered_fields_are_indexed_also_in_an_index_built_without_them(
+    tmp_path: Path,
+) -> None:
+    edge = EdgeIndex(tmp_path / "edge")
+    edge.open({"use-m3": 512})
+    assert set(edge.shard.info().payload_schema) == set(INDEXED_FIELDS)
+    edge.shard.update(qe.UpdateOperation.delete_field_index("audience"))
+    edge.close()
+    reopened = EdgeIndex(tmp_path / "edge")
+    reopened.open({"use-m3": 512})
+    assert set(reopened.shard.info().payload_schema) == set(INDEXED_FIELDS)
+    reopened.close()
 
 
 def test_open_search_index_reloads_from_disk(tmp_path: Path) -> None:
