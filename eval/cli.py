@@ -271,7 +271,7 @@ def _print_voice(console: Console, report: Report) -> None:
                 f"{format_value(values.get(m))} ({format_value(same.get(m))})"
                 for m in ("hit@3", "kind_accuracy", "language_match")
             ),
-            format_value(values.get("wer")),
+            f"{wer:.3f}" if isinstance(wer := values.get("wer"), float) else "—",
             format_value(values.get("latency_p50_ms")),
         )
     console.print(table)

@@ -73,6 +73,13 @@ def format_value(value: object) -> str:
     return str(value)
 
 
+def _metric_value(metric: str, value: object) -> str:
+    """:func:`format_value`, except that a word error rate above 1 stays a rate (3 places)."""
+    if metric == "wer" and isinstance(value, float):
+        return f"{value:.3f}"
+    return format_value(value)
+
+
 def _metrics_table(systems: dict[str, MetricSet], metrics: Sequence[str]) -> str:
     names = list(systems)
     rows = [
@@ -92,7 +99,7 @@ def _breakdown_table(groups: dict[str, MetricSet], metrics: Sequence[str]) -> st
         "<table><tr><th>group</th>" + "".join(f"<th>{escape(m)}</th>" for m in metrics) + "</tr>"
     ]
     for group, values in groups.items():
-        cells = "".join(f'<td class="n">{format_value(values.get(m))}</td>' for m in metrics)
+        cells = "".join(f'<td class="n">{_metric_value(m, values.get(m))}</td>' for m in metrics)
         rows.append(f"<tr><td>{escape(group)}</td>{cells}</tr>")
     rows.append("</table>")
     return "".join(rows)
@@ -192,7 +199,7 @@ def _voice_section(report: Report) -> str:
             f'<td class="n">{format_value(values.get("questions"))}</td>'
             + "".join(_pair(values, same, m) for m in ("hit@3", "kind_accuracy", "language_match"))
             + "".join(
-                f'<td class="n">{format_value(values.get(m))}</td>'
+                f'<td class="n">{_metric_value(m, values.get(m))}</td>'
                 for m in ("heard_language_match", "wer", "latency_p50_ms", "latency_p95_ms")
             )
             + "</tr>"
@@ -222,7 +229,7 @@ def _voice_section(report: Report) -> str:
             f'<td dir="auto">{escape(question.question)}</td>'
             f'<td dir="auto">{escape(outcome.transcript or "—")} '
             f'<span class="muted">({escape(outcome.heard_language or "?")})</span></td>'
-            f'<td class="n">{format_value(outcome.wer)}</td>'
+            f'<td class="n">{_metric_value("wer", outcome.wer)}</td>'
             f"<td>{escape(question.kind)}: {escape(', '.join(question.acceptable) or '—')}</td>"
             f"<td>{escape(got)}</td><td>{escape(typed_verdict)}</td></tr>"
         )

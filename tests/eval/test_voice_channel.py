@@ -133,7 +133,7 @@ def _spoken_outcomes() -> dict[str, Outcome]:
             transcript="Kuss <b>jen</b> Q2",
             heard_language="en",
             audio_s=3.0,
-            wer=0.5,
+            wer=1.5,
         ),
     }
 
@@ -161,7 +161,7 @@ def test_report_splits_by_channel_and_keeps_the_headline_typed(tmp_path: Path) -
     assert channel["voice"]["hit@3"] == 0.5
     assert channel["voice"]["language_match"] == 0.5
     assert channel["voice"]["heard_language_match"] == 0.5
-    assert channel["voice"]["wer"] == 0.25
+    assert channel["voice"]["wer"] == 0.75
     assert channel["voice"]["latency_p50_ms"] == 2000.0
     assert "wer" not in channel["text"]
     assert system.breakdowns["language"]["de"]["questions"] == 1  # typed only
@@ -181,6 +181,7 @@ def test_report_splits_by_channel_and_keeps_the_headline_typed(tmp_path: Path) -
     assert "<h2>System by channel</h2>" in html
     assert "<h2>Voice channel</h2>" in html
     assert "<h3>Spoken misses: 1 of 2</h3>" in html
+    assert '<td class="n">1.500</td>' in html  # a WER above 1 stays a rate, not "1.5"
     assert "Kuss &lt;b&gt;jen&lt;/b&gt; Q2" in html and "<b>jen</b>" not in html
     assert "also missed" not in html and "<td>ok</td>" in html
     assert "System by voice_language" not in html
