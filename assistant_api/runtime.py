@@ -3,7 +3,7 @@
 This is the only place that opens the data dir for the API, so the CLI (``permanence ask``),
 the HTTP app and the evaluation's in-process mode all answer with the same components. With
 ``PERMANENCE_LLM_BASE_URL`` set, answers are rewritten by that model and checked; without it
-nothing leaves the process.
+nothing leaves the process (``PERMANENCE_LLM_BACKEND=embedded`` rewrites them in-process).
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from assistant_api.composer import ExtractiveComposer
 from assistant_api.content_guard import InstructionDetector
 from assistant_api.emergency import EmergencyClassifier, Prototypes
 from assistant_api.language import LanguageDetector
-from assistant_api.llm import ChatClient, LLMComposer, LLMPrompts
+from assistant_api.llm import ChatClient, CompletionClient, LLMComposer, LLMPrompts
+from assistant_api.llm.embedded import open_embedded_client
+from assistant_api.llm.sources import SOURCE_CHARS
 from assistant_api.safety import SafetyLexicon
 from assistant_api.service import AssistantService
 from assistant_api.templates import AnswerTemplates
@@ -78,19 +80,34 @@ def build_composer(
     institutions: list[Institution],
     on_outcome: object = None,
 ) -> ExtractiveComposer | LLMComposer:
-    """The extractive composer, wrapped by the LLM composer when an LLM URL is configured."""
+    """The extractive composer, wrapped by the LLM composer when an LLM is configured.
+
+    ``llm_backend="embedded"`` loads the in-process model here, once per process (start-up
+    takes its load time); otherwise an LLM URL selects the HTTP client.
+    """
     detector = InstructionDetector(safety.is_injection)
     extractive = ExtractiveComposer(is_instruction=detector)
-    if not settings.llm_base_url:
+    client: CompletionClient
+    max_sources: int | None = None  # the HTTP model gets every source at full length
+    source_chars = SOURCE_CHARS
+    if settings.llm_backend == "embedded":
+        embedded = open_embedded_client(settings)
+        logger.info("LLM composer: embedded model %s", embedded.model)
+        client = embedded
+        max_sources = settings.llm_embedded_max_sources
+        source_chars = settings.llm_embedded_source_chars
+    elif not settings.llm_base_url:
         return extractive
-    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    client = ChatClient(
-        settings.llm_base_url,
-        model=settings.llm_model or "default",
-        api_key=api_key,
-        timeout_s=settings.llm_timeout_s,
-    )
-    logger.info("LLM composer: %s (model %s)", settings.llm_base_url, client.model)
+    else:
+        api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        http = ChatClient(
+            settings.llm_base_url,
+            model=settings.llm_model or "default",
+            api_key=api_key,
+            timeout_s=settings.llm_timeout_s,
+        )
+        logger.info("LLM composer: %s (model %s)", settings.llm_base_url, http.model)
+        client = http
     return LLMComposer(
         client=client,
         prompts=LLMPrompts.load(settings.prompts_dir / "llm"),
@@ -98,6 +115,8 @@ def build_composer(
         records={i.id: i for i in institutions},
         extractive=extractive,
         on_outcome=on_outcome if callable(on_outcome) else None,
+        max_sources=max_sources,
+        source_chars=source_chars,
     )
 
 

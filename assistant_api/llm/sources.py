@@ -36,8 +36,12 @@ def build_sources(
     hits: Sequence[InstitutionHit],
     *,
     is_instruction: Callable[[str], bool],
+    max_chars: int = SOURCE_CHARS,
 ) -> list[NumberedSource]:
-    """One source per citation number, its text gathered from the retrieved chunks of its URL."""
+    """One source per citation number, its text gathered from the retrieved chunks of its URL.
+
+    ``max_chars`` caps each source's text (a small embedded model evaluates the prompt slowly).
+    """
     bodies: dict[str, list[str]] = {}
     for hit in hits:
         for chunk_hit in hit.chunks:
@@ -53,7 +57,7 @@ def build_sources(
             logger.warning(
                 "removed %d instruction-like sentences from source %s", removed, citation.url
             )
-        if len(text) > SOURCE_CHARS:
-            text = text[: SOURCE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+        if len(text) > max_chars:
+            text = text[: max_chars - 1].rsplit(" ", 1)[0] + "…"
         sources.append(NumberedSource(citation.n, citation.title, citation.url, text))
     return sources
