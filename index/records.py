@@ -105,11 +105,16 @@ class InstitutionHit:
 
 @dataclass(frozen=True, slots=True)
 class RetrievalResult:
-    """What a query returns: ranked institutions, all chunk hits, and a confidence in [0, 1]."""
+    """What a query returns: ranked institutions, all chunk hits, and how far to trust them."""
 
     institutions: tuple[InstitutionHit, ...]
     chunks: tuple[ChunkHit, ...]
+    #: Probability that an acceptable institution is among the first three
+    #: (:func:`index.confidence.answer_confidence`).
     confidence: float
+    #: Cosine similarity of the first dense model's best chunk: how close the question is to
+    #: anything in the corpus (1.0 when retrieval has no dense model and found something).
+    similarity: float = 0.0
     timings_ms: dict[str, float] = field(default_factory=dict)
     #: Needs the question names, as glossary concepts (e.g. ``rent``, ``debts``); empty when
     #: no known need is named — the answer layer's signal for "outside what we do".

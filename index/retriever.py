@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from index.backends.base import SearchFilter, VectorHit, VectorIndex
+from index.confidence import answer_confidence
 from index.embedders import Embedder, Matrix
 from index.fusion import reciprocal_rank_fusion
 from index.glossary import Glossary
@@ -21,9 +22,6 @@ CANDIDATES = 40
 #: RRF weights (tuned on corpora/gold/dev.jsonl with `permanence eval --baselines`).
 DENSE_WEIGHT = 1.0
 SPARSE_WEIGHT = 0.8  # with RRF_K=10: dev hit@3 0.790 (0.6: 0.770, 1.0: 0.776)
-#: Cosine similarity of the first model's best hit mapped to confidence 0 and 1 (USE scale).
-CONFIDENCE_FLOOR = 0.10
-CONFIDENCE_CEIL = 0.45
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,16 +111,23 @@ class HybridRetriever:
         institutions = apply_commune(rank_institutions(chunk_hits, limit=top_k + 5), commune)[
             :top_k
         ]
-        if self._embedders:
-            span = CONFIDENCE_CEIL - CONFIDENCE_FLOOR
-            confidence = min(1.0, max(0.0, (best_similarity - CONFIDENCE_FLOOR) / span))
-        else:
-            confidence = 1.0 if chunk_hits else 0.0
+        # Without a dense model there is no similarity to measure: any hit counts as close.
+        similarity = best_similarity if self._embedders else float(bool(chunk_hits))
+        first = institutions[0].institution_id if institutions else None
+        agreeing = sum(
+            1 for s in searches if s.hits and s.hits[0].payload.get("institution_id") == first
+        )
+        confidence = (
+            answer_confidence(similarity=similarity, agreeing=agreeing, names_need=bool(concepts))
+            if first is not None
+            else 0.0
+        )
         elapsed = (time.perf_counter() - started) * 1000
         return RetrievalResult(
             institutions=tuple(institutions),
             chunks=chunk_hits,
             confidence=confidence,
+            similarity=round(similarity, 4),
             timings_ms={"retrieval": elapsed},
             concepts=concepts,
         )
