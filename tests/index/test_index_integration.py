@@ -193,3 +193,27 @@ def test_open_search_index_reloads_from_disk(tmp_path: Path) -> None:
         assert second.backend.search_sparse(second.sparse.embed_query("loyer"), flt, 1)
     finally:
         second.close()
+
+
+def test_llamaindex_adapter_returns_the_ranked_chunks_as_nodes(
+    tmp_path: Path, embedder: CachedEmbedder
+) -> None:
+    from index.llamaindex_adapter import as_llamaindex_retriever
+
+    indexer, retriever = _components(EdgeIndex(tmp_path / "edge"), embedder)
+    indexer.run([_doc(k) for k in TEXTS])
+    question = "Je ne peux plus payer mon loyer, le bail est résilié"
+    expected = retriever.run(query=question, top_k=2)
+    nodes = as_llamaindex_retriever(retriever, top_k=2).retrieve(question)
+
+    assert nodes[0].node.metadata["institution_id"] == "loyer"
+    assert [n.node.node_id for n in nodes] == [
+        h.chunk.id for i in expected.institutions for h in i.chunks
+    ]
+    assert nodes[0].node.metadata["url"] == "https://example.test/loyer"
+    assert nodes[0].node.metadata["confidence"] == expected.confidence
+    assert "interne" not in {n.node.metadata["institution_id"] for n in nodes}
+    professional = as_llamaindex_retriever(retriever, audiences=("public", "professional"))
+    assert "interne" in {
+        n.node.metadata["institution_id"] for n in professional.retrieve("signalement protection")
+    }
