@@ -3,7 +3,8 @@
 Repairable: citation markers that point to no source are removed. Not repairable (the caller
 falls back to the extractive answer): an empty or overlong answer, no valid citation at all, a
 phone number, e-mail address or web address found in no source, a known institution that is not
-among the sources, or text that itself reads like an injected instruction.
+among the sources, text that itself reads like an injected instruction, a fill-in placeholder
+such as "[numéro SAVI]", or one sentence written three times or more (small models loop).
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ _PHONE = re.compile(
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s)\]>\"']+", re.IGNORECASE)
+#: Square brackets holding words, not a citation number: "[numéro SAVI]", "[URL CNMV]" (a
+#: Markdown link "[text](url)" is not one; its URL is checked like any other).
+_PLACEHOLDER = re.compile(r"\[[^\]\d\s][^\]]*\](?!\()")
+_SENTENCE = re.compile(r"(?<=[.!?؟。])\s+|\n+")
+#: Copies of one sentence (5 words or more, citations ignored) that mark a looping model.
+MAX_SENTENCE_COPIES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,17 @@ def _normalise_url(url: str) -> str:
     return re.sub(r"^(https?://)?(www\.)?", "", url)
 
 
+def _most_copies(text: str) -> int:
+    """How often the most repeated sentence of ``text`` occurs (citations and case ignored)."""
+    counts: dict[str, int] = {}
+    for sentence in _SENTENCE.split(_CITATION.sub("", text)):
+        words = re.findall(r"\w+", sentence.lower())
+        if len(words) >= 5:
+            key = " ".join(words)
+            counts[key] = counts.get(key, 0) + 1
+    return max(counts.values(), default=0)
+
+
 def check_answer(
     text: str,
     *,
@@ -78,6 +96,10 @@ def check_answer(
         return AnswerCheck(False, "", "too_long")
     if is_instruction(answer):
         return AnswerCheck(False, "", "injection_echo")
+    if _PLACEHOLDER.search(answer):
+        return AnswerCheck(False, "", "placeholder")
+    if _most_copies(answer) > MAX_SENTENCE_COPIES:
+        return AnswerCheck(False, "", "repetitive")
     allowed = set(allowed_citations)
     corpus = "\n".join(source_texts)
     repaired = False

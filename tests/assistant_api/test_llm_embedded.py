@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant_api.llm import LLMComposer, LLMError
+from assistant_api.llm import LLMComposer, LLMError, check_answer
 from assistant_api.llm.embedded import EmbeddedChatClient, open_embedded_client
 from assistant_api.llm.model_files import (
     GGUF_NAME,
@@ -40,7 +40,7 @@ needs_model = pytest.mark.skipif(
 QUESTION = "Je cherche du travail, je suis au chômage"
 ACCEPTED = {"accepted", "repaired"}
 FALLBACKS = {"error", "empty", "too_long", "injection_echo", "uncited", "unknown_phone"}
-FALLBACKS |= {"unknown_contact", "unknown_institution"}
+FALLBACKS |= {"unknown_contact", "unknown_institution", "placeholder", "repetitive"}
 _CITE = re.compile(r"\[(\d+)\]")
 
 
@@ -157,6 +157,41 @@ def test_a_prompt_longer_than_the_context_is_an_llm_error(gguf: Path) -> None:
             client.complete([{"role": "user", "content": "mot " * 800}])
     finally:
         client.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param(
+            "Le SAVI peut vous aider [1]. Appelez-le au [numéro SAVI] [1].",
+            "placeholder",
+            id="fill-in-placeholder",
+        ),
+        pytest.param(
+            "[1] Un service peut vous aider pour le loyer. [2] Un service peut vous aider pour "
+            "le loyer. [3] Un service peut vous aider pour le loyer.",
+            "repetitive",
+            id="one-sentence-three-times",
+        ),
+        pytest.param(
+            "Un service peut vous aider pour le loyer [1]. Un service peut vous aider pour le "
+            "loyer [2]. Voyez le [site](https://www.ne.ch) [1].",
+            "accepted",
+            id="twice-and-a-markdown-link-are-fine",
+        ),
+    ],
+)
+def test_small_model_failures_are_refused_by_the_validator(text: str, reason: str) -> None:
+    """Seen with the packaged 1.5B model: placeholders instead of numbers, looping sentences."""
+    check = check_answer(
+        text,
+        allowed_citations=[1, 2, 3],
+        source_texts=["Service social, www.ne.ch"],
+        source_institutions=[],
+        known_institutions={},
+        is_instruction=lambda _: False,
+    )
+    assert (check.ok, check.reason) == (reason == "accepted", reason)
 
 
 def test_missing_weight_packages_name_the_packages_and_the_install_command(
