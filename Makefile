@@ -1,7 +1,8 @@
 # Permanence — the two commands of the README, and the tools around them.
 #   make demo   install, load the bundled Neuchâtel corpus, index it, serve http://127.0.0.1:8000
-#   make test   install (with test tools), run the whole test suite
-.PHONY: demo test install install-test data serve bench eval check clean
+#   make test   install (with test tools and the embedded LLM), run the whole test suite
+#   make llm-local  install the embedded LLM (llama-cpp-python compiled once, ~10 min; weights)
+.PHONY: demo test install install-test llm-local data serve bench eval check clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,6 +16,9 @@ install:
 
 install-test:
 	@scripts/bootstrap.sh test
+
+llm-local:
+	@scripts/bootstrap.sh llm
 
 data: install
 	$(BIN)/permanence ingest

