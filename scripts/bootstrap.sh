@@ -90,6 +90,8 @@ if [ -f "$stamp" ] && [ -x "$venv/bin/permanence" ]; then
 fi
 
 if [ "$profile" = "test" ]; then install_debian "${apt_test[@]}"; else install_debian "${apt_run[@]}"; fi
+# Compiling llama-cpp-python needs a C/C++ compiler (cmake and ninja come from PyPI if missing).
+if [ "$llm_local" = "1" ]; then install_debian gcc g++; fi
 
 if [ ! -x "$venv/bin/python" ]; then
     say "creating $venv"
