@@ -100,9 +100,7 @@ def install_api(app: FastAPI, settings: Settings) -> ApiState:
                 components = {}
                 application.state.components = components
             components["redactor"] = redactor.name
-            components["composer"] = (
-                "llm" if isinstance(runtime.composer, LLMComposer) else "extractive"
-            )
+            components["composer"] = _composer_name(runtime.composer)
             if isinstance(runtime.composer, LLMComposer):
                 runtime.composer.set_outcome_listener(
                     lambda outcome: api.metrics.llm_outcomes.labels(outcome).inc()
@@ -117,3 +115,12 @@ def install_api(app: FastAPI, settings: Settings) -> ApiState:
 
     app.router.lifespan_context = lifespan  # type: ignore[assignment]
     return api
+
+
+def _composer_name(composer: object) -> str:
+    """``extractive``, ``llm:http`` or ``llm:embedded`` — what /health shows an operator."""
+    if not isinstance(composer, LLMComposer):
+        return "extractive"
+    from assistant_api.llm.embedded import EmbeddedChatClient
+
+    return "llm:embedded" if isinstance(composer.client, EmbeddedChatClient) else "llm:http"

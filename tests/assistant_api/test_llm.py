@@ -124,7 +124,7 @@ def test_llm_app_over_http_reports_composer_and_outcomes(
     base = serve(create_app(runtime.settings, runtime=runtime))
     body = httpx.post(f"{base}/v1/ask", json={"question": JOB_QUESTION}, timeout=30).json()
     assert body["answer"].startswith("Le service le plus adapté est")
-    assert httpx.get(f"{base}/health", timeout=10).json()["components"]["composer"] == "llm"
+    assert httpx.get(f"{base}/health", timeout=10).json()["components"]["composer"] == "llm:http"
     metrics = httpx.get(f"{base}/metrics", timeout=10).text
     assert 'permanence_llm_outcomes_total{outcome="accepted"} 1.0' in metrics
 
