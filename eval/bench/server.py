@@ -103,11 +103,14 @@ def run_uvicorn(
     app: ASGIApp,
     *,
     lifespan: Literal["on", "off"] = "on",
+    http: Literal["auto", "h11"] = "auto",
     startup_timeout_s: float = STARTUP_TIMEOUT_S,
 ) -> Iterator[str]:
     """Serve ``app`` on a uvicorn thread until the block ends; yields ``http://127.0.0.1:<port>``.
 
-    Returns once uvicorn has started (the app's lifespan start-up has run).
+    Returns once uvicorn has started (the app's lifespan start-up has run). The listening
+    socket is bound before the thread starts, so no other process can take the port between
+    choosing it and serving on it. The test suite's servers use this runner too.
 
     Raises:
         RuntimeError: uvicorn exited or did not start within ``startup_timeout_s``.
@@ -119,7 +122,12 @@ def run_uvicorn(
     sock.bind(("127.0.0.1", 0))
     port = int(sock.getsockname()[1])
     config = uvicorn.Config(
-        app, log_level="warning", lifespan=lifespan, access_log=False, timeout_graceful_shutdown=1
+        app,
+        log_level="warning",
+        lifespan=lifespan,
+        http=http,
+        access_log=False,
+        timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(
