@@ -8,6 +8,7 @@ same need, so "Miete" or "оренда" also search for "loyer logement bail".
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,5 +66,10 @@ class Glossary:
 
     def expand(self, text: str) -> str:
         """The French words of every concept ``text`` mentions ('' when none)."""
-        folded = fold(text)
-        return " ".join(c.french for c in self._concepts if c.pattern.search(folded))
+        return self.french_words(self.concepts(text))
+
+    def french_words(self, names: Sequence[str]) -> str:
+        """The French words of the named concepts, in glossary order (no second scan of a text
+        whose concepts are already known)."""
+        wanted = set(names)
+        return " ".join(c.french for c in self._concepts if c.name in wanted)

@@ -82,7 +82,7 @@ class HybridRetriever:
         """
         concepts = tuple(self._glossary.concepts(query)) if self._glossary is not None else ()
         if expansion is None:
-            expansion = self._glossary.expand(query) if self._glossary is not None else ""
+            expansion = self._glossary.french_words(concepts) if self._glossary is not None else ""
         started = time.perf_counter()
         flt = SearchFilter(
             audiences=tuple(audiences),

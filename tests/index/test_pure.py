@@ -152,6 +152,7 @@ def test_glossary_finds_needs_across_languages(question: str, concept: str) -> N
     glossary = Glossary.from_file(ROOT / "corpora" / "glossary.yaml")
     assert concept in glossary.concepts(question)
     assert glossary.expand(question)
+    assert glossary.expand(question) == glossary.french_words(glossary.concepts(question))
 
 
 @pytest.mark.parametrize(
