@@ -144,7 +144,9 @@ class AssistantService:
         generation_started = time.perf_counter()
         if triage.verdict == "emergency":
             relevant = hits if retrieval.similarity >= NO_ANSWER_SIMILARITY else []
-            urgent = self._emergency_hits(triage.numbers, request.question, plan, query_vectors)
+            urgent = self._emergency_hits(
+                triage.numbers, request.question, plan, retrieval.query_vectors
+            )
             urgent_ids = {h.institution_id for h in urgent}
             composed = self._composer.compose(
                 question=request.question,
@@ -205,7 +207,11 @@ class AssistantService:
                 if target in seen or target not in self._records:
                     continue
                 own = self._retriever.run(
-                    query=question, audiences=plan.audiences, top_k=1, institution_ids=(target,)
+                    query=question,
+                    audiences=plan.audiences,
+                    top_k=1,
+                    institution_ids=(target,),
+                    query_vectors=retrieval.query_vectors,
                 )
                 if not own.institutions:
                     continue

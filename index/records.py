@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from index.embedders import Matrix
 
 __all__ = ["Chunk", "ChunkHit", "InstitutionHit", "RetrievalResult"]
 
@@ -115,6 +118,10 @@ class RetrievalResult:
     #: Cosine similarity of the first dense model's best chunk: how close the question is to
     #: anything in the corpus (1.0 when retrieval has no dense model and found something).
     similarity: float = 0.0
+    #: The question's vector from each dense model, by model name: a follow-up retrieval of the
+    #: same question (another office, the emergency lines) passes them back instead of
+    #: embedding again (e5 costs ~45 ms a question).
+    query_vectors: Mapping[str, Matrix] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
     #: Needs the question names, as glossary concepts (e.g. ``rent``, ``debts``); empty when
     #: no known need is named — the answer layer's signal for "outside what we do".

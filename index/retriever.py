@@ -91,10 +91,13 @@ class HybridRetriever:
         )
         searches: list[_Search] = []
         best_similarity = 0.0
+        vectors: dict[str, Matrix] = {}
         for embedder in self._embedders:
             known = query_vectors.get(embedder.name) if query_vectors else None
-            vector = (known if known is not None else embedder.embed_query(query)).tolist()
-            hits = self._index.search_dense(embedder.name, vector, flt, self._candidates)
+            vectors[embedder.name] = known if known is not None else embedder.embed_query(query)
+            hits = self._index.search_dense(
+                embedder.name, vectors[embedder.name].tolist(), flt, self._candidates
+            )
             if hits and embedder is self._embedders[0]:
                 best_similarity = hits[0].score
             searches.append(_Search(embedder.name, hits, DENSE_WEIGHT))
@@ -128,6 +131,7 @@ class HybridRetriever:
             chunks=chunk_hits,
             confidence=confidence,
             similarity=round(similarity, 4),
+            query_vectors=vectors,
             timings_ms={"retrieval": elapsed},
             concepts=concepts,
         )

@@ -217,3 +217,32 @@ def test_llamaindex_adapter_returns_the_ranked_chunks_as_nodes(
     assert "interne" in {
         n.node.metadata["institution_id"] for n in professional.retrieve("signalement protection")
     }
+
+
+def test_a_follow_up_retrieval_reuses_the_question_vectors(
+    tmp_path: Path, embedder: CachedEmbedder
+) -> None:
+    indexer, retriever = _components(EdgeIndex(tmp_path / "edge"), embedder)
+    indexer.run([_doc(k) for k in TEXTS])
+    first = retriever.run(query="Mon proprio veut augmenter le loyer", top_k=2)
+    assert set(first.query_vectors) == {embedder.name}
+
+    calls: list[str] = []
+    original = embedder.embed_query
+
+    def counting(text: str) -> object:
+        calls.append(text)
+        return original(text)
+
+    embedder.embed_query = counting  # type: ignore[method-assign]
+    try:
+        again = retriever.run(
+            query="Mon proprio veut augmenter le loyer",
+            top_k=1,
+            institution_ids=("dettes",),
+            query_vectors=first.query_vectors,
+        )
+    finally:
+        del embedder.embed_query
+    assert calls == []
+    assert [h.institution_id for h in again.institutions] == ["dettes"]
