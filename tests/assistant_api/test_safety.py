@@ -28,6 +28,8 @@ EMERGENCIES = [
     pytest.param("Ich will nicht mehr leben", "suicide", id="de-not-live"),
     pytest.param("não quero mais viver", "suicide", id="pt-not-live"),
     pytest.param("він б'є дитину прямо зараз", "violence", id="uk-now"),
+    pytest.param("Мій чоловік мене б’є, я боюся йти додому", "violence", id="uk-word-order"),
+    pytest.param("муж меня избивает, мне страшно идти домой", "violence", id="ru-word-order"),
     pytest.param("Je n'en peux plus, je veux me suicider", "suicide", id="fr-suicide-direct"),
     pytest.param("Tout le monde serait mieux sans moi", "suicide", id="fr-suicide-indirect"),
     pytest.param("Je ne vois plus aucune raison de vivre", "suicide", id="fr-suicide-no-reason"),
@@ -148,6 +150,10 @@ NOT_EMERGENCIES = [
     pytest.param("O meu filho brigou na escola ontem", id="pt-school-fight"),
     pytest.param("Mi hijo se peleó en el colegio", id="es-school-fight"),
     pytest.param("Мій син побився в школі", id="uk-school-fight"),
+    pytest.param(
+        "Минулого тижня мене побив сусід, куди звернутися по допомогу?", id="uk-past-assault"
+    ),
+    pytest.param("В прошлом месяце меня избил сосед, куда обратиться?", id="ru-past-assault"),
     pytest.param("Djali im u zu me shokët në shkollë", id="sq-school-fight"),
     pytest.param("ወደይ ኣብ ቤት ትምህርቲ ተባኢሱ", id="ti-school-fight"),
     pytest.param("Où faire une formation de premiers secours ?", id="fr-first-aid-course"),
