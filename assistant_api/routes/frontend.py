@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from assistant_api.deps import SettingsDep
+from assistant_api.language import SUPPORTED_LANGUAGES
 from ingest import CATEGORY_LABELS
 
 __all__ = ["STATIC_DIR", "WIDGET_LANGUAGES", "router"]
@@ -26,22 +27,9 @@ logger = logging.getLogger(__name__)
 
 STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
 
-#: Interface languages of the widget; one ``static/i18n/<code>.json`` file each.
-WIDGET_LANGUAGES: Final = (
-    "fr",
-    "de",
-    "it",
-    "en",
-    "pt",
-    "es",
-    "ar",
-    "uk",
-    "ru",
-    "fa",
-    "sq",
-    "tr",
-    "ti",
-)
+#: Interface languages of the widget, one ``static/i18n/<code>.json`` file each: every language
+#: Permanence answers in.
+WIDGET_LANGUAGES: Final = SUPPORTED_LANGUAGES
 
 #: Our own pages load scripts, styles and data only from this origin; no inline code at all.
 PAGE_CSP: Final = (

@@ -13,29 +13,14 @@ import re
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from tests.support.chat_completion import completion
+
 SLOW_SECONDS = 3.0
 _SOURCE_LINE = re.compile(r"^\[(\d+)\] (.+?) \((\S+)\)$", re.MULTILINE)
 
 
 def _sources(user: str) -> list[tuple[int, str]]:
     return [(int(n), title) for n, title, _url in _SOURCE_LINE.findall(user)]
-
-
-def _completion(content: str, model: str) -> dict[str, object]:
-    return {
-        "id": "chatcmpl-test",
-        "object": "chat.completion",
-        "created": 0,
-        "model": model,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content},
-                "finish_reason": "stop",
-            }
-        ],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
 
 
 def _good(sources: list[tuple[int, str]]) -> str:
@@ -60,7 +45,7 @@ def build_fake_llm() -> FastAPI:
         sources = _sources(user)
         if model == "slow":
             await asyncio.sleep(SLOW_SECONDS)
-            return JSONResponse(_completion(_good(sources), model))
+            return JSONResponse(completion(_good(sources), model))
         if model == "error":
             return JSONResponse({"error": "boom"}, status_code=500)
         if model == "garbage":
@@ -85,6 +70,6 @@ def build_fake_llm() -> FastAPI:
             content = f"Appelez le {found.group(0)} [{sources[0][0]}]." if found else _good(sources)
         else:
             return JSONResponse({"error": f"unknown model {model}"}, status_code=404)
-        return JSONResponse(_completion(content, model))
+        return JSONResponse(completion(content, model))
 
     return app

@@ -21,25 +21,11 @@ import re
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from tests.support.chat_completion import completion
+
 SLOW_SECONDS = 1.0
 _WORD = re.compile(r"[^\W\d_]{5,}")
 _MARKER = re.compile(r"\[\d+\]")
-
-
-def _completion(content: str, model: str) -> dict[str, object]:
-    return {
-        "id": "chatcmpl-judge",
-        "object": "chat.completion",
-        "created": 0,
-        "model": model,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content},
-                "finish_reason": "stop",
-            }
-        ],
-    }
 
 
 def _section(text: str, name: str) -> str:
@@ -115,6 +101,6 @@ def build_fake_judge() -> FastAPI:
             return PlainTextResponse("not json at all")
         else:
             return JSONResponse({"error": f"unknown model {model}"}, status_code=404)
-        return JSONResponse(_completion(content, model))
+        return JSONResponse(completion(content, model))
 
     return app
