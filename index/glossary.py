@@ -7,7 +7,6 @@ same need, so "Miete" or "оренда" also search for "loyer logement bail".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,26 +32,43 @@ class _GlossaryFile(BaseModel):
     concepts: dict[str, _Concept]
 
 
+#: Characters that make a position not the start of a word, for Latin-script triggers.
+_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+#: Triggers are looked up by their first characters at every position of a question.
+_KEY_LENGTH = 2
+
+
 @dataclass(frozen=True, slots=True)
-class _Compiled:
-    name: str
-    french: str
-    pattern: re.Pattern[str]
+class _Trigger:
+    text: str  # folded
+    concept: int  # position of its concept in glossary order
+    word_start: bool  # Latin script: matches only where a word starts
 
 
 class Glossary:
-    """Compiled concepts; :meth:`expand` is pure and takes microseconds."""
+    """Concepts and their triggers; finding a question's concepts takes tens of microseconds.
+
+    A Latin-script trigger is a word start ("loyer" also finds "loyers"); other scripts are
+    matched anywhere, since their words carry prefixes and suffixes that a word boundary would
+    miss. Triggers are bucketed by their first two characters, so a question is scanned once
+    whatever the size of the glossary (one regular expression per concept took 1.9 ms).
+    """
 
     def __init__(self, concepts: dict[str, tuple[str, list[str]]]) -> None:
-        compiled: list[_Compiled] = []
-        for name, (french, triggers) in sorted(concepts.items()):
-            parts = []
+        ordered = sorted(concepts.items())
+        self._names = tuple(name for name, _ in ordered)
+        self._french = tuple(french for _, (french, _) in ordered)
+        buckets: dict[str, list[_Trigger]] = {}
+        for position, (name, (_, triggers)) in enumerate(ordered):
             for trigger in triggers:
-                folded = re.escape(fold(str(trigger)))
-                latin = all(ord(c) < 0x250 for c in fold(str(trigger)))
-                parts.append(rf"(?<![a-z0-9]){folded}" if latin else folded)
-            compiled.append(_Compiled(name, french, re.compile("|".join(parts))))
-        self._concepts = tuple(compiled)
+                folded = fold(str(trigger))
+                if len(folded) < _KEY_LENGTH:
+                    raise ValueError(f"glossary trigger {trigger!r} of {name!r} is too short")
+                latin = all(ord(c) < 0x250 for c in folded)
+                buckets.setdefault(folded[:_KEY_LENGTH], []).append(
+                    _Trigger(folded, position, word_start=latin)
+                )
+        self._buckets = buckets
 
     @classmethod
     def from_file(cls, path: Path) -> Glossary:
@@ -62,7 +78,20 @@ class Glossary:
     def concepts(self, text: str) -> list[str]:
         """Names of the concepts ``text`` mentions, in glossary order."""
         folded = fold(text)
-        return [c.name for c in self._concepts if c.pattern.search(folded)]
+        found: set[int] = set()
+        for start in range(len(folded) - _KEY_LENGTH + 1):
+            bucket = self._buckets.get(folded[start : start + _KEY_LENGTH])
+            if bucket is None:
+                continue
+            word_start = start == 0 or folded[start - 1] not in _WORD_CHARACTERS
+            for trigger in bucket:
+                if (
+                    trigger.concept not in found
+                    and (word_start or not trigger.word_start)
+                    and folded.startswith(trigger.text, start)
+                ):
+                    found.add(trigger.concept)
+        return [self._names[i] for i in sorted(found)]
 
     def expand(self, text: str) -> str:
         """The French words of every concept ``text`` mentions ('' when none)."""
@@ -72,4 +101,6 @@ class Glossary:
         """The French words of the named concepts, in glossary order (no second scan of a text
         whose concepts are already known)."""
         wanted = set(names)
-        return " ".join(c.french for c in self._concepts if c.name in wanted)
+        return " ".join(
+            french for name, french in zip(self._names, self._french, strict=True) if name in wanted
+        )

@@ -53,6 +53,11 @@ class HybridRetriever:
         self._glossary = glossary
         self._candidates = candidates
 
+    @property
+    def glossary(self) -> Glossary | None:
+        """The keyword expansion this retriever applies (the bench reuses it at scale)."""
+        return self._glossary
+
     def warm_up(self) -> None:
         """Load the models and run one query each, so the first real question is not slow."""
         for embedder in self._embedders:
@@ -96,7 +101,11 @@ class HybridRetriever:
             known = query_vectors.get(embedder.name) if query_vectors else None
             vectors[embedder.name] = known if known is not None else embedder.embed_query(query)
             hits = self._index.search_dense(
-                embedder.name, vectors[embedder.name].tolist(), flt, self._candidates
+                embedder.name,
+                vectors[embedder.name].tolist(),
+                flt,
+                self._candidates,
+                with_payload=False,
             )
             if hits and embedder is self._embedders[0]:
                 best_similarity = hits[0].score
@@ -104,13 +113,19 @@ class HybridRetriever:
         if self._sparse is not None:
             sparse_query = f"{query} {expansion}".strip()
             hits = self._index.search_sparse(
-                self._sparse.embed_query(sparse_query), flt, self._candidates
+                self._sparse.embed_query(sparse_query), flt, self._candidates, with_payload=False
             )
             searches.append(_Search("bm25", hits, SPARSE_WEIGHT))
         fused = reciprocal_rank_fusion(
             [s.hits for s in searches], weights=[s.weight for s in searches]
         )
-        chunk_hits = tuple(ChunkHit(Chunk.from_payload(h.id, h.payload), h.score) for h in fused)
+        # The searches return ids and scores; payloads are read once for all of them.
+        payloads = self._index.payloads(list(dict.fromkeys(h.id for s in searches for h in s.hits)))
+        chunk_hits = tuple(
+            ChunkHit(Chunk.from_payload(h.id, payloads[h.id]), h.score)
+            for h in fused
+            if h.id in payloads
+        )
         institutions = apply_commune(rank_institutions(chunk_hits, limit=top_k + 5), commune)[
             :top_k
         ]
@@ -118,7 +133,9 @@ class HybridRetriever:
         similarity = best_similarity if self._embedders else float(bool(chunk_hits))
         first = institutions[0].institution_id if institutions else None
         agreeing = sum(
-            1 for s in searches if s.hits and s.hits[0].payload.get("institution_id") == first
+            1
+            for s in searches
+            if s.hits and payloads.get(s.hits[0].id, {}).get("institution_id") == first
         )
         confidence = (
             answer_confidence(similarity=similarity, agreeing=agreeing, names_need=bool(concepts))

@@ -248,6 +248,8 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
 
             _timed("query_latency_corpus", corpus_queries, figures)
 
+            retriever_glossary = runtime.search_index.retriever.glossary
+
             def synthetic() -> Figures:
                 return dict(
                     synthetic_latency(
@@ -258,6 +260,7 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
                         corpus_texts=[r.model_dump_json() for r in records],
                         institutions=[r.id for r in records],
                         questions=questions[: config.synthetic_queries],
+                        glossary=retriever_glossary,
                         optimize=config.optimize_synthetic,
                     )
                 )

@@ -7,6 +7,7 @@ backends only answer single-vector searches; that keeps their results comparable
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -40,6 +41,8 @@ class SearchFilter:
 
 @dataclass(frozen=True, slots=True)
 class VectorHit:
+    """A search result; ``payload`` is empty when the search was asked for none."""
+
     id: str
     score: float
     payload: dict[str, object] = field(default_factory=dict)
@@ -59,12 +62,24 @@ class VectorIndex(Protocol):
         """Every stored point id grouped by document URL (for incremental sync)."""
 
     def search_dense(
-        self, model: str, vector: list[float], flt: SearchFilter, limit: int
+        self,
+        model: str,
+        vector: list[float],
+        flt: SearchFilter,
+        limit: int,
+        *,
+        with_payload: bool = True,
     ) -> list[VectorHit]: ...
 
     def search_sparse(
-        self, vector: SparseVec, flt: SearchFilter, limit: int
+        self, vector: SparseVec, flt: SearchFilter, limit: int, *, with_payload: bool = True
     ) -> list[VectorHit]: ...
+
+    def payloads(self, ids: Sequence[str]) -> dict[str, dict[str, object]]:
+        """The payloads of stored points by id (unknown ids are left out).
+
+        A hybrid query reads the payloads of its several searches' hits in one call.
+        """
 
     def count(self) -> int: ...
 

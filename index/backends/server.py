@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Sequence
 
 from qdrant_client import QdrantClient, models
 
@@ -174,7 +175,9 @@ class ServerIndex:
                     break
         return grouped
 
-    def _query(self, query: object, using: str, flt: SearchFilter, limit: int) -> list[VectorHit]:
+    def _query(
+        self, query: object, using: str, flt: SearchFilter, limit: int, with_payload: bool
+    ) -> list[VectorHit]:
         with self._lock:
             response = self.client.query_points(
                 self._collection,
@@ -182,7 +185,7 @@ class ServerIndex:
                 using=using,
                 query_filter=_filter(flt),
                 limit=limit,
-                with_payload=True,
+                with_payload=with_payload,
             )
         return [
             VectorHit(id=str(p.id), score=float(p.score), payload=dict(p.payload or {}))
@@ -190,15 +193,30 @@ class ServerIndex:
         ]
 
     def search_dense(
-        self, model: str, vector: list[float], flt: SearchFilter, limit: int
+        self,
+        model: str,
+        vector: list[float],
+        flt: SearchFilter,
+        limit: int,
+        *,
+        with_payload: bool = True,
     ) -> list[VectorHit]:
-        return self._query(vector, model, flt, limit)
+        return self._query(vector, model, flt, limit, with_payload)
 
-    def search_sparse(self, vector: SparseVec, flt: SearchFilter, limit: int) -> list[VectorHit]:
+    def search_sparse(
+        self, vector: SparseVec, flt: SearchFilter, limit: int, *, with_payload: bool = True
+    ) -> list[VectorHit]:
         if not vector.indices:
             return []
         sparse = models.SparseVector(indices=list(vector.indices), values=list(vector.values))
-        return self._query(sparse, SPARSE_NAME, flt, limit)
+        return self._query(sparse, SPARSE_NAME, flt, limit, with_payload)
+
+    def payloads(self, ids: Sequence[str]) -> dict[str, dict[str, object]]:
+        if not ids:
+            return {}
+        with self._lock:
+            records = self.client.retrieve(self._collection, list(ids), with_payload=True)
+        return {str(r.id): dict(r.payload or {}) for r in records}
 
     def count(self) -> int:
         with self._lock:

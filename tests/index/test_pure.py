@@ -169,3 +169,24 @@ def test_glossary_does_not_fire_on_unrelated_words(text: str) -> None:
     assert "lgbt" not in glossary.concepts(text)
     assert "unemployment" not in glossary.concepts(text)
     assert "rent" not in glossary.concepts(text)
+
+
+def test_glossary_matches_latin_word_starts_and_other_scripts_anywhere() -> None:
+    glossary = Glossary(
+        {
+            "rent": ("loyer", ["loyer", "miete"]),
+            "debt": ("dettes", ["dett", "борг"]),
+            "aid": ("aide", ["aide sociale"]),
+        }
+    )
+    assert glossary.concepts("Mes loyers impayés") == ["rent"]  # a word start, plural too
+    assert glossary.concepts("emploYER") == []  # not at the start of a word
+    assert glossary.concepts("у мене боргів") == ["debt"]  # Cyrillic: inside a word
+    assert glossary.concepts("Miete, Dettes, aide sociale") == ["aid", "debt", "rent"]  # in order
+    assert glossary.concepts("l'aide soc") == []  # a trigger matches whole
+    assert glossary.french_words(["rent", "aid"]) == "aide loyer"
+
+
+def test_glossary_refuses_a_trigger_too_short_to_look_up() -> None:
+    with pytest.raises(ValueError, match="too short"):
+        Glossary({"x": ("x", ["a"])})
