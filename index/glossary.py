@@ -38,11 +38,16 @@ _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _KEY_LENGTH = 2
 
 
+def _continues_word(text: str, end: int) -> bool:
+    return end < len(text) and text[end] in _WORD_CHARACTERS
+
+
 @dataclass(frozen=True, slots=True)
 class _Trigger:
     text: str  # folded
     concept: int  # position of its concept in glossary order
     word_start: bool  # Latin script: matches only where a word starts
+    whole_word: bool  # an acronym written in capitals ("ORP", "AI"): matches only as a word
 
 
 class Glossary:
@@ -50,8 +55,11 @@ class Glossary:
 
     A Latin-script trigger is a word start ("loyer" also finds "loyers"); other scripts are
     matched anywhere, since their words carry prefixes and suffixes that a word boundary would
-    miss. Triggers are bucketed by their first two characters, so a question is scanned once
-    whatever the size of the glossary (one regular expression per concept took 1.9 ms).
+    miss. A trigger written in capitals is an acronym and matches as a whole word only: "ORP"
+    finds "quel ORP ?" but not "orphelin".
+
+    Triggers are bucketed by their first two characters, so a question is scanned once whatever
+    the size of the glossary (one regular expression per concept took 1.9 ms).
     """
 
     def __init__(self, concepts: dict[str, tuple[str, list[str]]]) -> None:
@@ -65,8 +73,9 @@ class Glossary:
                 if len(folded) < _KEY_LENGTH:
                     raise ValueError(f"glossary trigger {trigger!r} of {name!r} is too short")
                 latin = all(ord(c) < 0x250 for c in folded)
+                acronym = latin and str(trigger).isupper()
                 buckets.setdefault(folded[:_KEY_LENGTH], []).append(
-                    _Trigger(folded, position, word_start=latin)
+                    _Trigger(folded, position, word_start=latin, whole_word=acronym)
                 )
         self._buckets = buckets
 
@@ -89,6 +98,9 @@ class Glossary:
                     trigger.concept not in found
                     and (word_start or not trigger.word_start)
                     and folded.startswith(trigger.text, start)
+                    and not (
+                        trigger.whole_word and _continues_word(folded, start + len(trigger.text))
+                    )
                 ):
                     found.add(trigger.concept)
         return [self._names[i] for i in sorted(found)]

@@ -190,3 +190,13 @@ def test_glossary_matches_latin_word_starts_and_other_scripts_anywhere() -> None
 def test_glossary_refuses_a_trigger_too_short_to_look_up() -> None:
     with pytest.raises(ValueError, match="too short"):
         Glossary({"x": ("x", ["a"])})
+
+
+def test_glossary_acronyms_in_capitals_match_whole_words_only() -> None:
+    glossary = Glossary(
+        {"unemployment": ("chômage ORP", ["ORP", "chomage"]), "disability": ("AI", ["AI"])}
+    )
+    assert glossary.concepts("C'est quel ORP qui va me suivre?") == ["unemployment"]
+    assert glossary.concepts("l'AI m'a refusé la rente") == ["disability"]
+    assert glossary.concepts("une aide pour un orphelin") == []
+    assert glossary.concepts("AIDE") == []
