@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +29,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 Matrix = npt.NDArray[np.float32]
-_T = TypeVar("_T")
 
 
 @runtime_checkable
