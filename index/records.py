@@ -120,7 +120,7 @@ class RetrievalResult:
     similarity: float = 0.0
     #: The question's vector from each dense model, by model name: a follow-up retrieval of the
     #: same question (another office, the emergency lines) passes them back instead of
-    #: embedding again (e5 costs ~45 ms a question).
+    #: embedding again (e5 costs 10–15 ms a question).
     query_vectors: Mapping[str, Matrix] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
     #: Needs the question names, as glossary concepts (e.g. ``rent``, ``debts``); empty when
