@@ -126,6 +126,22 @@ def _latency(figures: Mapping[str, object], name: str, label: str) -> tuple[str,
     return full_label, value
 
 
+def _embedding(figures: Mapping[str, object]) -> tuple[str, str]:
+    section = figures.get("question_embedding")
+    label = "question embedding alone, per dense model"
+    if (reason := _skipped(section)) is not None:
+        return label, reason
+    models = _get(figures, "question_embedding.models")
+    if not isinstance(models, Mapping) or not models:
+        return label, "not measured"
+    parts = []
+    for name, timing in models.items():  # model names may hold dots (st:<dir>): no _get here
+        timing = timing if isinstance(timing, Mapping) else {}
+        parts.append(f"{name} p50 {_ms(timing.get('p50_ms'))}, p95 {_ms(timing.get('p95_ms'))}")
+    queries = _number(_get(figures, "question_embedding.queries"))
+    return label, "; ".join(parts) + f" ({queries} questions)"
+
+
 def _api(figures: Mapping[str, object]) -> list[tuple[str, str]]:
     section = figures.get("api")
     if (reason := _skipped(section)) is not None:
@@ -250,6 +266,7 @@ def render_section(figures: Mapping[str, object]) -> str:
             "query_latency_corpus",
             "query latency at corpus size ({chunks} chunks), embedding + search + ranking",
         ),
+        _embedding(figures),
         _latency(
             figures,
             "query_latency_synthetic",

@@ -256,6 +256,25 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
 
             _timed("query_latency_corpus", corpus_queries, figures)
 
+            def question_embedding() -> Figures:
+                """Each dense model alone on the timed questions: what a query's time is made of."""
+                by_model: Figures = {}
+                for embedder in runtime.search_index.embedders:
+                    for question in warmup:
+                        embedder.embed_query(question)
+                    latencies = []
+                    for question in questions[: config.corpus_queries]:
+                        started = time.perf_counter()
+                        embedder.embed_query(question)
+                        latencies.append((time.perf_counter() - started) * 1000)
+                    by_model[embedder.name] = {
+                        "p50_ms": _round(percentile(latencies, 50)),
+                        "p95_ms": _round(percentile(latencies, 95)),
+                    }
+                return {"queries": config.corpus_queries, "models": by_model}
+
+            _timed("question_embedding", question_embedding, figures)
+
             retriever_glossary = runtime.search_index.retriever.glossary
 
             def synthetic() -> Figures:

@@ -19,6 +19,7 @@ SECTIONS = {
     "crawl",
     "index_build",
     "query_latency_corpus",
+    "question_embedding",
     "query_latency_synthetic",
     "api",
     "voice",
@@ -68,6 +69,10 @@ def test_quick_bench_writes_every_section(tmp_path: Path) -> None:
     assert figures["index_build"]["unchanged_rerun_embedded"] == 0
     assert figures["query_latency_corpus"]["queries"] == 10
     assert figures["query_latency_corpus"]["warmup_queries"] == 2
+    assert figures["question_embedding"]["queries"] == 10
+    timed_models = figures["question_embedding"]["models"]
+    assert set(timed_models) == {"use-m3", "e5-small-q4"}  # the default models, use,e5
+    assert all(0 < t["p50_ms"] <= t["p95_ms"] for t in timed_models.values())
     assert figures["query_latency_synthetic"]["warmup_queries"] == 2
     assert figures["query_latency_synthetic"]["chunks"] == 2000
     assert figures["query_latency_synthetic"]["p95_ms"] > 0

@@ -41,6 +41,13 @@ FIGURES: dict[str, object] = {
         "unchanged_rerun_s": 0.062,
     },
     "query_latency_corpus": {"chunks": 314, "queries": 100, "p50_ms": 50.47, "p95_ms": 93.0},
+    "question_embedding": {
+        "queries": 100,
+        "models": {
+            "use-m3": {"p50_ms": 3.9, "p95_ms": 5.2},
+            "e5-small-q4": {"p50_ms": 10.4, "p95_ms": 14.1},
+        },
+    },
     "query_latency_synthetic": {
         "chunks": 100000,
         "queries": 100,
@@ -87,6 +94,8 @@ EXPECTED_ROWS = [
     "| 2.8 chunks/s (112.4 s); unchanged re-run 0.06 s |",
     "| query latency at corpus size (314 chunks), embedding + search + ranking "
     "| p50 50 ms, p95 93 ms over 100 questions |",
+    "| question embedding alone, per dense model "
+    "| use-m3 p50 4 ms, p95 5 ms; e5-small-q4 p50 10 ms, p95 14 ms (100 questions) |",
     "| query latency at 100,000 synthetic chunks (Qdrant Edge) "
     "| p50 46 ms, p95 58 ms over 100 questions (after 50 others, untimed) |",
     "| `POST /v1/ask`, one client (100 requests) | p50 44 ms, p95 69 ms, 22.2 req/s, 0 errors |",
