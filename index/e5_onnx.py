@@ -65,20 +65,20 @@ class Q4Matrix:
 
     def dequantize_rows(self, index: npt.NDArray[np.intp]) -> Float32:
         """Rows ``index`` as float32 (for the embedding table: a handful of rows a text)."""
-        packed = self.nibbles[index]
-        low = (packed & 0x0F).astype(np.int8) - 8
-        high = (packed >> 4).astype(np.int8) - 8
-        values = np.concatenate([low, high], axis=-1).astype(np.float32)
+        values = _in_weight_order(self.nibbles[index]).astype(np.float32) - 8.0
         values *= self.scales[index].astype(np.float32)[..., None]
         return values.reshape(len(index), self.cols)
 
     def as_matmul_nbits(self) -> tuple[npt.NDArray[np.uint8], Float32]:
         """Blocks and scales in ``MatMulNBits``' layout: consecutive weights share a byte."""
-        low = self.nibbles & 0x0F
-        high = self.nibbles >> 4
-        ordered = np.concatenate([low, high], axis=-1)  # [rows, blocks, 32] in weight order
+        ordered = _in_weight_order(self.nibbles)
         packed = (ordered[..., 0::2] | (ordered[..., 1::2] << 4)).astype(np.uint8)
         return np.ascontiguousarray(packed), self.scales.astype(np.float32).reshape(-1)
+
+
+def _in_weight_order(nibbles: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """Q4_0 blocks ``[..., 16]`` unpacked to their 32 unsigned values ``[..., 32]`` in order."""
+    return np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=-1)
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,6 @@ class E5Model:
     hidden: int
     layers: tuple[Layer, ...]
     heads: int
-    ffn: int
     max_positions: int
     eps: float
     word: Q4Matrix
@@ -130,9 +129,14 @@ class _Cursor:
         self.data = data
         self.offset = 0
 
-    def read(self, fmt: str) -> Any:
+    def values(self, fmt: str) -> tuple[Any, ...]:
         values = struct.unpack_from("<" + fmt, self.data, self.offset)
         self.offset += struct.calcsize("<" + fmt)
+        return values
+
+    def read(self, fmt: str) -> Any:
+        """One value for a one-field ``fmt``, else the tuple."""
+        values = self.values(fmt)
         return values[0] if len(values) == 1 else values
 
     def take(self, size: int) -> memoryview:
@@ -168,9 +172,7 @@ def _parse(data: memoryview) -> E5Model:
     normalisation: dict[str, str] = {}
     for _ in range(n_norm):
         codepoint, count = norm_bytes.read("IB")
-        outputs = norm_bytes.read(f"{count}I") if count else ()
-        outputs = (outputs,) if isinstance(outputs, int) else outputs
-        normalisation[chr(codepoint)] = "".join(chr(c) for c in outputs)
+        normalisation[chr(codepoint)] = "".join(map(chr, norm_bytes.values(f"{count}I")))
 
     offsets_by_name: dict[str, int] = {}
     for _ in range(cursor.read("i")):
@@ -215,7 +217,6 @@ def _parse(data: memoryview) -> E5Model:
         hidden=hidden,
         layers=tuple(layers),
         heads=heads,
-        ffn=ffn,
         max_positions=max_positions,
         eps=eps,
         word=q4("emb.word", n_pieces, hidden),
