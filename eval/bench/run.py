@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -237,41 +237,28 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
             timed = max(config.corpus_queries, config.synthetic_queries)
             warmup = questions[timed : timed + config.warmup_queries]
 
+            timed_questions = questions[: config.corpus_queries]
+
             def corpus_queries() -> Figures:
                 retriever = runtime.search_index.retriever
-                for question in warmup:
-                    retriever.run(query=question, top_k=5)
-                latencies = []
-                for question in questions[: config.corpus_queries]:
-                    started = time.perf_counter()
-                    retriever.run(query=question, top_k=5)
-                    latencies.append((time.perf_counter() - started) * 1000)
                 return {
                     "chunks": runtime.search_index.backend.count(),
-                    "queries": len(latencies),
+                    "queries": len(timed_questions),
                     "warmup_queries": len(warmup),
-                    "p50_ms": _round(percentile(latencies, 50)),
-                    "p95_ms": _round(percentile(latencies, 95)),
+                    **_percentiles(
+                        lambda q: retriever.run(query=q, top_k=5), warmup, timed_questions
+                    ),
                 }
 
             _timed("query_latency_corpus", corpus_queries, figures)
 
             def question_embedding() -> Figures:
                 """Each dense model alone on the timed questions: what a query's time is made of."""
-                by_model: Figures = {}
-                for embedder in runtime.search_index.embedders:
-                    for question in warmup:
-                        embedder.embed_query(question)
-                    latencies = []
-                    for question in questions[: config.corpus_queries]:
-                        started = time.perf_counter()
-                        embedder.embed_query(question)
-                        latencies.append((time.perf_counter() - started) * 1000)
-                    by_model[embedder.name] = {
-                        "p50_ms": _round(percentile(latencies, 50)),
-                        "p95_ms": _round(percentile(latencies, 95)),
-                    }
-                return {"queries": config.corpus_queries, "models": by_model}
+                by_model: Figures = {
+                    embedder.name: _percentiles(embedder.embed_query, warmup, timed_questions)
+                    for embedder in runtime.search_index.embedders
+                }
+                return {"queries": len(timed_questions), "models": by_model}
 
             _timed("question_embedding", question_embedding, figures)
 
@@ -349,6 +336,23 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return figures
+
+
+def _percentiles(
+    call: Callable[[str], object], warmup: Sequence[str], timed: Sequence[str]
+) -> Figures:
+    """p50/p95 milliseconds of ``call`` on ``timed``, after ``warmup`` untimed."""
+    for question in warmup:
+        call(question)
+    latencies = []
+    for question in timed:
+        started = time.perf_counter()
+        call(question)
+        latencies.append((time.perf_counter() - started) * 1000)
+    return {
+        "p50_ms": _round(percentile(latencies, 50)),
+        "p95_ms": _round(percentile(latencies, 95)),
+    }
 
 
 def _round(value: float | None) -> float | None:
