@@ -88,7 +88,7 @@ def tiny_runtime(tiny_settings: object) -> Iterator[object]:
 def live_server(tiny_settings: object, tiny_runtime: object) -> Iterator[str]:
     """The real API served by uvicorn on 127.0.0.1 (free port); yields its base URL."""
     from assistant_api.app import create_app
-    from tests.support.servers import run_uvicorn
+    from permanence.testing.servers import run_uvicorn
 
     app = create_app(tiny_settings, runtime=tiny_runtime)  # type: ignore[arg-type]
     with run_uvicorn(app) as base_url:

@@ -55,7 +55,7 @@ def _summary(values: Sequence[float]) -> dict[str, float] | None:
 def run_llm_benchmark(settings: Settings, questions: Sequence[GoldQuestion]) -> dict[str, object]:
     """Answer ``questions`` through a live API whose composer is the embedded LLM."""
     from assistant_api.app import create_app
-    from eval.bench.server import run_uvicorn
+    from permanence.testing.servers import run_uvicorn
 
     if settings.llm_backend != "embedded":
         raise ValueError("run the LLM benchmark with llm_backend='embedded'")

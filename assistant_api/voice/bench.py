@@ -92,7 +92,7 @@ def _synthesise(clip: BenchClip, directory: Path) -> Path:
 def _serve(settings: Settings, runtime: AssistantRuntime | None) -> Iterator[tuple[str, FastAPI]]:
     """The API with voice on, on the benchmarks' shared uvicorn runner (``eval.bench.server``)."""
     from assistant_api.app import create_app
-    from eval.bench.server import run_uvicorn
+    from permanence.testing.servers import run_uvicorn
 
     app = create_app(settings, runtime=runtime)
     # Without a runtime, the lifespan opens one (models load): allow for a busy machine.

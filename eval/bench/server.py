@@ -2,44 +2,32 @@
 
 A separate process is what production runs and the only honest way to measure the memory of
 one API process; the thread reuses the bench's loaded models so that ``--quick`` stays within
-a test's time budget. :func:`run_uvicorn` is the one thread runner of the benchmarks (the load
-test here and the voice benchmark, ``assistant_api.voice.bench``): it binds its socket before
-the thread starts, so no other process can take the port in between.
+a test's time budget. The thread runner is the tests' too
+(:func:`permanence.testing.servers.run_uvicorn`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import httpx
-from starlette.types import ASGIApp
+
+from permanence.testing.servers import STARTUP_TIMEOUT_S, free_port, run_uvicorn
 
 __all__ = ["RunningServer", "peak_rss_mib", "run_uvicorn", "serve_in_thread", "serve_subprocess"]
-
-#: Seconds to wait for /health (model loading happens at start-up; ~45 s on a busy 2-core VM).
-STARTUP_TIMEOUT_S = 240.0
 
 
 @dataclass(frozen=True, slots=True)
 class RunningServer:
     url: str
     pid: int | None  # None when served from a thread of this process
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def peak_rss_mib(pid: int | None = None) -> float | None:
@@ -71,7 +59,7 @@ def serve_subprocess(
     data_dir: Path, embed_models: str, redactor: str, log_path: Path
 ) -> Iterator[RunningServer]:
     """``permanence serve`` in its own process, rate limit lifted, voice off."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PERMANENCE_DATA_DIR": str(data_dir),
@@ -96,57 +84,6 @@ def serve_subprocess(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=30)
-
-
-@contextlib.contextmanager
-def run_uvicorn(
-    app: ASGIApp,
-    *,
-    lifespan: Literal["on", "off"] = "on",
-    http: Literal["auto", "h11"] = "auto",
-    startup_timeout_s: float = STARTUP_TIMEOUT_S,
-) -> Iterator[str]:
-    """Serve ``app`` on a uvicorn thread until the block ends; yields ``http://127.0.0.1:<port>``.
-
-    Returns once uvicorn has started (the app's lifespan start-up has run). The listening
-    socket is bound before the thread starts, so no other process can take the port between
-    choosing it and serving on it. The test suite's servers use this runner too.
-
-    Raises:
-        RuntimeError: uvicorn exited or did not start within ``startup_timeout_s``.
-    """
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = int(sock.getsockname()[1])
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        lifespan=lifespan,
-        http=http,
-        access_log=False,
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name=f"bench-uvicorn-{port}", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + startup_timeout_s
-    try:
-        while not server.started:
-            if not thread.is_alive():
-                raise RuntimeError(f"uvicorn on port {port} exited during start-up")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn on port {port} did not start in {startup_timeout_s} s")
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
 
 
 @contextlib.contextmanager

@@ -1,7 +1,7 @@
 """Crawl throughput on the local mirror: a full crawl, then an unchanged re-crawl.
 
 ``make bench`` calls :func:`run_crawl_benchmark`. The mirror (``corpora/sites``) is served on
-127.0.0.1 by the test helper ``tests.support.sites`` (one origin per site), so the figures
+127.0.0.1 by ``permanence.testing.sites`` (one origin per site), so the figures
 measure the crawler — politeness off, extraction on — not a network. The unchanged re-crawl
 is the number that matters day to day: every page should cost one conditional request and no
 extraction.
@@ -102,7 +102,7 @@ def run_crawl_benchmark(data_dir: Path) -> dict[str, object]:
     Raises:
         FileNotFoundError: the mirror has not been generated (``scripts/mirror/generate.py``).
     """
-    from tests.support.sites import serve_sites  # the mirror's server lives with the tests
+    from permanence.testing.sites import serve_sites
 
     if not (_SITES_ROOT / "gsr").is_dir():
         raise FileNotFoundError(

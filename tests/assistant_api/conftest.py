@@ -23,9 +23,9 @@ from assistant_api.safety import SafetyLexicon
 from assistant_api.service import AssistantService
 from assistant_api.templates import AnswerTemplates
 from permanence.settings import Settings
+from permanence.testing.servers import run_uvicorn
 from tests.assistant_api.fake_llm import build_fake_llm
 from tests.conftest import TINY_CORPUS
-from tests.support.servers import run_uvicorn
 
 POISON_URL = "https://aide-budget.example.org/conseils-dettes"
 POISON_NUMBER = "0900 123 456"

@@ -1,6 +1,6 @@
 """An OpenAI-compatible judge for the eval tests: the model name picks the behaviour.
 
-Served by uvicorn on 127.0.0.1 (tests/support/servers.py); the judge client is not mocked.
+Served by uvicorn on 127.0.0.1 (permanence/testing/servers.py); the judge client is not mocked.
 Which metric is asked is read from the system prompt (prompts/judge/). Behaviours:
 
 - ``rule``: a deterministic judge. Faithfulness: each sentence of the answer is a claim,

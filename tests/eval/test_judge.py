@@ -25,8 +25,8 @@ from eval.judge import JudgeError as _JudgeError
 from eval.records import Outcome
 from eval.runner import JUDGED_SKIP_KEY, evaluate
 from permanence.settings import Settings
+from permanence.testing.servers import free_port, run_uvicorn
 from tests.eval.fake_judge import build_fake_judge
-from tests.support.servers import free_port, run_uvicorn
 
 SOURCES = ("Le Guichet social régional du Val-de-Ruz reçoit les demandes d'aide.",)
 #: Sentence 1: every 5+-letter word is in SOURCES (supported); sentence 2: none is.

@@ -63,7 +63,7 @@ def frontend_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def embedding_site() -> Iterator[EmbeddingSite]:
     """The other origin, started first so that the API can list it in its CORS origins."""
-    from tests.support.servers import run_uvicorn
+    from permanence.testing.servers import run_uvicorn
 
     site = EmbeddingSite()
     with run_uvicorn(site.app()) as url:
@@ -79,7 +79,7 @@ def frontend_server(frontend_data_dir: Path, embedding_site: EmbeddingSite) -> I
     from assistant_api.app import create_app
     from assistant_api.runtime import open_runtime
     from permanence.settings import Settings
-    from tests.support.servers import run_uvicorn
+    from permanence.testing.servers import run_uvicorn
 
     settings = Settings(
         data_dir=frontend_data_dir,

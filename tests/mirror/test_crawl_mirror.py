@@ -15,7 +15,7 @@ import pytest
 
 from ingest.crawl import Crawler, SourceConfig
 from ingest.store import DocumentStore
-from tests.support.sites import SITES_ROOT, ServedSites, serve_sites
+from permanence.testing.sites import SITES_ROOT, ServedSites, serve_sites
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

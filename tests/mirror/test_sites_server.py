@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.sites import (
+from permanence.testing.sites import (
     SITES_ROOT,
     ServedSites,
     SiteConfigError,
@@ -256,7 +256,9 @@ def test_readme_example_runs() -> None:
     block = readme.split("```python\n", 1)[1].split("```", 1)[0]
     namespace: dict[str, object] = {}
     exec(compile(block, "corpora/sites/README.md", "exec"), namespace)
-    assert callable(namespace["gsr_site"])
+    served = namespace["sites"]
+    assert isinstance(served, ServedSites)
+    assert served["intranet"].startswith("http://127.0.0.1:")
 
 
 @pytest.mark.unit

@@ -197,7 +197,7 @@ def _platform_app(platform: FakePlatform) -> FastAPI:
 
 @pytest.fixture(scope="session")
 def fake_platform() -> Iterator[FakePlatform]:
-    from tests.support.servers import run_uvicorn
+    from permanence.testing.servers import run_uvicorn
 
     platform = FakePlatform()
     with run_uvicorn(_platform_app(platform)) as base_url:
@@ -228,7 +228,7 @@ def voice_settings(tiny_settings: object, fake_platform: FakePlatform) -> object
 def voice_server(voice_settings: object, tiny_runtime: object) -> Iterator[str]:
     """The real API with the voice channel, Whisper loaded (once per process)."""
     from assistant_api.app import create_app
-    from tests.support.servers import run_uvicorn
+    from permanence.testing.servers import run_uvicorn
 
     app = create_app(voice_settings, runtime=tiny_runtime)  # type: ignore[arg-type]
     with run_uvicorn(app) as base_url:

@@ -174,7 +174,7 @@ def test_disabled_voice_is_reported_and_refused(
 ) -> None:
     from assistant_api.app import create_app
     from permanence.settings import Settings
-    from tests.support.servers import run_uvicorn
+    from permanence.testing.servers import run_uvicorn
 
     assert isinstance(tiny_settings, Settings)
     settings = tiny_settings.model_copy(update={"voice_enabled": False})

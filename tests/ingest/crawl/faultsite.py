@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from tests.support.servers import run_uvicorn
+from permanence.testing.servers import run_uvicorn
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "faults"
 HUGE_BYTES = 50 * 1024 * 1024

@@ -1,5 +1,5 @@
 """Full crawls of the local mirror (``corpora/sites``): the GSR-like directory, an institution
-site, and both intranets, served on 127.0.0.1 by ``tests.support.sites``."""
+site, and both intranets, served on 127.0.0.1 by ``permanence.testing.sites``."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ SITES = PROJECT_ROOT / "corpora" / "sites"
 if not (SITES / "gsr" / "fiches").is_dir():  # pragma: no cover - the mirror is committed
     pytest.skip("the mirror under corpora/sites is not generated", allow_module_level=True)
 
-from tests.support.sites import ServedSites, serve_sites  # noqa: E402 - after the skip above
+from permanence.testing.sites import ServedSites, serve_sites  # noqa: E402 - after the skip above
 
 INTRANET = ("pro-mirror", "mirror-intranet-pw-4242")
 BASIC = ("partner-mirror", "mirror-basic-pw-8686")
