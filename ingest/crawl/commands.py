@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -49,6 +51,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     crawl.add_argument("--audience", choices=["public", "professional"], default=None)
     crawl.add_argument("--delay", type=float, default=1.0, help="Ad hoc pause per host (s).")
     crawl.add_argument("--no-progress", action="store_true", help="No progress bar.")
+    crawl.add_argument(
+        "--mirror",
+        metavar="SITE",
+        default=None,
+        help="Serve a site of the local mirror (corpora/sites/SITE, e.g. 'intranet') on "
+        "127.0.0.1 and crawl it, logging in with a one-time password (what make demo does).",
+    )
+    crawl.add_argument(
+        "--mirror-port", type=int, default=None, help="Port for --mirror (default 8010)."
+    )
     crawl.set_defaults(handler=_run_crawl)
 
     docs = subparsers.add_parser(
@@ -117,13 +129,26 @@ def _linker(corpus_dir: Path) -> InstitutionLinker | None:
 def _run_crawl(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from ingest.crawl.mirror import DEMO_MIRROR_PORT, serving_mirror
+    from ingest.errors import SourceConfigError
     from ingest.store import DocumentStore
     from permanence.settings import get_settings
 
     settings = get_settings()
-    sources = _sources(args)
     console = Console(stderr=True)
-    with DocumentStore(settings.store_path) as store:
+    if args.mirror is not None and (args.url or args.source or args.config):
+        raise SourceConfigError(
+            "--mirror crawls one mirror site: give no URL, --source or --config"
+        )
+    with contextlib.ExitStack() as stack:
+        env: Mapping[str, str] | None = None
+        if args.mirror is not None:
+            port = DEMO_MIRROR_PORT if args.mirror_port is None else args.mirror_port
+            mirror = stack.enter_context(serving_mirror(args.mirror, port=port))
+            sources, env = [mirror.source], mirror.env
+        else:
+            sources = _sources(args)
+        store = stack.enter_context(DocumentStore(settings.store_path))
         reports, failures = asyncio.run(
             _crawl_all(
                 sources,
@@ -133,6 +158,7 @@ def _run_crawl(args: argparse.Namespace) -> int:
                 identify_language=settings.identify_language,
                 console=console,
                 progress=not args.no_progress,
+                env=env,
             )
         )
     _print_summary(console, reports, failures)
@@ -149,6 +175,7 @@ async def _crawl_all(
     identify_language: bool,
     console: Console,
     progress: bool,
+    env: Mapping[str, str] | None = None,
 ) -> tuple[list[CrawlReport], dict[str, str]]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -184,6 +211,7 @@ async def _crawl_all(
         extractor=Extractor(identify_language=identify_language),
         linker=linker,
         on_outcome=on_outcome,
+        env=env,
     )
     gate = asyncio.Semaphore(PARALLEL_SOURCES)
     reports: list[CrawlReport] = []
