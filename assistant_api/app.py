@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from assistant_api.install import install_api
-from assistant_api.routes import ask, frontend, health, institutions
+from assistant_api.routes import ask, frontend, health, institutions, session
 from assistant_api.runtime import AssistantRuntime, open_runtime
 from assistant_api.voice import install_voice
 from permanence import PermanenceError, __version__
@@ -52,6 +52,7 @@ def create_app(settings: Settings, *, runtime: AssistantRuntime | None = None) -
     app.include_router(ask.router)
     app.include_router(health.router)
     app.include_router(institutions.router)
+    app.include_router(session.router)
     app.include_router(frontend.router)
     install_voice(app, settings)  # /v1/voice, /v1/telephony; Whisper loads at start-up
     install_api(app, settings)  # limits, CORS, metrics, feedback, admin, chat facade, analytics

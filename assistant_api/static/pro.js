@@ -90,6 +90,17 @@
       });
   }
 
+  /* Resolves true for a professional token, false for a refused one; rejects when the
+     server cannot be reached (the token is then neither kept nor called wrong). */
+  function checkToken(value) {
+    var headers = { Accept: "application/json", Authorization: "Bearer " + value };
+    return fetch("/v1/session", { headers: headers }).then(function (res) {
+      if (res.status === 401) return false;
+      if (!res.ok) return httpError(res);
+      return res.json().then(function (info) { return info.audience === "professional"; });
+    });
+  }
+
   /* ---------- search ---------- */
 
   function listFrom(payload) {
@@ -376,11 +387,21 @@
     $("signin").addEventListener("submit", function (ev) {
       ev.preventDefault();
       var value = $("token").value.trim();
-      $("token").value = "";
       if (!value) return;
-      setToken(value);
-      $("auth-status").textContent = "Connecté·e. Les questions incluent maintenant les sources internes.";
-      $("signout").focus();
+      $("auth-status").textContent = "Vérification du jeton…";
+      checkToken(value).then(function (valid) {
+        if (!valid) {
+          $("auth-status").textContent = "Jeton refusé : vérifiez-le (il ne donne pas accès aux sources internes).";
+          $("token").select();
+          return;
+        }
+        $("token").value = "";
+        setToken(value);
+        $("auth-status").textContent = "Connecté·e. Les questions incluent maintenant les sources internes.";
+        $("signout").focus();
+      }, function () {
+        $("auth-status").textContent = "Le serveur ne répond pas : le jeton n’a pas pu être vérifié. Réessayez.";
+      });
     });
     $("signout").addEventListener("click", function () {
       setToken(null);

@@ -60,6 +60,7 @@ def test_pro_console_has_no_serious_violations(
         assert axe_violations(driver) == [], "signed out"
         driver.find_element(By.ID, "token").send_keys(PRO_TOKEN)
         driver.find_element(By.CSS_SELECTOR, "#signin button").click()
+        wait_for(driver, lambda d: d.find_element(By.ID, "signed-in").is_displayed())
         ask_console(driver, INTRANET_QUESTION)
         driver.find_element(By.CSS_SELECTOR, "#answer .pro-open").click()
         wait_for(driver, lambda d: d.find_element(By.ID, "detail").is_displayed(), timeout=10)

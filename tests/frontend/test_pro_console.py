@@ -67,7 +67,7 @@ def test_intranet_sources_hidden_without_token_and_marked_with_one(
 
         driver.find_element(By.ID, "token").send_keys(PRO_TOKEN)
         driver.find_element(By.CSS_SELECTOR, "#signin button").click()
-        assert driver.find_element(By.ID, "signed-in").is_displayed()
+        wait_for(driver, lambda d: d.find_element(By.ID, "signed-in").is_displayed())
         assert session_token(driver) == PRO_TOKEN
         internal = ask_console(driver, INTRANET_QUESTION)
         by_url = {s["href"]: s for s in internal}
@@ -84,14 +84,35 @@ def test_intranet_sources_hidden_without_token_and_marked_with_one(
         assert driver.find_element(By.ID, "signin").is_displayed()
 
 
-def test_refused_token_signs_out(frontend_server: str, browser: BrowserFactory) -> None:
+def test_a_wrong_token_is_refused_at_sign_in(frontend_server: str, browser: BrowserFactory) -> None:
+    """The console checks the token with GET /v1/session before showing "connected"."""
     with browser() as driver:
         open_console(driver, frontend_server)
         driver.find_element(By.ID, "token").send_keys("not-a-valid-token-at-all")
         driver.find_element(By.CSS_SELECTOR, "#signin button").click()
-        assert ask_console(driver, INTRANET_QUESTION) == []
+        wait_for(
+            driver,
+            lambda d: d.find_element(By.ID, "auth-status").text.startswith("Jeton refusé"),
+        )
         assert session_token(driver) is None
         assert driver.find_element(By.ID, "signin").is_displayed()
+        assert not driver.find_element(By.ID, "signed-in").is_displayed()
+        # Without a token, answers stay public.
+        public = ask_console(driver, INTRANET_QUESTION)
+        assert INTRANET_URL not in [s["href"] for s in public]
+
+
+def test_a_token_revoked_during_the_session_signs_out(
+    frontend_server: str, browser: BrowserFactory
+) -> None:
+    """A token that passed sign-in but is refused later (revoked) signs the console out."""
+    with browser() as driver:
+        open_console(driver, frontend_server)
+        driver.execute_script(
+            "sessionStorage.setItem('permanence.proToken', 'revoked-token-of-some-length')"
+        )
+        assert ask_console(driver, INTRANET_QUESTION) == []
+        assert session_token(driver) is None
         assert driver.find_element(By.ID, "auth-status").text.startswith("Jeton refusé")
 
 
