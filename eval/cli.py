@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from eval.compare import MetricChange, QuestionChange
     from eval.report import Report
+    from eval.session import BaselineChoice
 
 __all__ = ["register"]
 
@@ -68,7 +69,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--out", type=Path, default=Path("data/eval"), help="Report directory.")
     parser.add_argument(
-        "--baselines", action="store_true", help="Also run BM25, dense, llama-index."
+        "--baselines",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="--baselines: also BM25, each dense model alone and llama-index (needs the eval "
+        "extra). Default: BM25 and dense alone when the index is in this process (a few "
+        "seconds); none against --url. --no-baselines: none.",
     )
     parser.add_argument("--compare", type=Path, default=None, help="A previous report.json.")
     parser.add_argument("--limit", type=int, default=None, help="Only the first N questions.")
@@ -131,7 +137,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     from eval.html_report import render_html
     from eval.judge import judge_config
     from eval.report import read_report, write_report
-    from eval.session import EvalOptions, run_eval
+    from eval.session import EvalOptions, questions_for, run_eval, unanswerable_here
     from permanence.settings import get_settings
 
     console = Console()
@@ -144,12 +150,17 @@ def _run_eval(args: argparse.Namespace) -> int:
     if (args.update_floors or args.allow_lower) and args.gate is None:
         console.print("error: --update-floors and --allow-lower go with --gate")
         return 2
+    baselines = _baseline_choice(args)
+    missing = _missing_extra(baselines)
+    if missing:
+        console.print(f"error: {missing}", markup=False)
+        return 2
     old = read_report(args.compare) if args.compare else None
     options = EvalOptions(
         gold=args.gold,
         url=args.url,
         pro_token=os.environ.get(args.pro_token_env) or None,
-        baselines=args.baselines,
+        baselines=baselines,
         limit=args.limit,
         languages=tuple(x.strip() for x in args.languages.split(",") if x.strip()),
         subset=GATE_SUBSET if args.gate is not None else None,
@@ -176,6 +187,17 @@ def _run_eval(args: argparse.Namespace) -> int:
     except ValueError as exc:
         console.print(f"error: {exc}")
         return 2
+    left_out = unanswerable_here(questions_for(options), options)
+    if left_out:
+        console.print(
+            f"note: {len(left_out)} professional questions are left out: {args.url} answers them "
+            f"only with a token (set {args.pro_token_env}; `make demo` prints one)"
+        )
+    if baselines == "none" and args.baselines is None:
+        console.print(
+            "note: no baselines against a server (they need the local index in this "
+            "process; run without --url, or with --baselines)"
+        )
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -201,6 +223,25 @@ def _run_eval(args: argparse.Namespace) -> int:
     if args.gate is not None:
         return _gate(console, Path(args.gate), report, settings.embed_models, args)
     return 0
+
+
+def _baseline_choice(args: argparse.Namespace) -> BaselineChoice:
+    """What ``--baselines`` / ``--no-baselines`` / neither mean for this run."""
+    if args.baselines is None:
+        return "none" if args.url else "cheap"
+    return "all" if args.baselines else "none"
+
+
+def _missing_extra(baselines: BaselineChoice) -> str | None:
+    """One line saying how to install what the run needs, before any question is asked."""
+    import importlib.util
+
+    if baselines == "all" and importlib.util.find_spec("llama_index") is None:
+        return (
+            "--baselines needs the evaluation extra (llama-index): "
+            ".venv/bin/pip install -c requirements/lock.txt -e '.[eval]'  (make eval does it)"
+        )
+    return None
 
 
 def _print_summary(

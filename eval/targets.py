@@ -139,6 +139,16 @@ class HttpTarget:
             wait = _retry_after(http_response.headers.get("Retry-After"))
             logger.info("%s rate-limited the evaluation; waiting %.0f s", self.name, wait)
             self._sleep(wait)
+        if http_response.status_code == 401 and question.audience == "professional":
+            # Every further professional question would be refused too: stop, and say why,
+            # rather than count them as misses.
+            raise TargetError(
+                f"{self.name} refused the professional token (HTTP 401 on {question.id}); "
+                "check PERMANENCE_EVAL_PRO_TOKEN"
+                if self._pro_token
+                else f"{self.name} answers professional questions only with a token "
+                f"(HTTP 401 on {question.id}); set PERMANENCE_EVAL_PRO_TOKEN"
+            )
         if http_response.status_code != 200:
             logger.warning(
                 "%s answered %d for %s", self.name, http_response.status_code, question.id
