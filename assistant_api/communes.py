@@ -8,9 +8,10 @@ swaps a regional office for the one that serves the asker's commune ("route to t
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
-from ingest.corpus import OFFICE_FIELDS, CommuneResolver, CommuneTable
+from ingest.corpus import OFFICE_FIELDS, CommuneResolver, CommuneTable, normalize_place
 
 __all__ = ["CommuneDirectory"]
 
@@ -33,6 +34,22 @@ class CommuneDirectory:
         """The canonical commune for a commune or locality name given on its own."""
         commune = self._table.get(name) or self._resolver.resolve(name)
         return commune.name if commune else None
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """Communes and localities spelled close to ``name``, best first, for "did you mean".
+
+        A locality is shown with its commune ("Cernier (Val-de-Ruz)"), the name people type
+        and the one the answer uses.
+        """
+        shown: dict[str, str] = {}
+        for commune in self._table.communes:
+            for place in commune.place_names():
+                label = (
+                    place.name if place.name == commune.name else f"{place.name} ({commune.name})"
+                )
+                shown.setdefault(_key(place.name), label)
+        close = difflib.get_close_matches(_key(name), list(shown), n=limit, cutoff=0.75)
+        return [shown[key] for key in close]
 
     def find_in_text(self, text: str) -> str | None:
         """The first commune or locality named in ``text``, or None."""
@@ -60,3 +77,8 @@ class CommuneDirectory:
                 target = getattr(record, kind)
                 return target if target in ids else None
         return None
+
+
+def _key(name: str) -> str:
+    """``name`` compared without case, accents, punctuation or extra spaces."""
+    return " ".join(normalize_place(name).split())

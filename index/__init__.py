@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from index.backends import EdgeIndex, SearchFilter, ServerIndex, VectorIndex
+from index.backends import EdgeIndex, SearchFilter, ServerIndex, VectorIndex, stored_chunk_count
 from index.chunker import Chunker
 from index.embedders import E5Embedder, Embedder, SentenceTransformerEmbedder, USEEmbedder
-from index.errors import BackendError, EmbedderError, IndexingError, ModelMismatchError
+from index.errors import (
+    BackendError,
+    EmbedderError,
+    IndexingError,
+    IndexInUseError,
+    ModelMismatchError,
+)
 from index.glossary import Glossary
 from index.indexer import Indexer, IndexReport
 from index.ranking import apply_commune, rank_institutions
 from index.records import Chunk, ChunkHit, InstitutionHit, RetrievalResult
 from index.retriever import HybridRetriever
-from index.service import SearchIndex, open_search_index
+from index.service import SearchIndex, edge_index_path, open_search_index
 from index.sparse import BM25Encoder
 
 __all__ = [
@@ -26,6 +32,7 @@ __all__ = [
     "EmbedderError",
     "Glossary",
     "HybridRetriever",
+    "IndexInUseError",
     "IndexReport",
     "Indexer",
     "IndexingError",
@@ -39,6 +46,8 @@ __all__ = [
     "USEEmbedder",
     "VectorIndex",
     "apply_commune",
+    "edge_index_path",
     "open_search_index",
     "rank_institutions",
+    "stored_chunk_count",
 ]

@@ -6,6 +6,7 @@
     └── IndexingError
         ├── EmbedderError       a model cannot be loaded or fails on input
         ├── BackendError        the vector store cannot be opened, written or queried
+        │   └── IndexInUseError the embedded index is locked by another process
         └── ModelMismatchError  a collection was built with other embedding models
 """
 
@@ -13,7 +14,13 @@ from __future__ import annotations
 
 from permanence.errors import PermanenceError
 
-__all__ = ["BackendError", "EmbedderError", "IndexingError", "ModelMismatchError"]
+__all__ = [
+    "BackendError",
+    "EmbedderError",
+    "IndexInUseError",
+    "IndexingError",
+    "ModelMismatchError",
+]
 
 
 class IndexingError(PermanenceError):
@@ -26,6 +33,14 @@ class EmbedderError(IndexingError):
 
 class BackendError(IndexingError):
     """The vector store cannot be opened, written or queried."""
+
+
+class IndexInUseError(BackendError):
+    """Another process (usually ``permanence serve``) holds the embedded index's lock.
+
+    Qdrant Edge locks its write-ahead log for as long as a shard is open and has no read-only
+    mode, so a second process cannot even read the index; callers turn this into advice.
+    """
 
 
 class ModelMismatchError(IndexingError):

@@ -16,7 +16,7 @@ from index.sparse import BM25Encoder
 from index.vector_cache import CachedEmbedder, VectorCache
 from ingest import CATEGORY_LABELS
 
-__all__ = ["SearchIndex", "open_search_index"]
+__all__ = ["SearchIndex", "edge_index_path", "open_search_index"]
 
 
 @dataclass
@@ -33,6 +33,11 @@ class SearchIndex:
     def close(self) -> None:
         self.backend.close()
         self.cache.close()
+
+
+def edge_index_path(data_dir: Path, collection: str) -> Path:
+    """Where the embedded (Qdrant Edge) index of ``collection`` lives under ``data_dir``."""
+    return data_dir / "index" / collection
 
 
 def open_search_index(
@@ -59,7 +64,7 @@ def open_search_index(
     if qdrant_url:
         backend = ServerIndex(collection=collection, url=qdrant_url, api_key=qdrant_api_key)
     else:
-        backend = EdgeIndex(data_dir / "index" / collection)
+        backend = EdgeIndex(edge_index_path(data_dir, collection))
     backend.open({e.name: e.dim for e in embedders}, rebuild=rebuild)
     chunker = Chunker(count_tokens=embedders[0].count_tokens, theme_labels=CATEGORY_LABELS)
     return SearchIndex(

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from permanence.errors import PermanenceError
+from permanence.pipes import EXIT_BROKEN_PIPE, silence_stdout, stdout_reader_gone
 from permanence.runtime import configure_process
 
 __all__ = ["build_parser", "main"]
@@ -48,7 +49,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; the exit code is 0 on success, 1 on a reported error, 2 on bad usage."""
+    """Run one command; the exit code is 0 on success, 1 on a reported error, 2 on bad usage.
+
+    A reader that closes the pipe early (``| head``) ends it quietly with 141, as SIGPIPE would.
+    """
+    try:
+        try:
+            code = _run(argv)
+        finally:  # flush here, not at exit (argparse's --help exits too), to catch a closed pipe
+            sys.stdout.flush()
+    except BrokenPipeError:
+        if not stdout_reader_gone():
+            raise
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     configure_process()
     parser = build_parser()
     args = parser.parse_args(argv)

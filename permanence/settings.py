@@ -101,8 +101,18 @@ class Settings(BaseSettings):
         description="Crawler: identify the language of documents that declare none (loads a "
         "129 MB model once per crawl process).",
     )
+    demo: bool = Field(
+        default=False,
+        description="Demo mode (`make demo`): with no professional token configured, the "
+        "server makes a random one for this run and prints it at start, so that the console "
+        "can be tried. Never set it in production: there, tokens come from pro_tokens.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
+    ask_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token `permanence ask --url` sends to the server it asks.",
+    )
     # Voice channel and telephone hotline (assistant_api/voice, docs/voice.md).
     voice_enabled: bool = True
     whisper_model_dir: Path | None = Field(
@@ -161,6 +171,18 @@ class Settings(BaseSettings):
     def embed_model_list(self) -> list[str]:
         """The configured dense embedders, in order."""
         return [m.strip() for m in self.embed_models.split(",") if m.strip()]
+
+    def api_base_url(self) -> str:
+        """Where this deployment's API is reached: ``public_base_url``, else host and port.
+
+        Relative links of an answer (``/v1/institutions/…``) are made absolute against it when
+        they leave the API, as on the command line. A wildcard host is reached on loopback.
+        """
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        host = "127.0.0.1" if self.host in {"", "0.0.0.0", "::"} else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
 
     @property
     def store_path(self) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.backends.base import IndexedPoint, SearchFilter, SparseVec, VectorHit, VectorIndex
-from index.backends.edge import EdgeIndex
+from index.backends.edge import EdgeIndex, stored_chunk_count
 from index.backends.server import ServerIndex
 
 __all__ = [
@@ -14,4 +14,5 @@ __all__ = [
     "SparseVec",
     "VectorHit",
     "VectorIndex",
+    "stored_chunk_count",
 ]

@@ -17,12 +17,14 @@ from index import (
     EdgeIndex,
     HybridRetriever,
     Indexer,
+    IndexInUseError,
     ModelMismatchError,
     SearchFilter,
     ServerIndex,
     USEEmbedder,
     VectorIndex,
     open_search_index,
+    stored_chunk_count,
 )
 from index.backends.edge import INDEXED_FIELDS
 from index.vector_cache import CachedEmbedder, VectorCache
@@ -188,6 +190,22 @@ def test_a_collection_refuses_other_models(tmp_path: Path) -> None:
     server.close()
     with pytest.raises(ModelMismatchError):
         ServerIndex(collection="t", path=str(tmp_path / "local")).open({"e5-small-q4": 384})
+
+
+def test_an_index_open_elsewhere_is_reported_as_in_use(tmp_path: Path) -> None:
+    """Qdrant Edge locks its WAL while a shard is open, even against the same process."""
+    path = tmp_path / "edge"
+    assert stored_chunk_count(path) is None
+    holder = EdgeIndex(path)
+    holder.open({"use-m3": 512})
+    try:
+        with pytest.raises(IndexInUseError, match="in use by another process"):
+            EdgeIndex(path).open({"use-m3": 512})
+        with pytest.raises(IndexInUseError):
+            stored_chunk_count(path)
+    finally:
+        holder.close()
+    assert stored_chunk_count(path) == 0
 
 
 def test_filtered_fields_are_indexed_also_in_an_index_built_without_them(
