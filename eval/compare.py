@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from eval.gold import GoldQuestion
-from eval.metrics import reciprocal_rank
+from eval.metrics import is_count_key, reciprocal_rank
 from eval.records import SYSTEM, Outcome
 from eval.report import Report
 
@@ -77,13 +77,16 @@ def _number(value: object) -> float | None:
 
 
 def compare_reports(old: Report, new: Report) -> tuple[list[MetricChange], list[QuestionChange]]:
-    """Metric changes for every system present in both runs, and questions that flipped."""
+    """Metric changes for every system present in both runs (not their n), and questions that
+    flipped."""
     metrics: list[MetricChange] = []
     for system, result in new.systems.items():
         if system not in old.systems:
             continue
         before = old.systems[system].overall
         for name, value in result.overall.items():
+            if is_count_key(name):
+                continue  # a metric's n: the gold's size, not a better or worse result
             old_value, new_value = _number(before.get(name)), _number(value)
             metrics.append(
                 MetricChange(

@@ -16,13 +16,16 @@ from eval.records import Outcome
 
 __all__ = [
     "CONTEXT_METRICS",
+    "COUNT_PREFIX",
     "JUDGED_METRICS",
     "RANK_DEPTH",
     "MetricSet",
     "check_citations",
     "citation_markers",
     "compute_metrics",
+    "count_key",
     "group_metrics",
+    "is_count_key",
     "kind_confusion",
     "percentile",
     "reciprocal_rank",
@@ -33,6 +36,13 @@ __all__ = [
 RANK_DEPTH = 3
 
 MetricSet = dict[str, float | int | None]
+
+#: Prefix of the keys of a :data:`MetricSet` that hold a metric's n (:func:`count_key`).
+COUNT_PREFIX = "n:"
+
+_Pair = tuple[GoldQuestion, Outcome]
+#: Whether one (question, outcome) pair counts as a success of a rate.
+_Test = Callable[[GoldQuestion, Outcome], bool]
 
 #: Per-question scores averaged into the metric set when given (eval/context_metrics.py).
 CONTEXT_METRICS = (
@@ -114,6 +124,49 @@ def _mean(values: Sequence[float]) -> float | None:
     return None if not values else sum(values) / len(values)
 
 
+def count_key(metric: str) -> str:
+    """Key of a metric's n in a :data:`MetricSet`: ``n:hit@3`` for ``hit@3``."""
+    return COUNT_PREFIX + metric
+
+
+def is_count_key(key: str) -> bool:
+    """Whether ``key`` holds the n of another metric (not a metric to compare or gate)."""
+    return key.startswith(COUNT_PREFIX)
+
+
+def _answer_rates(answered: list[_Pair]) -> dict[str, tuple[list[_Pair], _Test]]:
+    """The rates over the system's answers: metric → (the pairs it counts, what is a success)."""
+
+    def expecting(kind: str) -> list[_Pair]:
+        return [(q, o) for q, o in answered if q.kind == kind]
+
+    return {
+        "kind_accuracy": (answered, lambda q, o: o.kind == q.kind),
+        "emergency_recall": (expecting("emergency"), lambda _, o: o.kind == "emergency"),
+        "emergency_precision": (
+            [(q, o) for q, o in answered if o.kind == "emergency"],
+            lambda q, _: q.kind == "emergency",
+        ),
+        "out_of_scope_accuracy": (expecting("out_of_scope"), lambda _, o: o.kind == "out_of_scope"),
+        "no_answer_rate": (answered, lambda _, o: o.kind == "no_answer"),
+        "no_answer_recall": (expecting("no_answer"), lambda _, o: o.kind == "no_answer"),
+        "citation_validity": (
+            [(q, o) for q, o in answered if o.citation_valid is not None],
+            lambda _, o: bool(o.citation_valid),
+        ),
+        "language_match": (answered, lambda q, o: o.language == q.language),
+    }
+
+
+def _scores(
+    pairs: list[_Pair], context_scores: dict[str, dict[str, float | None]], name: str
+) -> list[float]:
+    """The per-question scores of ``name`` that exist (a question without one is not counted)."""
+    return [
+        value for q, _ in pairs if (value := context_scores.get(q.id, {}).get(name)) is not None
+    ]
+
+
 def compute_metrics(
     questions: Sequence[GoldQuestion],
     outcomes: dict[str, Outcome],
@@ -124,14 +177,15 @@ def compute_metrics(
 
     ``context_scores`` maps a question id to its ragas-style scores (``context_precision``,
     ``context_recall``, ``string_similarity``); they are averaged over the questions that
-    have them.
+    have them. Every rate, mean and percentile comes with its n under :func:`count_key`: the
+    number of questions it was computed over, so that a reader can tell 1.000 of 2 from 1.000
+    of 200.
     """
     pairs = [(q, outcomes[q.id]) for q in questions if q.id in outcomes]
     answered = [(q, o) for q, o in pairs if o.error is None]
     retrieval = [(q, o) for q, o in pairs if q.is_retrieval]
     rr = [reciprocal_rank(o.ranked, q.acceptable) for q, o in retrieval]
     hit1 = [reciprocal_rank(o.ranked, q.acceptable, depth=1) for q, o in retrieval]
-    has_kind = any(o.kind is not None for _, o in answered)
     metrics: MetricSet = {
         "questions": len(pairs),
         "errors": sum(1 for _, o in pairs if o.error is not None),
@@ -140,67 +194,31 @@ def compute_metrics(
         "hit@3": _mean([1.0 if r > 0 else 0.0 for r in rr]),
         "mrr": _mean(rr),
     }
-    if has_kind:
-        expected_emergency = [o for q, o in answered if q.kind == "emergency"]
-        got_emergency = [q for q, o in answered if o.kind == "emergency"]
-        out_of_scope = [o for q, o in answered if q.kind == "out_of_scope"]
-        no_answer = [o for q, o in answered if q.kind == "no_answer"]
-        checked = [o.citation_valid for _, o in answered if o.citation_valid is not None]
-        metrics.update(
-            {
-                "kind_accuracy": _rate(
-                    sum(1 for q, o in answered if o.kind == q.kind), len(answered)
-                ),
-                "emergency_recall": _rate(
-                    sum(1 for o in expected_emergency if o.kind == "emergency"),
-                    len(expected_emergency),
-                ),
-                "emergency_precision": _rate(
-                    sum(1 for q in got_emergency if q.kind == "emergency"), len(got_emergency)
-                ),
-                "out_of_scope_accuracy": _rate(
-                    sum(1 for o in out_of_scope if o.kind == "out_of_scope"), len(out_of_scope)
-                ),
-                "no_answer_rate": _rate(
-                    sum(1 for _, o in answered if o.kind == "no_answer"), len(answered)
-                ),
-                "no_answer_recall": _rate(
-                    sum(1 for o in no_answer if o.kind == "no_answer"), len(no_answer)
-                ),
-                "citation_validity": _rate(sum(1 for v in checked if v), len(checked)),
-                "language_match": _rate(
-                    sum(1 for q, o in answered if o.language == q.language), len(answered)
-                ),
-            }
-        )
+    counts = {"errors": len(pairs), "hit@1": len(rr), "hit@3": len(rr), "mrr": len(rr)}
+    if any(o.kind is not None for _, o in answered):
+        for name, (counted, success) in _answer_rates(answered).items():
+            metrics[name] = _rate(sum(1 for q, o in counted if success(q, o)), len(counted))
+            counts[name] = len(counted)
     latencies = [o.latency_ms for _, o in answered]
     metrics["latency_p50_ms"] = percentile(latencies, 50)
     metrics["latency_p95_ms"] = percentile(latencies, 95)
-    spoken = [o.wer for _, o in answered if o.wer is not None]
+    counts["latency_p50_ms"] = counts["latency_p95_ms"] = len(latencies)
+    spoken = [(q, o) for q, o in answered if o.wer is not None]
     if spoken:  # only spoken questions have one; typed groups do not show the metric at all
-        metrics["wer"] = _mean(spoken)
+        metrics["wer"] = _mean([o.wer for _, o in spoken if o.wer is not None])
         metrics["heard_language_match"] = _rate(
-            sum(1 for q, o in answered if o.wer is not None and o.heard_language == q.language),
-            len(spoken),
+            sum(1 for q, o in spoken if o.heard_language == q.language), len(spoken)
         )
+        counts["wer"] = counts["heard_language_match"] = len(spoken)
     if context_scores is not None:
-        for name in CONTEXT_METRICS:
-            values = [
-                value
-                for q, _ in pairs
-                if (value := context_scores.get(q.id, {}).get(name)) is not None
-            ]
-            metrics[name] = _mean(values)
         judged = any(
             name in scores for name in JUDGED_METRICS for scores in context_scores.values()
         )
-        for name in JUDGED_METRICS if judged else ():
-            values = [
-                value
-                for q, _ in pairs
-                if (value := context_scores.get(q.id, {}).get(name)) is not None
-            ]
+        for name in (*CONTEXT_METRICS, *(JUDGED_METRICS if judged else ())):
+            values = _scores(pairs, context_scores, name)
             metrics[name] = _mean(values)
+            counts[name] = len(values)
+    metrics.update({count_key(name): n for name, n in counts.items()})
     return metrics
 
 

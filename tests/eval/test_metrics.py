@@ -196,6 +196,21 @@ def test_compute_metrics_exact() -> None:
         "language_match": 4 / 5,
         "latency_p50_ms": 30.0,
         "latency_p95_ms": 50.0,
+        # n of each figure: q6 is an error (a miss for hit@k, left out of the answer rates)
+        "n:errors": 6,
+        "n:hit@1": 5,
+        "n:hit@3": 5,
+        "n:mrr": 5,
+        "n:kind_accuracy": 5,
+        "n:emergency_recall": 1,
+        "n:emergency_precision": 2,  # q3, and q4 answered as an emergency
+        "n:out_of_scope_accuracy": 1,
+        "n:no_answer_rate": 5,
+        "n:no_answer_recall": 1,
+        "n:citation_validity": 3,
+        "n:language_match": 5,
+        "n:latency_p50_ms": 5,
+        "n:latency_p95_ms": 5,
     }
 
 
@@ -211,6 +226,12 @@ def test_baseline_outcomes_get_retrieval_metrics_only() -> None:
         "mrr": 0.75,
         "latency_p50_ms": 1.0,
         "latency_p95_ms": 1.0,
+        "n:errors": 2,
+        "n:hit@1": 2,
+        "n:hit@3": 2,
+        "n:mrr": 2,
+        "n:latency_p50_ms": 2,
+        "n:latency_p95_ms": 2,
     }
 
 
@@ -218,7 +239,9 @@ def test_context_scores_are_averaged_over_questions_that_have_them() -> None:
     scores = {"q1": {"context_recall": 1.0}, "q2": {"context_recall": 0.5}, "q3": {}}
     metrics = compute_metrics(QUESTIONS[:3], OUTCOMES, context_scores=scores)
     assert metrics["context_recall"] == 0.75
+    assert metrics["n:context_recall"] == 2
     assert metrics["context_precision"] is None
+    assert metrics["n:context_precision"] == 0
 
 
 def test_group_metrics_by_language() -> None:

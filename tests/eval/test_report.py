@@ -16,6 +16,7 @@ from eval.html_report import render_html
 from eval.records import Outcome
 from eval.report import Report, read_report, write_report
 from eval.runner import evaluate
+from tests.eval.scripted import Scripted
 
 pytestmark = pytest.mark.unit
 
@@ -43,20 +44,9 @@ QUESTIONS = [
 ]
 
 
-class _Scripted:
-    """An answerer that replays fixed outcomes (the metric code is what is under test)."""
-
-    def __init__(self, name: str, outcomes: dict[str, Outcome]) -> None:
-        self.name = name
-        self._outcomes = outcomes
-
-    def answer(self, question: GoldQuestion) -> Outcome:
-        return self._outcomes[question.id]
-
-
-def _system(good: bool) -> _Scripted:
+def _system(good: bool) -> Scripted:
     first = "gsr-neuchatel" if good else "caritas-neuchatel"
-    return _Scripted(
+    return Scripted(
         "system",
         {
             "q1": Outcome(
@@ -78,7 +68,7 @@ def _system(good: bool) -> _Scripted:
     )
 
 
-BM25 = _Scripted(
+BM25 = Scripted(
     "bm25",
     {
         "q1": Outcome(id="q1", ranked=("caritas-neuchatel", "gsr-neuchatel"), latency_ms=1.0),

@@ -25,6 +25,7 @@ from eval.report import read_report, write_report
 from eval.runner import VOICE_NOT_RUN, evaluate
 from eval.voice import VOICE_LANGUAGES, select_voice_questions, text_id
 from eval.wer import normalised_words, word_error_rate
+from tests.eval.scripted import Scripted
 
 needs_speech = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in ("espeak-ng", "sox", "ffmpeg")),
@@ -91,15 +92,6 @@ def test_voice_subset_is_per_language_deterministic_and_public_only() -> None:
         select_voice_questions(questions, 0)
 
 
-class _Scripted:
-    def __init__(self, name: str, outcomes: dict[str, Outcome]) -> None:
-        self.name = name
-        self._outcomes = outcomes
-
-    def answer(self, question: GoldQuestion) -> Outcome:
-        return self._outcomes[question.id]
-
-
 TYPED = [_q("q1", "en"), _q("q2", "de"), _q("q3", "fr", kind="out_of_scope", acceptable=())]
 
 
@@ -144,8 +136,8 @@ def test_report_splits_by_channel_and_keeps_the_headline_typed(tmp_path: Path) -
     assert [q.id for q in spoken] == ["q2@voice", "q1@voice"]  # de before en
     report = evaluate(
         TYPED,
-        system=_Scripted("system", _typed_outcomes()),
-        voice=_Scripted("voice", _spoken_outcomes()),
+        system=Scripted("system", _typed_outcomes()),
+        voice=Scripted("voice", _spoken_outcomes()),
         spoken=spoken,
         scorer=FuzzScorer(),
         gold_path="gold.jsonl",
@@ -191,7 +183,7 @@ def test_report_splits_by_channel_and_keeps_the_headline_typed(tmp_path: Path) -
 def test_a_text_only_run_says_how_to_get_the_voice_channel() -> None:
     report = evaluate(
         TYPED,
-        system=_Scripted("system", _typed_outcomes()),
+        system=Scripted("system", _typed_outcomes()),
         scorer=FuzzScorer(),
         gold_path="gold.jsonl",
         target="in-process",
@@ -305,9 +297,7 @@ def test_voice_target_over_http_with_telephone_audio(voice_api: str) -> None:
     # The language goes with the recording, as the hotline's menu sends it: left to itself,
     # Whisper base hears this 8 kHz espeak German as English on some CPUs (its kernels differ),
     # which is a quality figure for the eval report, not a property of the channel.
-    target = VoiceTarget(
-        httpx.Client(base_url=voice_api, timeout=300), speaker, language_hint=True
-    )
+    target = VoiceTarget(httpx.Client(base_url=voice_api, timeout=300), speaker, language_hint=True)
     try:
         outcome = target.answer(question)
     finally:
