@@ -425,10 +425,11 @@ class SourceSession:
         self, url: str, extraction: Extraction, result: FetchResult, now: datetime
     ) -> Document:
         fiche = extraction.fiche
+        linker = self._linker
         institution_id = (
             (fiche.institution_id if fiche is not None else None)
             or self._source.institution_id
-            or (self._linker.institution_for(url) if self._linker is not None else None)
+            or (linker.link(url, extraction.declared_institutions) if linker is not None else None)
         )
         categories = [c for c in (fiche.categories if fiche is not None else []) if c in CATEGORIES]
         content_hash = hashlib.sha256(f"{extraction.title}\n{extraction.text}".encode()).hexdigest()

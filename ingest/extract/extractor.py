@@ -40,6 +40,8 @@ class Extraction:
     refresh: str | None = None
     fiche: GsrFiche | None = None
     communes: tuple[str, ...] = field(default_factory=tuple)
+    #: Institution ids the page declares (``data-institution-id``), in page order, distinct.
+    declared_institutions: tuple[str, ...] = ()
 
 
 def _communes(fiche: GsrFiche | None) -> tuple[str, ...]:
@@ -143,4 +145,10 @@ class Extractor:
             refresh=page.refresh,
             fiche=fiche,
             communes=_communes(fiche),
+            declared_institutions=tuple(
+                dict.fromkeys(
+                    str(v).strip()
+                    for v in tree.xpath("//*[@data-institution-id]/@data-institution-id")
+                )
+            ),
         )

@@ -6,6 +6,11 @@ prefix (``csp.ch/neuchatel`` is not ``csp.ch/vaud``): the longest matching prefi
 match with and without ``www.``, and a sub-domain matches its parent. A website claimed by
 several institutions (``www.ne.ch`` hosts dozens of cantonal services) links nothing: guessing
 would be worse than not knowing.
+
+A page can also say which institution it is about: an element carrying
+``data-institution-id`` (the GSR fiche contract, also used by the intranet's "network contact"
+blocks). When the URL links nothing, a page that declares exactly one known institution is
+linked to it; a page that declares several (a table of offices) stays unlinked.
 """
 
 from __future__ import annotations
@@ -66,10 +71,17 @@ class InstitutionLinker:
         websites: Website (``host[:port][/path]``, scheme optional) → institution id.
     """
 
-    def __init__(self, websites: Mapping[str, str]) -> None:
+    def __init__(self, websites: Mapping[str, str], known_ids: Iterable[str] = ()) -> None:
         self._sites: dict[tuple[str, str], str] = {
             _key(site): institution for site, institution in websites.items()
         }
+        self._known = frozenset(known_ids) | frozenset(self._sites.values())
+
+    def link(self, url: str, declared: Iterable[str] = ()) -> str | None:
+        """The institution of ``url``'s website, else the one known institution the page
+        declares; ``None`` when neither says (no site, several declared, unknown ids)."""
+        known = {i for i in declared if i in self._known}
+        return self.institution_for(url) or (next(iter(known)) if len(known) == 1 else None)
 
     @classmethod
     def from_institutions(cls, institutions: Iterable[Institution]) -> InstitutionLinker:
@@ -78,6 +90,7 @@ class InstitutionLinker:
         A website claimed by several institutions goes to the one whose id is the site's
         name (``caritas-neuchatel`` for ``caritas-neuchatel.ch``), else to none of them.
         """
+        institutions = list(institutions)
         claims: dict[tuple[str, str], set[str]] = {}
         for institution in institutions:
             if institution.website:
@@ -94,7 +107,7 @@ class InstitutionLinker:
                 shared.append(f"{host}{prefix}")
         if shared:
             logger.info("websites shared by several institutions link nothing: %s", sorted(shared))
-        linker = cls({})
+        linker = cls({}, known_ids=[i.id for i in institutions])
         linker._sites = sites
         return linker
 

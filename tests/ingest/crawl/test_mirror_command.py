@@ -33,6 +33,11 @@ def test_the_intranet_mirror_is_crawled_behind_its_login_as_professional(
         assert {d.audience for d in documents} == {"professional"}
         assert all(d.url.startswith(f"http://127.0.0.1:{port}/") for d in documents)
         assert not any(d.url.endswith("/login") for d in documents)
+        # A procedure about one institution is linked to it, so answers can cite it there.
+        by_path = {d.url.removeprefix(f"http://127.0.0.1:{port}"): d for d in documents}
+        assert by_path["/procedures/subside-lamal.html"].institution_id == (
+            "ocab-subsides-lamal-bourses"
+        )
         first = {d.url: d.content_hash for d in documents}
     capsys.readouterr()
     # Same port, fresh password: the same documents, nothing new to index.

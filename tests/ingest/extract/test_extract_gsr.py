@@ -115,7 +115,7 @@ def test_linker_prefers_the_longest_website_prefix() -> None:
     assert linker.institution_for("http://127.0.0.1:8002/a") is None
 
 
-def _record(id_: str, website: str) -> Institution:
+def _record(id_: str, website: str | None) -> Institution:
     return Institution(
         id=id_,
         name=id_,
@@ -138,3 +138,38 @@ def test_linker_from_records_leaves_shared_websites_out() -> None:
     )
     assert linker.institution_for("https://www.ne.ch/aide") is None
     assert linker.institution_for("https://www.caritas-neuchatel.ch/x") == "caritas-neuchatel"
+
+
+def test_a_page_that_declares_one_known_institution_is_linked_to_it() -> None:
+    linker = InstitutionLinker.from_institutions(
+        [
+            _record("caritas-neuchatel", "https://www.caritas-neuchatel.ch"),
+            _record("ocab-subsides", None),
+            _record("office-protection-enfant", None),
+        ]
+    )
+    intranet = "http://intranet.example/procedures/subside.html"
+    assert linker.link(intranet) is None
+    assert linker.link(intranet, ["ocab-subsides"]) == "ocab-subsides"
+    # Several institutions on one page (a table of offices): none is "the" institution.
+    assert linker.link(intranet, ["ocab-subsides", "office-protection-enfant"]) is None
+    # Unknown ids are ignored; the website wins over what a page declares.
+    assert linker.link(intranet, ["no-such-record", "ocab-subsides"]) == "ocab-subsides"
+    assert linker.link("https://www.caritas-neuchatel.ch/x", ["ocab-subsides"]) == (
+        "caritas-neuchatel"
+    )
+
+
+def test_the_extractor_lists_the_institutions_a_page_declares() -> None:
+    page = (
+        "<html><body><main><h1>Subside</h1><p>Une procédure interne assez longue pour être "
+        "extraite comme texte principal de la page, avec ses détails.</p>"
+        '<div data-institution-id="ocab-subsides"><h3>OCAB</h3></div>'
+        '<div data-institution-id="gsr-neuchatel"><h3>GSR</h3></div>'
+        '<div data-institution-id="ocab-subsides"><h3>OCAB encore</h3></div>'
+        "</main></body></html>"
+    ).encode()
+    extraction = Extractor(identify_language=False, parse_fiches=False).extract(
+        page, media="html", url="http://intranet.example/p.html"
+    )
+    assert extraction.declared_institutions == ("ocab-subsides", "gsr-neuchatel")
