@@ -45,7 +45,7 @@ WHISPER_LANGUAGES: frozenset[str] = frozenset(
     {"fr", "de", "it", "en", "pt", "es", "ar", "uk", "ru", "fa", "sq", "tr"}
 )
 #: Beam search width; 1 (greedy) cost 40 % less time than 5 on the espeak benchmark clips with
-#: the same transcripts of the test sentences (assistant_api/voice/bench.py).
+#: the same transcripts of the test sentences (eval/bench/voice.py).
 BEAM_SIZE = 1
 #: Greedy at temperature 0 only: the fallback ladder (0.2, 0.4, …) re-decoded 3× slower on espeak
 #: clips, and on a clip where whisper-base loops ("Ma Ma Ma …") resampling at 0.4 looped too.

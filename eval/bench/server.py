@@ -19,6 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from assistant_api.runtime import AssistantRuntime
+from permanence.settings import Settings
 from permanence.testing.servers import STARTUP_TIMEOUT_S, free_port, run_uvicorn
 
 __all__ = ["RunningServer", "peak_rss_mib", "run_uvicorn", "serve_in_thread", "serve_subprocess"]
@@ -87,11 +89,11 @@ def serve_subprocess(
 
 
 @contextlib.contextmanager
-def serve_in_thread(settings: object, runtime: object) -> Iterator[RunningServer]:
+def serve_in_thread(settings: Settings, runtime: AssistantRuntime) -> Iterator[RunningServer]:
     """The API app on a uvicorn thread of this process, sharing ``runtime``."""
     from assistant_api.app import create_app
 
-    app = create_app(settings, runtime=runtime)  # type: ignore[arg-type]
+    app = create_app(settings, runtime=runtime)
     with run_uvicorn(app) as url:
         _wait_ready(url, lambda: True)
         yield RunningServer(url=url, pid=None)

@@ -122,7 +122,7 @@ def test_every_figure_with_date_and_machine() -> None:
 
 def test_skipped_sections_and_a_busy_machine_are_said() -> None:
     figures = copy.deepcopy(FIGURES)
-    figures["crawl"] = {"skipped": "ingest.crawl.bench is not available"}
+    figures["crawl"] = {"skipped": "eval.bench.crawl is not available"}
     del figures["voice"]
     environment = figures["environment"]
     assert isinstance(environment, dict)
@@ -130,7 +130,7 @@ def test_skipped_sections_and_a_busy_machine_are_said() -> None:
     section = render_section(figures)
     assert (
         "| crawl of the local mirror, full / unchanged re-crawl "
-        "| not measured: ingest.crawl.bench is not available |"
+        "| not measured: eval.bench.crawl is not available |"
     ) in section
     assert (
         "| voice: Whisper base real-time factor "

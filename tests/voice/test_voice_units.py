@@ -249,7 +249,7 @@ def test_model_join_names_the_missing_package(
     ],
 )
 def test_word_error_rate(reference: str, hypothesis: str, wer: float) -> None:
-    from assistant_api.voice.bench import word_error_rate
+    from eval.bench.voice import word_error_rate
 
     assert word_error_rate(reference, hypothesis) == wer
 

@@ -5,7 +5,7 @@ records, per question, the full ``POST /v1/ask`` latency, the composer's outcome
 ``repaired`` or the reason of the extractive fallback) and llama.cpp's own counters: prompt tokens
 evaluated and their speed, generated tokens and their speed, time to the first token. Questions
 run one after the other, as the single llama context serves them. ``python -m
-assistant_api.llm.bench`` prints the JSON report (the data dir must hold an index).
+eval.bench.llm`` prints the JSON report (the data dir must hold an index).
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def run_llm_benchmark(settings: Settings, questions: Sequence[GoldQuestion]) -> 
 
 
 def main() -> None:
-    """CLI: ``python -m assistant_api.llm.bench [--languages fr,ar,de] [--per-language 2]``."""
+    """CLI: ``python -m eval.bench.llm [--languages fr,ar,de] [--per-language 2]``."""
     from permanence.settings import get_settings
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])

@@ -12,7 +12,7 @@ Measures, on espeak-ng questions in English, German and French (and one longer p
   (``eval.wer``, the definition the evaluation's voice channel uses too).
 
 espeak-ng's voices are robotic, so WER here is a floor check, not a human-speech figure.
-``run_voice_benchmark`` returns a JSON-ready dict; ``python -m assistant_api.voice.bench``
+``run_voice_benchmark`` returns a JSON-ready dict; ``python -m eval.bench.voice``
 prints it.
 """
 
@@ -218,7 +218,7 @@ def run_voice_benchmark(
 
 
 def main() -> None:
-    """``python -m assistant_api.voice.bench``: benchmark on the configured data dir, print JSON."""
+    """``python -m eval.bench.voice``: benchmark on the configured data dir, print JSON."""
     from permanence.runtime import configure_process
     from permanence.settings import get_settings
 
