@@ -262,20 +262,25 @@ class AssistantService:
     ) -> ComposedAnswer:
         """Say so honestly, and name the regional social counter as the human to ask."""
         entry_ids = self._communes.entry_points(plan.commune)
-        entry = self._retriever.run(
-            query=question,
-            audiences=plan.audiences,
-            top_k=len(entry_ids) or 1,
-            institution_ids=tuple(entry_ids),
-        )
-        hits = [h for h in entry.institutions if h.institution_id in self._records][:1]
+        hits: list[InstitutionHit] = []
+        if entry_ids:  # an empty id filter would mean "any institution", not a counter
+            entry = self._retriever.run(
+                query=question,
+                audiences=plan.audiences,
+                top_k=len(entry_ids),
+                institution_ids=tuple(entry_ids),
+            )
+            hits = [h for h in entry.institutions if h.institution_id in self._records][:1]
+        # The template introduces the counter that follows; with none to name (a corpus
+        # without regional counters), it must still end as a sentence, not on a colon.
+        intro = templates.no_answer if hits else templates.no_answer.rstrip(" :：፥") + "."
         return self._composer.compose(
             question=question,
             templates=templates,
             hits=hits,
             records=self._records,
             commune=plan.commune,
-            intro=templates.no_answer,
+            intro=intro,
         )
 
     def _respond(
