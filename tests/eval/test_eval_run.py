@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.errors import TargetError
 from eval.gold import GoldQuestion
 from eval.targets import HttpTarget, InProcessTarget
 
@@ -72,18 +73,24 @@ def gold_file(tmp_path: Path) -> Path:
 
 def test_http_target_answers_and_sends_the_token(live_server: str) -> None:
     question = GoldQuestion.model_validate(GOLD[3])
+    assert question.audience == "professional"
     with_token = HttpTarget(live_server, pro_token=PRO_TOKEN)
     without = HttpTarget(live_server)
+    wrong = HttpTarget(live_server, pro_token="a-wrong-token-of-enough-length")
     try:
         ok = with_token.answer(question)
-        refused = without.answer(question)
+        # A 401 is not a miss: the run stops and says why (session.py leaves professional
+        # questions out beforehand when no token is given).
+        with pytest.raises(TargetError, match="only with a token"):
+            without.answer(question)
+        with pytest.raises(TargetError, match="refused the professional token"):
+            wrong.answer(question)
     finally:
-        with_token.close()
-        without.close()
+        for target in (with_token, without, wrong):
+            target.close()
     assert ok.error is None
     assert ok.kind in {"orientation", "no_answer"}
     assert ok.latency_ms > 0
-    assert refused.error is not None and refused.error.startswith("HTTP 401")
 
 
 def test_http_and_in_process_agree(live_server: str, tiny_runtime: object) -> None:

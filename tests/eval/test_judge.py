@@ -328,6 +328,6 @@ def test_cli_with_judge_on_the_tiny_corpus(
     assert system["notes"]["judge_malformed"] == 0
     assert JUDGED_SKIP_KEY not in report["skipped"]
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "<td>faithfulness</td>" in html
+    assert "Faithfulness (LLM-judged)" in html and "<code>faithfulness</code>" in html
     # --judge-model without any endpoint is refused before anything runs.
     assert main([*argv, "--judge-model", "fixed"]) == 2
