@@ -118,4 +118,4 @@ def test_cli_ingest_index_and_ask_json(tmp_path: Path) -> None:
     assert all(set(card["citations"]) <= numbers for card in answer["institutions"])
     empty = subprocess.run([*run, "ask", "  "], env=env, capture_output=True, text=True)
     assert empty.returncode == 2
-    assert "empty" in empty.stdout
+    assert "empty" in empty.stderr  # errors go to stderr, answers to stdout
