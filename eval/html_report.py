@@ -10,11 +10,20 @@ fits a 1,280 px screen and an A4 page: wide tables scroll on screen and wrap in 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from html import escape
 
 from eval.compare import MetricChange, QuestionChange, question_ok
+from eval.html_parts import (
+    PAGE_STYLE,
+    anchor,
+    figure,
+    format_value,
+    metric_link,
+    metric_value,
+    section,
+    table,
+)
 from eval.metric_definitions import (
     BREAKDOWN_DESCRIPTIONS,
     METRIC_DEFINITIONS,
@@ -76,50 +85,6 @@ _BASELINES_RANK_ONLY = (
     "answer texts are the system's alone (— in their columns).</p>"
 )
 
-_STYLE = """
-*,*::before,*::after{box-sizing:border-box}
-body{font-family:system-ui,sans-serif;margin:0 auto;padding:1.5rem 2rem;max-width:1200px;
-color:#222;line-height:1.4}
-h2{margin-top:2rem}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em;
-overflow-wrap:anywhere}
-nav{font-size:.9rem}
-a{color:#1a4f8b}
-.scroll{overflow-x:auto;max-width:100%;margin:.5rem 0 1.5rem}
-table{border-collapse:collapse;font-size:.9rem}
-th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top;
-overflow-wrap:anywhere}
-thead th{background:#f2f2f2;overflow-wrap:normal;font-size:.9em}
-tbody th,td.id{overflow-wrap:normal}
-tbody th{font-weight:normal;background:#fafafa}
-tbody th code{display:block;color:#666}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;
-overflow-wrap:normal}
-.of{display:block;font-size:.8em;color:#666}
-.better{color:#17692c;font-weight:600}.worse{color:#b01c2e;font-weight:600}
-.muted{color:#666}
-.note{border-left:4px solid #e0a21f;background:#fff8e6;padding:.4rem .8rem}
-.charts{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
-figure{margin:0;min-width:0;max-width:100%}
-svg{max-width:100%;height:auto}
-dl div{margin:0 0 .6rem}
-dt{font-weight:600}dt code{font-weight:normal;color:#666}
-dd{margin:0 0 0 1.5rem}
-@page{size:A4 landscape;margin:12mm}
-@media print{
-body{max-width:none;padding:0;font-size:10pt}
-nav{display:none}
-a{color:#000;text-decoration:underline}
-.scroll{overflow:visible}
-table{width:100%;font-size:8pt}
-th,td{padding:.15rem .3rem}
-table,figure,tr,dl div,.note{break-inside:avoid}
-thead{display:table-header-group}
-h2,h3{break-after:avoid}
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-}
-"""
-
 #: Sections the navigation links to: (id, title), in page order; absent ones are skipped.
 _NAV = (
     ("headline", "Headline"),
@@ -135,70 +100,6 @@ _NAV = (
 )
 
 
-def format_value(value: object) -> str:
-    """Metrics as people read them: rates with 3 decimals, milliseconds with 1."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:.3f}" if abs(value) <= 1.0 else f"{value:.1f}"
-    return str(value)
-
-
-def _metric_value(metric: str, value: object) -> str:
-    """:func:`format_value`, except that a word error rate above 1 stays a rate (3 places)
-    and a latency below 1 ms stays milliseconds (1 place), not a rate."""
-    if metric == "wer" and isinstance(value, float):
-        return f"{value:.3f}"
-    if metric.endswith("_ms") and isinstance(value, float):
-        return f"{value:.1f}"
-    return format_value(value)
-
-
-def _anchor(metric: str) -> str:
-    """The id of a metric's definition: ``def-hit-3`` for ``hit@3``."""
-    return "def-" + re.sub(r"[^a-z0-9]+", "-", metric.lower()).strip("-")
-
-
-def _metric_link(metric: str, *, header: bool = False) -> str:
-    """The metric's label (its short form in a column ``header``), linking to its definition,
-    with the code name and the definition as a tooltip."""
-    found = METRIC_DEFINITIONS.get(metric)
-    if found is None:
-        return escape(metric)
-    return (
-        f'<a href="#{_anchor(metric)}" title="{escape(metric)}: {escape(found.definition)}">'
-        f"{escape(found.header if header else found.label)}</a>"
-    )
-
-
-def _figure(values: MetricSet, metric: str, *, muted: bool = False) -> str:
-    """One table cell: the value and, under it, the n it was computed over (when known)."""
-    n = values.get(count_key(metric))
-    of = f'<span class="of">n={n}</span>' if n is not None else ""
-    css = "n muted" if muted else "n"
-    return f'<td class="{css}">{_metric_value(metric, values.get(metric))}{of}</td>'
-
-
-def _table(header: Iterable[str], rows: Iterable[str]) -> str:
-    """A table in a wrapper that scrolls sideways on a narrow screen instead of the page.
-
-    ``header`` holds the header cells' HTML, ``rows`` whole ``<tr>`` elements.
-    """
-    head = "".join(f'<th scope="col">{cell}</th>' for cell in header)
-    return (
-        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
-
-
-def _section(section_id: str, body: Iterable[str]) -> str:
-    return f'<section id="{section_id}">' + "".join(body) + "</section>"
-
-
 def _got(outcome: Outcome) -> str:
     """What came back: the error, or the answer kind and the ranked institutions."""
     return outcome.error or f"{outcome.kind}: {', '.join(outcome.ranked) or '—'}"
@@ -210,22 +111,22 @@ def _metrics_table(systems: dict[str, MetricSet], metrics: Sequence[str]) -> str
     for metric in metrics:
         if all(metric not in systems[n] for n in names):
             continue
-        cells = "".join(_figure(systems[n], metric) for n in names)
+        cells = "".join(figure(systems[n], metric) for n in names)
         rows.append(
-            f'<tr><th scope="row">{_metric_link(metric)} <code>{escape(metric)}</code></th>'
+            f'<tr><th scope="row">{metric_link(metric)} <code>{escape(metric)}</code></th>'
             f"{cells}</tr>"
         )
-    return _table(["metric", *(escape(n) for n in names)], rows)
+    return table(["metric", *(escape(n) for n in names)], rows)
 
 
 def _breakdown_table(groups: dict[str, MetricSet], metrics: Sequence[str]) -> str:
     rows = [
         f'<tr><th scope="row">{escape(group)}</th>'
-        + "".join(_figure(values, m) for m in metrics)
+        + "".join(figure(values, m) for m in metrics)
         + "</tr>"
         for group, values in groups.items()
     ]
-    return _table(["group", *(_metric_link(m, header=True) for m in metrics)], rows)
+    return table(["group", *(metric_link(m, header=True) for m in metrics)], rows)
 
 
 def _confusion(confusion: dict[str, dict[str, int]]) -> str:
@@ -254,7 +155,7 @@ def _confusion(confusion: dict[str, dict[str, int]]) -> str:
         "<p>Rows: the answer kind the gold expects; columns: the kind that came back "
         "(<code>error</code>: no answer came back). The diagonal, in green, is right; each "
         "row's total is the number of answered-or-failed questions of that kind.</p>"
-        + _table(header, rows)
+        + table(header, rows)
     )
 
 
@@ -286,7 +187,7 @@ def _misses(report: Report) -> str:
             f"<td>{escape('; '.join(problems))}</td></tr>"
         )
     header = ["id", "lang", "question", "expected", "got", "problem"]
-    return f"<p>{len(rows)} of {len(report.questions)} questions.</p>" + _table(header, rows)
+    return f"<p>{len(rows)} of {len(report.questions)} questions.</p>" + table(header, rows)
 
 
 def _voice_section(report: Report) -> str:
@@ -303,9 +204,9 @@ def _voice_section(report: Report) -> str:
     ]
     header = [
         "language",
-        _metric_link("questions", header=True),
-        *(h for m in _VOICE_PAIRED for h in (f"{_metric_link(m, header=True)} spoken", "typed")),
-        *(_metric_link(m, header=True) for m in _VOICE_ONLY),
+        metric_link("questions", header=True),
+        *(h for m in _VOICE_PAIRED for h in (f"{metric_link(m, header=True)} spoken", "typed")),
+        *(metric_link(m, header=True) for m in _VOICE_ONLY),
     ]
     rows = []
     for language, values in spoken.items():
@@ -313,11 +214,11 @@ def _voice_section(report: Report) -> str:
         rows.append(
             f'<tr><th scope="row">{escape(language)}</th>'
             f'<td class="n">{format_value(values.get("questions"))}</td>'
-            + "".join(_figure(values, m) + _figure(same, m, muted=True) for m in _VOICE_PAIRED)
-            + "".join(_figure(values, m) for m in _VOICE_ONLY)
+            + "".join(figure(values, m) + figure(same, m, muted=True) for m in _VOICE_PAIRED)
+            + "".join(figure(values, m) for m in _VOICE_ONLY)
             + "</tr>"
         )
-    parts.append(_table(header, rows))
+    parts.append(table(header, rows))
     outcomes = {o.id: o for o in report.system.outcomes}
     misses = []
     spoken_questions = [q for q in report.questions if q.channel == VOICE_CHANNEL]
@@ -336,7 +237,7 @@ def _voice_section(report: Report) -> str:
             f'<td dir="auto">{escape(question.question)}</td>'
             f'<td dir="auto">{escape(outcome.transcript or "—")} '
             f'<span class="muted">({escape(outcome.heard_language or "?")})</span></td>'
-            f'<td class="n">{_metric_value("wer", outcome.wer)}</td>'
+            f'<td class="n">{metric_value("wer", outcome.wer)}</td>'
             f"<td>{escape(question.kind)}: {escape(', '.join(question.acceptable) or '—')}</td>"
             f"<td>{escape(_got(outcome))}</td><td>{escape(typed_verdict)}</td></tr>"
         )
@@ -351,7 +252,7 @@ def _voice_section(report: Report) -> str:
         "got spoken",
         "typed",
     ]
-    parts.append(_table(miss_header, misses))
+    parts.append(table(miss_header, misses))
     return "".join(parts)
 
 
@@ -360,7 +261,7 @@ def _changes(
 ) -> str:
     rows = [
         f"<tr><td>{escape(change.system)}</td>"
-        f"<td>{_metric_link(change.metric)} <code>{escape(change.metric)}</code></td>"
+        f"<td>{metric_link(change.metric)} <code>{escape(change.metric)}</code></td>"
         f'<td class="n">{format_value(change.old)}</td>'
         f'<td class="n">{format_value(change.new)}</td>'
         f'<td class="{change.verdict}">{change.verdict}</td></tr>'
@@ -376,7 +277,7 @@ def _changes(
             f"<td>{escape(before)}</td>"
             f'<td>{escape(now)}</td><td class="{q.verdict}">{q.verdict}</td></tr>'
         )
-    return _table(["system", "metric", "before", "now", ""], rows) + _table(
+    return table(["system", "metric", "before", "now", ""], rows) + table(
         ["id", "question", "before", "now", ""], question_rows
     )
 
@@ -402,7 +303,7 @@ def _definitions(report: Report) -> str:
         found = METRIC_DEFINITIONS.get(metric)
         definition = found.definition if found is not None else "(no definition yet)"
         items.append(
-            f'<div><dt id="{_anchor(metric)}">{escape(metric_label(metric))} '
+            f'<div><dt id="{anchor(metric)}">{escape(metric_label(metric))} '
             f"<code>{escape(metric)}</code></dt><dd>{escape(definition)}</dd></div>"
         )
     return "<h2>Definitions</h2><dl>" + "".join(items) + "</dl>"
@@ -464,17 +365,17 @@ def render_html(
         headline.append(_BASELINES_RANK_ONLY)
     if "voice_language" in report.system.breakdowns:
         headline.append(_TYPED_ONLY)
-    sections = {"headline": _section("headline", headline)}
+    sections = {"headline": section("headline", headline)}
     if changes is not None:
-        sections["changes"] = _section(
+        sections["changes"] = section(
             "changes",
             [
                 f"<h2>Changes since <code>{escape(compared_with or 'previous run')}</code></h2>",
                 _changes(*changes),
             ],
         )
-    sections["charts"] = _section("charts", [_charts(report)])
-    sections["kinds"] = _section(
+    sections["charts"] = section("charts", [_charts(report)])
+    sections["kinds"] = section(
         "kinds", ["<h2>Kinds: expected vs answered</h2>", _confusion(report.confusion)]
     )
     detail = [
@@ -502,12 +403,12 @@ def render_html(
         if breakdown in BREAKDOWN_DESCRIPTIONS:
             breakdowns.append(f'<p class="muted">{escape(BREAKDOWN_DESCRIPTIONS[breakdown])}</p>')
         breakdowns.append(_breakdown_table(groups, columns))
-    sections["breakdowns"] = _section("breakdowns", breakdowns)
+    sections["breakdowns"] = section("breakdowns", breakdowns)
     if "voice_language" in report.system.breakdowns:
-        sections["voice"] = _section("voice", [_voice_section(report)])
-    sections["misses"] = _section("misses", ["<h2>Every miss</h2>", _misses(report)])
+        sections["voice"] = section("voice", [_voice_section(report)])
+    sections["misses"] = section("misses", ["<h2>Every miss</h2>", _misses(report)])
     if report.skipped:
-        sections["not-measured"] = _section(
+        sections["not-measured"] = section(
             "not-measured",
             [
                 "<h2>Not measured</h2><ul>",
@@ -521,13 +422,13 @@ def render_html(
             f"<li>{escape(name)}: {escape(', '.join(f'{k}={v}' for k, v in values.items()))}</li>"
             for name, values in notes.items()
         ]
-        sections["notes"] = _section("notes", ["<h2>Baseline notes</h2><ul>", *items, "</ul>"])
-    sections["definitions"] = _section("definitions", [_definitions(report)])
+        sections["notes"] = section("notes", ["<h2>Baseline notes</h2><ul>", *items, "</ul>"])
+    sections["definitions"] = section("definitions", [_definitions(report)])
     parts = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Permanence evaluation — {escape(report.created_at)}</title>",
-        f"<style>{_STYLE}</style></head><body>",
+        f"<style>{PAGE_STYLE}</style></head><body>",
         "<header><h1>Permanence evaluation</h1>",
         f"<p>{escape(report.created_at)} · target <code>{escape(report.target)}</code> · gold "
         f"<code>{escape(report.gold.path)}</code> ({report.gold.questions} questions, sha256 "
