@@ -72,6 +72,5 @@ async def answer_question(
     api.metrics.answers.labels(response.kind, response.language, channel).inc()
     api.metrics.answer_latency.labels(response.kind).observe(time.perf_counter() - started)
     if api.recorder is not None:
-        commune = runtime.resolve_commune(request.commune, request.question)
-        api.recorder.record_answer(request.question, response, commune=commune)
+        api.recorder.record_answer(request.question, response, commune=response.commune)
     return response

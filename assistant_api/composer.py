@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from assistant_api.content_guard import strip_instructions
 from assistant_api.models import Citation, EmergencyNumber, InstitutionCard
@@ -18,13 +19,35 @@ from assistant_api.templates import TemplateSet
 from index import ChunkHit, InstitutionHit
 from ingest import Institution, fiche_url
 
-__all__ = ["CitationBook", "ComposedAnswer", "ExtractiveComposer"]
+__all__ = ["CitationBook", "ComposedAnswer", "Composer", "ExtractiveComposer"]
 
 #: Characters of a chunk shown as the citation snippet.
 SNIPPET_CHARS = 280
 #: Services quoted in a "why" sentence.
 WHY_SERVICES = 3
 _TOKEN = re.compile(r"\w{4,}")
+
+
+class Composer(Protocol):
+    """What the service asks of a composer: an answer for ranked hits, with its citations.
+
+    The extractive composer below is one; the LLM composer (``assistant_api.llm``) is another,
+    which rewrites the extractive answer and falls back to it.
+    """
+
+    def compose(
+        self,
+        *,
+        question: str,
+        templates: TemplateSet,
+        hits: Sequence[InstitutionHit],
+        records: dict[str, Institution],
+        commune: str | None,
+        emergency: Sequence[str] = (),
+        intro: str | None = None,
+    ) -> ComposedAnswer:
+        """Compose for ``hits`` (already ranked and cut to the number to show)."""
+        ...
 
 
 class CitationBook:
@@ -47,11 +70,11 @@ class CitationBook:
                 n=len(self._by_url) + 1,
                 title=chunk.title,
                 url=chunk.url,
-                kind=chunk.kind,  # type: ignore[arg-type]
+                kind=chunk.kind,
                 snippet=snippet,
                 fetched_at=chunk.fetched_at,
                 institution_id=chunk.institution_id,
-                audience=chunk.audience,  # type: ignore[arg-type]
+                audience=chunk.audience,
             )
         return self._by_url[chunk.url].n
 

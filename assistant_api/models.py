@@ -93,6 +93,11 @@ class AskResponse(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     emergency_numbers: list[EmergencyNumber] = Field(default_factory=list)
     confidence: float = 0.0
+    commune: str | None = Field(
+        default=None,
+        description="The commune the answer was routed for: the one given, else the one the "
+        "question names; null when none is known.",
+    )
     timings_ms: Timings = Field(default_factory=Timings)
     answer_id: str = Field(
         default_factory=lambda: uuid.uuid4().hex,

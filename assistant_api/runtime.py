@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from assistant_api.communes import CommuneDirectory
-from assistant_api.composer import ExtractiveComposer
+from assistant_api.composer import Composer, ExtractiveComposer
 from assistant_api.content_guard import InstructionDetector
 from assistant_api.emergency import EmergencyClassifier, Prototypes
 from assistant_api.language import LanguageDetector
@@ -42,7 +42,7 @@ class AssistantRuntime:
     search_index: SearchIndex
     service: AssistantService
     communes: CommuneDirectory | None = None
-    composer: ExtractiveComposer | LLMComposer | None = None
+    composer: Composer | None = None
 
     def stats(self) -> dict[str, object]:
         return {
@@ -79,7 +79,7 @@ def build_composer(
     safety: SafetyLexicon,
     institutions: list[Institution],
     on_outcome: object = None,
-) -> ExtractiveComposer | LLMComposer:
+) -> Composer:
     """The extractive composer, wrapped by the LLM composer when an LLM is configured.
 
     ``llm_backend="embedded"`` loads the in-process model here, once per process (start-up
@@ -156,7 +156,7 @@ def open_runtime(settings: Settings) -> AssistantRuntime:
         safety=safety,
         detector=LanguageDetector(),
         communes=communes,
-        composer=composer,  # type: ignore[arg-type]  # same compose() signature
+        composer=composer,
         emergency=build_emergency_classifier(settings, search_index.embedders),
     )
     service.warm_up()

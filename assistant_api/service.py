@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant_api.communes import CommuneDirectory
-from assistant_api.composer import ComposedAnswer, ExtractiveComposer
+from assistant_api.composer import ComposedAnswer, Composer, ExtractiveComposer
 from assistant_api.emergency import EmergencyClassifier, TriageLayers
 from assistant_api.language import RTL_LANGUAGES, LanguageDetector
 from assistant_api.models import AskRequest, AskResponse, Timings
@@ -83,7 +83,7 @@ class AssistantService:
         safety: SafetyLexicon,
         detector: LanguageDetector,
         communes: CommuneDirectory,
-        composer: ExtractiveComposer | None = None,
+        composer: Composer | None = None,
         emergency: EmergencyClassifier | None = None,
     ) -> None:
         self._retriever = retriever
@@ -92,7 +92,7 @@ class AssistantService:
         self._triage = TriageLayers(safety, emergency)
         self._detector = detector
         self._communes = communes
-        self._composer = composer or ExtractiveComposer()
+        self._composer: Composer = composer or ExtractiveComposer()
         self._ready = threading.Event()
 
     @property
@@ -140,12 +140,14 @@ class AssistantService:
             top_k=max(top_k, DEFAULT_TOP_K) + 4,
             query_vectors=query_vectors,
         )
-        hits = self._select(self._route(retrieval, request.question, plan), top_k)
+        searches = [retrieval.timings_ms.get("retrieval", 0.0)]  # every search of this answer
+        hits = self._select(self._route(retrieval, request.question, plan, searches), top_k)
         generation_started = time.perf_counter()
+        before_generation = len(searches)
         if triage.verdict == "emergency":
             relevant = hits if retrieval.similarity >= NO_ANSWER_SIMILARITY else []
             urgent = self._emergency_hits(
-                triage.numbers, request.question, plan, retrieval.query_vectors
+                triage.numbers, request.question, plan, retrieval.query_vectors, searches
             )
             urgent_ids = {h.institution_id for h in urgent}
             composed = self._composer.compose(
@@ -167,7 +169,7 @@ class AssistantService:
                 started=started,
             )
         elif not hits or retrieval.similarity < NO_ANSWER_SIMILARITY:
-            composed = self._no_answer(request.question, templates, plan, retrieval)
+            composed = self._no_answer(request.question, templates, plan, retrieval, searches)
             kind = "no_answer"
         else:
             composed = self._composer.compose(
@@ -184,38 +186,49 @@ class AssistantService:
             composed=composed,
             confidence=retrieval.confidence,
             started=started,
-            retrieval_ms=retrieval.timings_ms.get("retrieval", 0.0),
-            generation_ms=(time.perf_counter() - generation_started) * 1000,
+            retrieval_ms=sum(searches),
+            # Composition alone: the searches made while composing count as retrieval.
+            generation_ms=(time.perf_counter() - generation_started) * 1000
+            - sum(searches[before_generation:]),
         )
 
     def _route(
-        self, retrieval: RetrievalResult, question: str, plan: _Plan
+        self, retrieval: RetrievalResult, question: str, plan: _Plan, searches: list[float]
     ) -> list[InstitutionHit]:
         """Swap regional offices for the ones serving the asker's commune, then re-rank.
 
         Retrieval finds the kind of office (a social counter, an ORP); the commune decides which
-        one. The swapped-in office's own chunks are fetched so its citations are its own.
+        one. The swapped-in offices' own chunks are fetched, all in one search filtered to them
+        and with the question's vectors already computed, so their citations are their own.
         """
         hits = [h for h in retrieval.institutions if h.institution_id in self._records]
         if plan.commune is None:
             return hits
-        routed: list[InstitutionHit] = []
-        seen: set[str] = set()
+        targets: dict[str, str] = {}  # office found → office serving the commune
         for hit in hits:
             target = self._communes.office_for(hit.institution_id, plan.commune)
             if target is not None and target != hit.institution_id:
-                if target in seen or target not in self._records:
+                targets[hit.institution_id] = target
+        own: dict[str, InstitutionHit] = {}
+        offices = tuple(t for t in dict.fromkeys(targets.values()) if t in self._records)
+        if offices:
+            found = self._retriever.run(
+                query=question,
+                audiences=plan.audiences,
+                top_k=len(offices),
+                institution_ids=offices,
+                query_vectors=retrieval.query_vectors,
+            )
+            searches.append(found.timings_ms.get("retrieval", 0.0))
+            own = {h.institution_id: h for h in found.institutions}
+        routed: list[InstitutionHit] = []
+        seen: set[str] = set()
+        for hit in hits:
+            if hit.institution_id in targets:
+                replacement = own.get(targets[hit.institution_id])
+                if replacement is None or replacement.institution_id in seen:
                     continue
-                own = self._retriever.run(
-                    query=question,
-                    audiences=plan.audiences,
-                    top_k=1,
-                    institution_ids=(target,),
-                    query_vectors=retrieval.query_vectors,
-                )
-                if not own.institutions:
-                    continue
-                hit = dataclasses.replace(own.institutions[0], score=hit.score)
+                hit = dataclasses.replace(replacement, score=hit.score)
             if hit.institution_id in seen:
                 continue
             seen.add(hit.institution_id)
@@ -227,7 +240,8 @@ class AssistantService:
         numbers: Sequence[str],
         question: str,
         plan: _Plan,
-        query_vectors: Mapping[str, Matrix] | None = None,
+        query_vectors: Mapping[str, Matrix] | None,
+        searches: list[float],
     ) -> list[InstitutionHit]:
         """The records of the emergency lines to call (e.g. 144, 143), in the triage's order.
 
@@ -247,6 +261,7 @@ class AssistantService:
             institution_ids=wanted,
             query_vectors=query_vectors,
         )
+        searches.append(found.timings_ms.get("retrieval", 0.0))
         by_id = {h.institution_id: h for h in found.institutions}
         return [by_id[i] for i in wanted if i in by_id]
 
@@ -258,7 +273,12 @@ class AssistantService:
         return [h for h in known if h.score >= floor][:top_k]
 
     def _no_answer(
-        self, question: str, templates: TemplateSet, plan: _Plan, retrieval: RetrievalResult
+        self,
+        question: str,
+        templates: TemplateSet,
+        plan: _Plan,
+        retrieval: RetrievalResult,
+        searches: list[float],
     ) -> ComposedAnswer:
         """Say so honestly, and name the regional social counter as the human to ask."""
         entry_ids = self._communes.entry_points(plan.commune)
@@ -269,7 +289,9 @@ class AssistantService:
                 audiences=plan.audiences,
                 top_k=len(entry_ids),
                 institution_ids=tuple(entry_ids),
+                query_vectors=retrieval.query_vectors,
             )
+            searches.append(entry.timings_ms.get("retrieval", 0.0))
             hits = [h for h in entry.institutions if h.institution_id in self._records][:1]
         # The template introduces the counter that follows; with none to name (a corpus
         # without regional counters), it must still end as a sentence, not on a colon.
@@ -303,6 +325,7 @@ class AssistantService:
             citations=composed.citations,
             emergency_numbers=composed.emergency_numbers,
             confidence=round(confidence, 4),
+            commune=plan.commune,
             timings_ms=Timings(
                 total=round((time.perf_counter() - started) * 1000, 2),
                 retrieval=round(retrieval_ms, 2),

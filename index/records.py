@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import cast, get_args
 
 from index.embedders import Matrix
+from index.errors import BackendError
+from ingest.records import Audience, DocumentKind
 
 __all__ = ["Chunk", "ChunkHit", "InstitutionHit", "RetrievalResult"]
+
+_KINDS: frozenset[str] = frozenset(get_args(DocumentKind))
+_AUDIENCES: frozenset[str] = frozenset(get_args(Audience))
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +33,8 @@ class Chunk:
     text: str
     body: str
     content_hash: str
-    kind: str
-    audience: str
+    kind: DocumentKind
+    audience: Audience
     language: str | None
     institution_id: str | None
     categories: tuple[str, ...]
@@ -69,6 +75,14 @@ class Chunk:
             return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
         position = payload.get("position", 0)
+        kind, audience = _s("kind"), _s("audience")
+        if kind not in _KINDS or audience not in _AUDIENCES:
+            # A point written by another version or by hand: refuse rather than guess who
+            # may see it (an unknown audience must never be served as public).
+            raise BackendError(
+                f"point {point_id} has kind {kind!r} and audience {audience!r}, which this "
+                "version does not know; rebuild the index with `permanence index --rebuild`"
+            )
         return cls(
             id=point_id,
             url=_s("url"),
@@ -78,8 +92,8 @@ class Chunk:
             text=_s("text"),
             body=_s("body"),
             content_hash=_s("content_hash"),
-            kind=_s("kind"),
-            audience=_s("audience"),
+            kind=cast(DocumentKind, kind),
+            audience=cast(Audience, audience),
             language=_opt("language"),
             institution_id=_opt("institution_id"),
             categories=_t("categories"),

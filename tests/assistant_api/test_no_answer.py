@@ -28,6 +28,7 @@ def test_without_a_counter_to_name_the_no_answer_ends_as_a_sentence(
         templates,
         _Plan(language=language, commune=None, audiences=("public",)),
         retrieval,
+        [],
     )
     assert composed.institutions == []
     assert composed.answer.rstrip().endswith(".")
@@ -44,5 +45,6 @@ def test_with_a_counter_the_no_answer_names_it(tiny_runtime: Any) -> None:
         templates,
         _Plan(language="fr", commune="Val-de-Ruz", audiences=("public",)),
         retrieval,
+        [],
     )
     assert [i.id for i in composed.institutions] == ["gsr-val-de-ruz"]

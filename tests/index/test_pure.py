@@ -9,8 +9,9 @@ import pytest
 
 from index.backends.base import VectorHit
 from index.chunker import Chunker, chunk_id, split_sections
+from index.errors import BackendError
 from index.fusion import reciprocal_rank_fusion
-from index.glossary import Glossary
+from index.glossary import Glossary, GlossaryConcept
 from index.ranking import COMMUNE_BOOST, ELSEWHERE_PENALTY, apply_commune, rank_institutions
 from index.records import Chunk, ChunkHit
 from ingest import Document
@@ -171,12 +172,16 @@ def test_glossary_does_not_fire_on_unrelated_words(text: str) -> None:
     assert "rent" not in glossary.concepts(text)
 
 
+def _concept(fr: str, triggers: list[str], category: str = "autres") -> GlossaryConcept:
+    return GlossaryConcept(fr=fr, category=category, triggers=tuple(triggers))
+
+
 def test_glossary_matches_latin_word_starts_and_other_scripts_anywhere() -> None:
     glossary = Glossary(
         {
-            "rent": ("loyer", ["loyer", "miete"]),
-            "debt": ("dettes", ["dett", "борг"]),
-            "aid": ("aide", ["aide sociale"]),
+            "rent": _concept("loyer", ["loyer", "miete"]),
+            "debt": _concept("dettes", ["dett", "борг"]),
+            "aid": _concept("aide", ["aide sociale"]),
         }
     )
     assert glossary.concepts("Mes loyers impayés") == ["rent"]  # a word start, plural too
@@ -189,14 +194,26 @@ def test_glossary_matches_latin_word_starts_and_other_scripts_anywhere() -> None
 
 def test_glossary_refuses_a_trigger_too_short_to_look_up() -> None:
     with pytest.raises(ValueError, match="too short"):
-        Glossary({"x": ("x", ["a"])})
+        _concept("xx", ["a"])
 
 
 def test_glossary_acronyms_in_capitals_match_whole_words_only() -> None:
     glossary = Glossary(
-        {"unemployment": ("chômage ORP", ["ORP", "chomage"]), "disability": ("AI", ["AI"])}
+        {
+            "unemployment": _concept("chômage ORP", ["ORP", "chomage"]),
+            "disability": _concept("AI", ["AI"]),
+        }
     )
     assert glossary.concepts("C'est quel ORP qui va me suivre?") == ["unemployment"]
     assert glossary.concepts("l'AI m'a refusé la rente") == ["disability"]
     assert glossary.concepts("une aide pour un orphelin") == []
     assert glossary.concepts("AIDE") == []
+
+
+def test_a_point_with_an_unknown_audience_is_refused_not_served() -> None:
+    payload = _hit("caritas", 1.0).chunk.payload()
+    assert Chunk.from_payload("p1", payload).audience == "public"
+    with pytest.raises(BackendError, match="audience 'everyone'"):
+        Chunk.from_payload("p2", {**payload, "audience": "everyone"})
+    with pytest.raises(BackendError, match="kind 'blog'"):
+        Chunk.from_payload("p3", {**payload, "kind": "blog"})
