@@ -25,12 +25,14 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import numpy as np
-import yaml
+from pydantic import BeforeValidator, PlainValidator, model_validator
 
 from assistant_api.safety import SafetyLexicon, Triage
 from index.embedders import Embedder, Matrix
+from permanence.lexicon import LexiconError, LexiconModel, load_lexicon
 
 __all__ = [
     "FLOOR",
@@ -62,6 +64,37 @@ TYPE_K = 2
 GENERAL_NUMBER = "144"
 
 
+def _sentence(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{value!r} is not a sentence; write it as a string")
+    return value.strip()
+
+
+def _by_language(value: object) -> object:
+    if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
+        raise ValueError("must map a language code to a list of sentences")
+    return value
+
+
+_Sentences = Annotated[
+    dict[str, list[Annotated[str, PlainValidator(_sentence)]]], BeforeValidator(_by_language)
+]
+
+
+class _PrototypeFile(LexiconModel):
+    """``emergency``: sentences by danger type, then language; ``negative``: by language."""
+
+    emergency: dict[str, _Sentences]
+    negative: _Sentences
+
+    @model_validator(mode="before")
+    @classmethod
+    def _both_sections(cls, data: object) -> object:
+        if not isinstance(data, dict) or "emergency" not in data or "negative" not in data:
+            raise ValueError("needs top-level 'emergency' and 'negative' mappings")
+        return data
+
+
 @dataclass(frozen=True, slots=True)
 class Prototypes:
     """The sentences of ``emergency_prototypes.yaml``: (type, sentence) pairs and negatives."""
@@ -71,37 +104,22 @@ class Prototypes:
 
     @classmethod
     def load(cls, path: Path) -> Prototypes:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or "emergency" not in data or "negative" not in data:
-            raise ValueError(f"{path}: needs top-level 'emergency' and 'negative' mappings")
-        emergency: list[tuple[str, str]] = []
-        for danger, by_language in data["emergency"].items():
-            for language, sentences in _languages(path, danger, by_language):
-                emergency.extend((str(danger), _sentence(path, language, s)) for s in sentences)
-        negative = [
-            _sentence(path, language, s)
-            for language, sentences in _languages(path, "negative", data["negative"])
-            for s in sentences
-        ]
+        """Read the file with the shared lexicon loader (errors name the key and sentence)."""
+        data = load_lexicon(path, _PrototypeFile)
+        emergency = tuple(
+            (danger, sentence)
+            for danger, by_language in data.emergency.items()
+            for sentences in by_language.values()
+            for sentence in sentences
+        )
+        negative = tuple(s for sentences in data.negative.values() for s in sentences)
         if not emergency or not negative:
-            raise ValueError(f"{path}: both emergency and negative prototypes are needed")
-        return cls(tuple(emergency), tuple(negative))
+            raise LexiconError(f"{path}: both emergency and negative prototypes are needed")
+        return cls(emergency, negative)
 
     @property
     def dangers(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(d for d, _ in self.emergency))
-
-
-def _languages(path: Path, section: str, value: object) -> list[tuple[str, list[object]]]:
-    if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
-        raise ValueError(f"{path}: {section} must map a language code to a list of sentences")
-    return [(str(language), sentences) for language, sentences in value.items()]
-
-
-def _sentence(path: Path, language: str, value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{path}: {language}: {value!r} is not a sentence; write it as a string")
-    return value.strip()
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from assistant_api.redaction import build_redactor
 from assistant_api.routes import admin, chat, feedback, metrics
 from assistant_api.state import ApiState
 from assistant_api.themes import ThemeClassifier
+from index import Glossary
 from permanence.settings import Settings
 
 __all__ = ["install_api"]
@@ -89,7 +90,8 @@ def install_api(app: FastAPI, settings: Settings) -> ApiState:
                 store=store,
                 redactor=redactor,
                 themes=ThemeClassifier(
-                    settings.prompts_dir / "themes.yaml", records=runtime.service.institutions
+                    _glossary(runtime.search_index.retriever.glossary, settings),
+                    records=runtime.service.institutions,
                 ),
             )
             api.metrics.analytics_pending.set_function(
@@ -115,6 +117,12 @@ def install_api(app: FastAPI, settings: Settings) -> ApiState:
 
     app.router.lifespan_context = lifespan  # type: ignore[assignment]
     return api
+
+
+def _glossary(retrieving: Glossary | None, settings: Settings) -> Glossary:
+    """The retriever's glossary, so themes and query expansion read the same needs; loaded
+    from the settings when the retriever expands nothing."""
+    return retrieving if retrieving is not None else Glossary.from_file(settings.glossary_path)
 
 
 def _composer_name(composer: object) -> str:

@@ -6,6 +6,11 @@ lexicon is matched on the question folded by :func:`fold` (lower case, no accent
 of the Arabic-script letters that Arabic and Persian keyboards write differently). A lexicon does
 not generalise to phrasings nobody listed, so questions it leaves ``ok`` go to a second layer,
 the prototype classifier of :mod:`assistant_api.emergency`, which reuses this file's numbers.
+
+The file also lists what is not Permanence's job (injections, off-topic requests); whether a
+question is out of scope is decided by :mod:`assistant_api.scope`, which reads those patterns.
+The file is read by the shared lexicon loader (:mod:`permanence.lexicon`): a malformed rule or
+an invalid regex is a load error that names the rule and the pattern.
 """
 
 from __future__ import annotations
@@ -13,10 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-import yaml
+from pydantic import Field, PlainValidator
 
+from assistant_api.scope import Scope
 from permanence import fold
+from permanence.lexicon import LexiconModel, load_lexicon
 
 __all__ = ["SafetyLexicon", "Triage", "fold"]
 
@@ -35,12 +43,26 @@ class Triage:
     layer: str = "lexicon"
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    name: str
-    numbers: tuple[str, ...]
-    patterns: tuple[re.Pattern[str], ...]
-    unless: tuple[re.Pattern[str], ...] = ()
+def _folded_pattern(value: object) -> re.Pattern[str]:
+    """A pattern of the file, folded like the questions it is matched against, compiled."""
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a pattern; write it as a quoted string")
+    try:
+        return re.compile(fold(value))
+    except re.error as exc:
+        raise ValueError(f"bad pattern {value!r}: {exc}; fix the regex") from exc
+
+
+_Pattern = Annotated[re.Pattern[str], PlainValidator(_folded_pattern)]
+
+
+class _Rule(LexiconModel):
+    """One danger: its emergency numbers, the phrases that signal it, the ones that do not."""
+
+    numbers: tuple[str, ...] = Field(min_length=1)
+    patterns: tuple[_Pattern, ...] = Field(min_length=1)
+    #: Text these match is removed before ``patterns`` are tried (past or topic-only mentions).
+    unless: tuple[_Pattern, ...] = ()
 
     def matches(self, folded: str) -> bool:
         for exception in self.unless:
@@ -48,64 +70,65 @@ class _Rule:
         return any(p.search(folded) for p in self.patterns)
 
 
-def _compile(patterns: list[str], path: Path) -> tuple[re.Pattern[str], ...]:
-    compiled: list[re.Pattern[str]] = []
-    for pattern in patterns:
-        try:
-            compiled.append(re.compile(fold(pattern)))
-        except re.error as exc:
-            raise ValueError(f"{path}: bad pattern {pattern!r}: {exc}; fix the regex") from exc
-    return tuple(compiled)
+class _OutOfScope(LexiconModel):
+    injection: tuple[_Pattern, ...]
+    offtopic: tuple[_Pattern, ...]
+
+
+class _SafetyFile(LexiconModel):
+    emergency: dict[str, _Rule] = Field(min_length=1)
+    out_of_scope: _OutOfScope
 
 
 class SafetyLexicon:
-    """Loaded from a YAML file; ``triage(question)`` is pure and cheap."""
+    """Loaded from a YAML file; ``triage(question)`` is pure and cheap.
+
+    The file's ``out_of_scope`` section is evidence for :class:`~assistant_api.scope.Scope`,
+    which decides scope; this class only decides danger.
+    """
 
     def __init__(self, path: Path) -> None:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        self._emergencies = tuple(
-            _Rule(
-                name=name,
-                numbers=tuple(str(n) for n in rule["numbers"]),
-                patterns=_compile(rule["patterns"], path),
-                unless=_compile(rule.get("unless", []), path),
-            )
-            for name, rule in data["emergency"].items()
+        data = load_lexicon(path, _SafetyFile)
+        self._emergencies = data.emergency
+        self._scope = Scope(
+            injection=data.out_of_scope.injection, offtopic=data.out_of_scope.offtopic
         )
-        scope = data["out_of_scope"]
-        self._injection = _compile(scope["injection"], path)
-        self._offtopic = _compile(scope["offtopic"], path)
+
+    @property
+    def scope(self) -> Scope:
+        """The scope decision, built on this file's ``out_of_scope`` patterns."""
+        return self._scope
 
     @property
     def dangers(self) -> tuple[str, ...]:
         """The names of the emergency rules (suicide, violence, …), in file order."""
-        return tuple(rule.name for rule in self._emergencies)
+        return tuple(self._emergencies)
 
     def numbers_for(self, danger: str) -> tuple[str, ...]:
         """The numbers of the emergency rule ``danger``, so other layers reuse this file's."""
-        for rule in self._emergencies:
-            if rule.name == danger:
-                return rule.numbers
-        raise ValueError(f"no emergency rule {danger!r} in the lexicon; use one of {self.dangers}")
+        rule = self._emergencies.get(danger)
+        if rule is None:
+            raise ValueError(
+                f"no emergency rule {danger!r} in the lexicon; use one of {self.dangers}"
+            )
+        return rule.numbers
 
     def triage(self, question: str) -> Triage:
-        """Emergency (any rule), else out of scope (injection, off-topic), else ``ok``."""
+        """Emergency (any rule), else out of scope (as :class:`Scope` decides), else ``ok``."""
         folded = fold(question)
         reasons: list[str] = []
         numbers: list[str] = []
-        for rule in self._emergencies:
+        for name, rule in self._emergencies.items():
             if rule.matches(folded):
-                reasons.append(rule.name)
+                reasons.append(name)
                 numbers.extend(n for n in rule.numbers if n not in numbers)
         if reasons:
             return Triage("emergency", tuple(reasons), tuple(numbers))
-        if self.is_injection(question):
-            return Triage("out_of_scope", ("injection",))
-        if any(p.search(folded) for p in self._offtopic):
-            return Triage("out_of_scope", ("offtopic",))
+        refusal = self._scope.refusal(folded)
+        if refusal is not None:
+            return Triage("out_of_scope", (refusal,))
         return Triage("ok")
 
     def is_injection(self, text: str) -> bool:
         """Whether ``text`` tries to give the assistant instructions (also used on documents)."""
-        folded = fold(text)
-        return any(p.search(folded) for p in self._injection)
+        return self._scope.is_injection(fold(text))

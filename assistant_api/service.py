@@ -34,11 +34,6 @@ DEFAULT_TOP_K = 3
 #: Below this similarity of the best chunk (USE cosine) nothing in the corpus is about the
 #: question: the assistant says it does not know and names the social counter.
 NO_ANSWER_SIMILARITY = 0.135
-#: A question that names no known need (no glossary concept) and whose best chunk is no closer
-#: than this is outside what Permanence does (weather, recipes, homework). Dev gold set with
-#: situations in the records, 2026-11-22: 0.26 catches 34 of 46 out-of-scope questions and
-#: loses 1 answerable one; 0.28 catches 38 and loses 2; 0.30 catches 38 and loses 5.
-SCOPE_SIMILARITY = 0.27
 #: An institution far below the best one is noise, not a second option.
 RELATIVE_SCORE_FLOOR = 0.45
 
@@ -90,6 +85,7 @@ class AssistantService:
         self._records = {i.id: i for i in institutions}
         self._templates = templates
         self._triage = TriageLayers(safety, emergency)
+        self._scope = safety.scope
         self._detector = detector
         self._communes = communes
         self._composer: Composer = composer or ExtractiveComposer()
@@ -159,8 +155,7 @@ class AssistantService:
                 emergency=triage.numbers,
             )
             kind = "emergency"
-        elif (not hits or retrieval.similarity < SCOPE_SIMILARITY) and not retrieval.concepts:
-            # Nothing relevant found and no social or health need named: not our job.
+        elif self._scope.outside(retrieval, hits):
             return self._respond(
                 kind="out_of_scope",
                 plan=plan,

@@ -1,55 +1,49 @@
 """The theme of an answered question, for grouping blind spots ("angles morts").
 
-An orientation is filed under the first category of the institution it put first; a question
-that found nothing is filed by keywords (``prompts/themes.yaml``), because nothing else says
-what it was about — and that is exactly the case the network needs to see.
+An emergency is filed under ``urgence``; an orientation under the first category of the
+institution it put first; any other answer (no answer, out of scope, an orientation without an
+institution) under the category of the most specific need the glossary finds in the question
+(:meth:`index.Glossary.category`), because nothing else says what it was about — and that is
+exactly the case the network needs to see. The glossary is the one keyword lexicon of needs:
+the retriever expands queries with it, so a theme matches the same words in all 13 languages
+and "ma rente AVS" is a pension, not housing.
+
+Only the theme is kept: the question itself reaches the analytics store redacted, and nothing
+here keeps or logs it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from pathlib import Path
-
-import yaml
 
 from assistant_api.models import AskResponse
-from assistant_api.safety import fold
-from ingest import CATEGORIES, Institution
+from index import Glossary
+from ingest import Institution
 
-__all__ = ["UNKNOWN_THEME", "ThemeClassifier"]
+__all__ = ["EMERGENCY_THEME", "UNKNOWN_THEME", "ThemeClassifier"]
 
+#: The theme of an emergency answer, whatever it was about.
+EMERGENCY_THEME = "urgence"
+#: The theme of a question that names no need the glossary knows.
 UNKNOWN_THEME = "inconnu"
 
 
 class ThemeClassifier:
-    """Keyword lexicon plus the categories of the institution records."""
+    """The answer's first institution when there is one, else the glossary's need."""
 
-    def __init__(self, path: Path, *, records: Mapping[str, Institution]) -> None:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        unknown = sorted(set(data) - set(CATEGORIES))
-        if unknown:
-            raise ValueError(
-                f"{path}: unknown categories {unknown}; allowed: {', '.join(CATEGORIES)}"
-            )
-        self._rules: list[tuple[str, tuple[re.Pattern[str], ...]]] = [
-            (str(theme), tuple(re.compile(fold(p)) for p in patterns))
-            for theme, patterns in data.items()
-        ]
+    def __init__(self, glossary: Glossary, *, records: Mapping[str, Institution]) -> None:
+        self._glossary = glossary
         self._records = records
 
-    def by_keywords(self, question: str) -> str:
-        folded = fold(question)
-        for theme, patterns in self._rules:
-            if any(p.search(folded) for p in patterns):
-                return theme
-        return UNKNOWN_THEME
+    def by_needs(self, question: str) -> str:
+        """The category of the most specific need ``question`` names, or ``UNKNOWN_THEME``."""
+        return self._glossary.category(question) or UNKNOWN_THEME
 
     def classify(self, question: str, response: AskResponse) -> str:
         if response.kind == "emergency":
-            return "urgence"
+            return EMERGENCY_THEME
         if response.kind == "orientation" and response.institutions:
             record = self._records.get(response.institutions[0].id)
             if record is not None and record.categories:
                 return record.categories[0]
-        return self.by_keywords(question)
+        return self.by_needs(question)

@@ -1,4 +1,4 @@
-"""Text folding shared by every keyword matcher (safety lexicon, need glossary, themes).
+"""Text folding shared by every keyword matcher (safety lexicon, glossary of needs).
 
 Patterns and questions must be folded the same way or a pattern silently stops matching, so
 there is one function: lower case, no accents or Arabic vowel marks, one spelling of the

@@ -180,12 +180,12 @@ def test_prototype_types_must_be_lexicon_rules(
         pytest.param("emergency: {}\n", "needs top-level 'emergency' and 'negative'", id="missing"),
         pytest.param(
             "emergency:\n  fire: ['no language']\nnegative:\n  fr: ['x']\n",
-            "fire must map a language code to a list of sentences",
+            r"emergency\.fire: must map a language code to a list of sentences",
             id="no-language",
         ),
         pytest.param(
             "emergency:\n  fire:\n    fr: [3]\nnegative:\n  fr: ['x']\n",
-            "fr: 3 is not a sentence",
+            r"emergency\.fire\.fr\[0\]: 3 is not a sentence",
             id="not-a-string",
         ),
     ],

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant_api.safety import SafetyLexicon, fold
+from permanence.lexicon import LexiconError
 
 LEXICON_PATH = Path(__file__).resolve().parents[2] / "prompts" / "safety.yaml"
 
@@ -253,16 +254,37 @@ def test_fold(raw: str, folded: str) -> None:
     assert fold(raw) == folded
 
 
+def _lexicon_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "safety.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.mark.unit
 def test_bad_pattern_names_the_pattern(tmp_path: Path) -> None:
-    path = tmp_path / "safety.yaml"
-    path.write_text(
+    path = _lexicon_file(
+        tmp_path,
         "emergency:\n  x:\n    numbers: ['144']\n    patterns: ['(unclosed']\n"
         "out_of_scope:\n  injection: []\n  offtopic: []\n",
-        encoding="utf-8",
     )
     with pytest.raises(ValueError, match=r"\(unclosed"):
         SafetyLexicon(path)
+
+
+@pytest.mark.unit
+def test_a_malformed_rule_is_a_load_error_naming_the_rule(tmp_path: Path) -> None:
+    path = _lexicon_file(
+        tmp_path,
+        "emergency:\n  fire:\n    number: ['118']\n    patterns: ['fumee']\n"
+        "out_of_scope:\n  injection: []\n",
+    )
+    with pytest.raises(LexiconError) as raised:
+        SafetyLexicon(path)
+    assert str(raised.value).splitlines() == [
+        f"{path}: emergency.fire.numbers: missing; add it",
+        f"{path}: emergency.fire.number: unknown key; check its spelling and indentation",
+        f"{path}: out_of_scope.offtopic: missing; add it",
+    ]
 
 
 @pytest.mark.unit
