@@ -7,7 +7,6 @@ process is stateless apart from this store; PostgreSQL by URL is a later step (s
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Sequence
@@ -17,7 +16,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from permanence.sqlite_schema import Schema, connect
+
 __all__ = [
+    "ANALYTICS_SCHEMA",
     "AnalyticsStore",
     "AnswerRecord",
     "BlindSpot",
@@ -57,6 +59,10 @@ CREATE TABLE IF NOT EXISTS feedback (
 CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
 CREATE INDEX IF NOT EXISTS feedback_created ON feedback(created_at);
 """
+
+#: The layout history of ``analytics.db``: version 1 is the layout above, which files from
+#: before versions were recorded already have (``IF NOT EXISTS``: they are stamped 1 as is).
+ANALYTICS_SCHEMA = Schema(steps=(_SCHEMA,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +126,10 @@ class AnalyticsStore:
     def __init__(self, path: Path, *, retention_days: int) -> None:
         if retention_days < 1:
             raise ValueError(f"retention_days={retention_days} must be at least 1")
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
         self._retention = timedelta(days=retention_days)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(path, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.executescript(_SCHEMA)
+        self._conn = connect(path, ANALYTICS_SCHEMA, timeout=5.0)  # sqlite3's default wait
         self._last_purge = 0.0
         self.purge()
 

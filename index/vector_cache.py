@@ -8,7 +8,6 @@ under the data dir.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,8 +15,18 @@ from pathlib import Path
 import numpy as np
 
 from index.embedders import Embedder, Matrix
+from permanence.sqlite_schema import Schema, connect
 
-__all__ = ["CachedEmbedder", "VectorCache"]
+__all__ = ["VECTOR_CACHE_SCHEMA", "CachedEmbedder", "VectorCache"]
+
+#: The layout history of ``cache/vectors.db``: version 1 is the layout files from before
+#: versions were recorded already have (``IF NOT EXISTS``: they are stamped 1 as is).
+VECTOR_CACHE_SCHEMA = Schema(
+    steps=(
+        "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, text_hash TEXT NOT NULL, "
+        "vector BLOB NOT NULL, PRIMARY KEY (model, text_hash))",
+    )
+)
 
 
 class VectorCache:
@@ -25,15 +34,8 @@ class VectorCache:
 
     def __init__(self, path: Path | str) -> None:
         self._path = str(path)
-        if self._path != ":memory:":
-            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(self._path, check_same_thread=False, timeout=30)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, text_hash TEXT NOT NULL, "
-            "vector BLOB NOT NULL, PRIMARY KEY (model, text_hash))"
-        )
+        self._conn = connect(self._path, VECTOR_CACHE_SCHEMA, timeout=30)
 
     @staticmethod
     def key(text: str) -> str:

@@ -18,16 +18,17 @@ import httpx
 
 from ingest.crawl.auth import check_access, login
 from ingest.crawl.client import build_client
-from ingest.crawl.config import USER_AGENT, FormAuthConfig, SourceConfig
+from ingest.crawl.config import USER_AGENT, Credentials, FormAuthConfig, SourceConfig
 from ingest.crawl.fetcher import Fetcher
 from ingest.crawl.files import FilesSession
 from ingest.crawl.politeness import Politeness
 from ingest.crawl.report import CrawlReport
 from ingest.crawl.robots import RobotsCache
 from ingest.crawl.session import OutcomeCallback, SourceSession
-from ingest.errors import AuthError, IngestError
+from ingest.crawl.store_thread import StoreThread
+from ingest.errors import IngestError
 from ingest.extract import Extractor, InstitutionLinker
-from ingest.store import DocumentStore
+from ingest.store import CrawlRun, DocumentStore
 
 __all__ = ["Crawler"]
 
@@ -73,92 +74,109 @@ class Crawler:
     async def crawl(self, source: SourceConfig) -> CrawlReport:
         """Crawl one source; the report is written whatever happens.
 
+        Every store call runs on a thread of this crawl (:class:`StoreThread`), so that a
+        store waiting on another process's write never stalls the event loop.
+
         Raises:
             AuthError: the intranet refused the credentials (nothing was stored).
             SourceConfigError: a credential variable is missing.
             StoreError: the store cannot be written, or another process crawls this source.
         """
         credentials = source.credentials(self._env)
-        run = self._store.start_run(source.name)
-        report = CrawlReport(source.name, run.id, run.started_at, resumed=run.resumed)
-        complete = False
-        try:
-            self.extractor.warm_up()
-            if source.kind == "files":
-                files = FilesSession(
-                    source,
-                    run,
-                    store=self._store,
-                    extractor=self.extractor,
-                    linker=self._linker,
-                    report=report,
-                    on_outcome=self._on_outcome,
-                )
-                await files.run()
-                complete = not (files.truncated or files.had_errors)
-            else:
-                async with build_client(
-                    source, credentials, user_agent=self._user_agent, transport=self._transport
-                ) as client:
-                    if source.auth is not None and credentials is not None:
-                        if isinstance(source.auth, FormAuthConfig):
-                            await login(client, source, credentials)
-                        access_url = (
-                            source.start_urls[0] if source.start_urls else source.sitemaps[0]
-                        )
-                        await check_access(client, source, access_url)
-                    fetcher = Fetcher(
-                        client,
-                        politeness=Politeness(source.rate.concurrency, source.rate.delay_s),
-                        retry=source.retry,
-                        limits=source.limits,
-                    )
-                    robots = (
-                        RobotsCache(fetcher, ttl_s=source.robots.cache_ttl_s)
-                        if source.robots.respect
-                        else None
-                    )
-                    session = SourceSession(
-                        source,
-                        run,
-                        store=self._store,
-                        fetcher=fetcher,
-                        robots=robots,
-                        extractor=self.extractor,
-                        linker=self._linker,
-                        report=report,
-                        on_outcome=self._on_outcome,
-                    )
-                    try:
-                        await session.run()
-                    finally:
-                        self.requests += fetcher.requests
-                    complete = not (session.truncated or session.had_errors)
-            if complete:
-                reached = {entry.url for entry in self._store.frontier(run.id)}
-                absent = sorted(self._store.urls(source_id=source.name) - reached)
-                if absent:
-                    self._store.confirm_gone(absent)
-                    logger.info(
-                        "source %s: %d pages absent from a complete crawl marked gone",
-                        source.name,
-                        len(absent),
-                    )
-                report.gone_absent = absent
-        except AuthError as exc:
-            report.fatal = str(exc)
-            self._finish(run.id, report, complete=False)
-            raise
-        except IngestError as exc:
-            report.fatal = str(exc)
-            self._finish(run.id, report, complete=False)
-            raise
-        self._finish(run.id, report, complete=complete)
+        with StoreThread() as store_thread:
+            run = await store_thread(self._store.start_run, source.name)
+            report = CrawlReport(source.name, run.id, run.started_at, resumed=run.resumed)
+            try:
+                self.extractor.warm_up()
+                complete = await self._run_session(source, run, report, store_thread, credentials)
+                if complete:
+                    report.gone_absent = await store_thread(self._confirm_absent, source, run)
+            except IngestError as exc:  # AuthError included
+                report.fatal = str(exc)
+                await self._finish(store_thread, run.id, report, complete=False)
+                raise
+            await self._finish(store_thread, run.id, report, complete=complete)
         return report
 
-    def _finish(self, run_id: int, report: CrawlReport, *, complete: bool) -> None:
+    async def _run_session(
+        self,
+        source: SourceConfig,
+        run: CrawlRun,
+        report: CrawlReport,
+        store_thread: StoreThread,
+        credentials: Credentials | None,
+    ) -> bool:
+        """Crawl the source within ``run``; returns whether the crawl was complete."""
+        if source.kind == "files":
+            files = FilesSession(
+                source,
+                run,
+                store=self._store,
+                store_thread=store_thread,
+                extractor=self.extractor,
+                linker=self._linker,
+                report=report,
+                on_outcome=self._on_outcome,
+            )
+            await files.run()
+            return not (files.truncated or files.had_errors)
+        async with build_client(
+            source, credentials, user_agent=self._user_agent, transport=self._transport
+        ) as client:
+            if source.auth is not None and credentials is not None:
+                if isinstance(source.auth, FormAuthConfig):
+                    await login(client, source, credentials)
+                access_url = source.start_urls[0] if source.start_urls else source.sitemaps[0]
+                await check_access(client, source, access_url)
+            fetcher = Fetcher(
+                client,
+                politeness=Politeness(source.rate.concurrency, source.rate.delay_s),
+                retry=source.retry,
+                limits=source.limits,
+            )
+            robots = (
+                RobotsCache(fetcher, ttl_s=source.robots.cache_ttl_s)
+                if source.robots.respect
+                else None
+            )
+            session = SourceSession(
+                source,
+                run,
+                store=self._store,
+                store_thread=store_thread,
+                fetcher=fetcher,
+                robots=robots,
+                extractor=self.extractor,
+                linker=self._linker,
+                report=report,
+                on_outcome=self._on_outcome,
+            )
+            try:
+                await session.run()
+            finally:
+                self.requests += fetcher.requests
+            return not (session.truncated or session.had_errors)
+
+    def _confirm_absent(self, source: SourceConfig, run: CrawlRun) -> list[str]:
+        """Mark gone the pages of ``source`` a complete run did not reach; returns their URLs."""
+        reached = {entry.url for entry in self._store.frontier(run.id)}
+        absent = sorted(self._store.urls(source_id=source.name) - reached)
+        if absent:
+            self._store.confirm_gone(absent)
+            logger.info(
+                "source %s: %d pages absent from a complete crawl marked gone",
+                source.name,
+                len(absent),
+            )
+        return absent
+
+    async def _finish(
+        self, store_thread: StoreThread, run_id: int, report: CrawlReport, *, complete: bool
+    ) -> None:
         report.complete = complete
         report.finished_at = datetime.now(UTC)
-        self._store.finish_run(run_id, complete=complete, summary=report.counts())
+        await store_thread(
+            self._store.finish_run, run_id, complete=complete, summary=report.counts()
+        )
         path = report.write(self._reports_dir)
         logger.info("source %s: crawl report written to %s", report.source_id, path)

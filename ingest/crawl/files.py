@@ -15,8 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.crawl.config import SourceConfig
+from ingest.crawl.documents import content_hash, document_kind
 from ingest.crawl.report import CrawlReport
-from ingest.crawl.session import OutcomeCallback, document_kind
+from ingest.crawl.session import OutcomeCallback
+from ingest.crawl.store_thread import StoreThread
 from ingest.errors import ExtractionError
 from ingest.extract import Extractor, InstitutionLinker
 from ingest.extract.extractor import MediaKind
@@ -38,7 +40,11 @@ _MEDIA_BY_SUFFIX: dict[str, MediaKind] = {
 
 
 class FilesSession:
-    """Read every supported file under the source's ``paths``."""
+    """Read every supported file under the source's ``paths``.
+
+    As in :class:`~ingest.crawl.session.SourceSession`, the store is called through
+    ``store_thread``, off the event loop.
+    """
 
     def __init__(
         self,
@@ -46,6 +52,7 @@ class FilesSession:
         run: CrawlRun,
         *,
         store: DocumentStore,
+        store_thread: StoreThread,
         extractor: Extractor,
         linker: InstitutionLinker | None,
         report: CrawlReport,
@@ -54,6 +61,7 @@ class FilesSession:
         self._source = source
         self._run = run
         self._store = store
+        self._off_loop = store_thread
         self._extractor = extractor
         self._linker = linker
         self._report = report
@@ -61,19 +69,20 @@ class FilesSession:
         self.truncated = False
         self.had_errors = False
 
-    def _files(self) -> Iterator[Path]:
+    def _files(self) -> Iterator[tuple[Path, bool]]:
+        """Every file under the paths, in order, with ``False`` for a path that does not exist."""
         for root in self._source.paths:
             path = root.expanduser()
             if path.is_file():
-                yield path
+                yield path, True
             elif path.is_dir():
-                yield from sorted(p for p in path.rglob("*") if p.is_file())
+                yield from ((p, True) for p in sorted(path.rglob("*")) if p.is_file())
             else:
-                self._record(path.as_posix(), "error", "path does not exist")
+                yield path, False
 
-    def _record(self, url: str, outcome: str, detail: str = "") -> None:
-        self._store.frontier_add(self._run.id, [(url, 0, None)])
-        self._store.frontier_done(self._run.id, url, outcome, detail)
+    async def _record(self, url: str, outcome: str, detail: str = "") -> None:
+        entry = [(url, 0, None)]  # added and closed in one transaction
+        await self._off_loop(self._store.frontier_done, self._run.id, url, outcome, detail, entry)
         self._report.add(url, outcome, detail)
         if outcome == "error":
             self.had_errors = True
@@ -81,15 +90,21 @@ class FilesSession:
             self._on_outcome(self._source.name, url, outcome)
 
     async def run(self) -> None:
-        done = {e.url for e in self._store.frontier(self._run.id) if e.state == "done"}
+        frontier = await self._off_loop(self._store.frontier, self._run.id)
+        done = {e.url for e in frontier if e.state == "done"}
         count = 0
-        for path in self._files():
+        for path, exists in self._files():
+            if not exists:
+                await self._record(path.as_posix(), "error", "path does not exist")
+                continue
             media = _MEDIA_BY_SUFFIX.get(path.suffix.lower())
             url = path.resolve().as_uri()
             if url in done:
                 continue
             if media is None:
-                self._record(url, "unsupported", f"suffix {path.suffix or '(none)'} is not read")
+                await self._record(
+                    url, "unsupported", f"suffix {path.suffix or '(none)'} is not read"
+                )
                 continue
             if count >= self._source.max_pages:
                 self.truncated = True
@@ -101,27 +116,30 @@ class FilesSession:
         try:
             body = path.read_bytes()
         except OSError as exc:
-            self._record(url, "error", f"cannot read: {exc}")
+            await self._record(url, "error", f"cannot read: {exc}")
             return
         if len(body) > self._source.limits.max_bytes:
-            self._record(url, "too_large", f"{len(body)} bytes > max_bytes")
+            await self._record(url, "too_large", f"{len(body)} bytes > max_bytes")
             return
         now = datetime.now(UTC)
         body_hash = hashlib.sha256(body).hexdigest()
-        state = self._store.page_state(url)
-        if state is not None and state.body_hash == body_hash and self._store.has_document(url):
-            self._store.refresh(url, fetched_at=now, etag=None, last_modified=None)
-            self._record(url, "unchanged", "same body hash")
+        state = await self._off_loop(self._store.page_state, url)
+        same_body = state is not None and state.body_hash == body_hash
+        if same_body and await self._off_loop(self._store.has_document, url):
+            await self._off_loop(
+                self._store.refresh, url, fetched_at=now, etag=None, last_modified=None
+            )
+            await self._record(url, "unchanged", "same body hash")
             return
         try:
             extraction = await asyncio.to_thread(
                 self._extractor.extract, body, media=media, url=url, charset=None
             )
         except ExtractionError as exc:
-            self._record(url, "error", str(exc))
+            await self._record(url, "error", str(exc))
             return
         if not extraction.text.strip():
-            self._record(url, "empty", "no text could be extracted")
+            await self._record(url, "empty", "no text could be extracted")
             return
         document = Document(
             url=url,
@@ -132,13 +150,10 @@ class FilesSession:
             text=extraction.text,
             language=extraction.language,
             institution_id=self._source.institution_id,
-            content_hash=hashlib.sha256(
-                f"{extraction.title}\n{extraction.text}".encode()
-            ).hexdigest(),
+            content_hash=content_hash(extraction),
             fetched_at=now,
         )
-        outcome = self._store.upsert(document)
-        self._store.save_page_state(
-            PageState(url, url, self._source.name, body_hash, None, None, (), now)
-        )
-        self._record(url, outcome.change, f"version {outcome.version}")
+        outcome = await self._off_loop(self._store.upsert, document)
+        state = PageState(url, url, self._source.name, body_hash, None, None, (), now)
+        await self._off_loop(self._store.save_page_state, state)
+        await self._record(url, outcome.change, f"version {outcome.version}")

@@ -9,7 +9,7 @@ later resolved against that real URL.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -25,7 +25,8 @@ __all__ = ["MAX_CRAWL_DELAY_S", "Followed", "fetch_following"]
 #: A robots.txt ``Crawl-delay`` above this is treated as this (one page a minute is still polite).
 MAX_CRAWL_DELAY_S = 60.0
 
-Validators = Callable[[str], tuple[str | None, str | None]]
+#: ETag and Last-Modified for a normalised URL; awaited, as it reads the store off the loop.
+Validators = Callable[[str], Awaitable[tuple[str | None, str | None]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ async def fetch_following(
             delay = rules.crawl_delay()
             if delay is not None:
                 fetcher.politeness.set_delay(host_of(current), min(delay, MAX_CRAWL_DELAY_S))
-        etag, last_modified = validators(current)
+        etag, last_modified = await validators(current)
         requested.add(fetch_url)
         result = await fetcher.get(
             fetch_url, accept=DOCUMENT_MEDIA, etag=etag, last_modified=last_modified

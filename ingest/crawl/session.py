@@ -17,35 +17,23 @@ from datetime import UTC, datetime, timedelta
 
 from ingest.crawl.config import SourceConfig
 from ingest.crawl.discovery import discover_from_sitemaps
+from ingest.crawl.documents import page_document
 from ingest.crawl.fetcher import Fetcher, FetchResult
 from ingest.crawl.redirects import fetch_following
 from ingest.crawl.report import CrawlReport
 from ingest.crawl.robots import RobotsCache
 from ingest.crawl.sitemaps import parse_lastmod
+from ingest.crawl.store_thread import StoreThread
 from ingest.crawl.urls import absolutize, in_scope
 from ingest.errors import ExtractionError, FetchError
 from ingest.extract import Extraction, Extractor, InstitutionLinker
-from ingest.records import CATEGORIES, Document, DocumentKind
 from ingest.store import CrawlRun, DocumentStore, PageState
 
-__all__ = ["OutcomeCallback", "SourceSession", "document_kind"]
+__all__ = ["OutcomeCallback", "SourceSession"]
 
 logger = logging.getLogger(__name__)
 
 OutcomeCallback = Callable[[str, str, str], None]
-
-
-_DOCUMENT_KINDS: dict[str, DocumentKind] = {
-    "gsr": "gsr",
-    "web": "web",
-    "intranet": "intranet",
-    "files": "file",
-}
-
-
-def document_kind(source: SourceConfig) -> DocumentKind:
-    """The ``Document.kind`` of pages from ``source`` (``files`` sources make ``file``)."""
-    return _DOCUMENT_KINDS[source.kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +59,7 @@ class SourceSession:
         source: What to crawl.
         run: The run (new or resumed) from :meth:`DocumentStore.start_run`.
         store: Where documents, page states and the frontier live.
+        store_thread: Runs the store calls, off the event loop.
         fetcher: The polite fetcher bound to the source's client.
         robots: ``None`` when the source does not respect robots.txt (own intranets only).
         extractor: Counts extractions; shared so callers can assert on it.
@@ -85,6 +74,7 @@ class SourceSession:
         run: CrawlRun,
         *,
         store: DocumentStore,
+        store_thread: StoreThread,
         fetcher: Fetcher,
         robots: RobotsCache | None,
         extractor: Extractor,
@@ -95,6 +85,7 @@ class SourceSession:
         self._source = source
         self._run = run
         self._store = store
+        self._off_loop = store_thread
         self._fetcher = fetcher
         self._robots = robots
         self._extractor = extractor
@@ -112,25 +103,31 @@ class SourceSession:
     def _in_scope(self, url: str) -> bool:
         return in_scope(url, hosts=self._source.hosts, prefixes=self._source.allowed_prefixes)
 
-    def _enqueue(self, items: list[_Item]) -> None:
+    async def _enqueue(self, items: list[_Item]) -> None:
         unique: dict[str, _Item] = {}
         for item in items:  # a start URL may also be in the sitemap: keep its lastmod
             if item.url not in self._seen and (item.url not in unique or item.lastmod):
                 unique[item.url] = item
         fresh = list(unique.values())
         if fresh:
-            added = self._store.frontier_add(self._run.id, [_entry(i) for i in fresh])
+            entries = self._claim(fresh)
+            added = await self._off_loop(self._store.frontier_add, self._run.id, entries)
             self._queue_new(fresh, added)
+
+    def _claim(self, fresh: list[_Item]) -> list[tuple[str, int, str | None]]:
+        """Mark URLs seen before the store call: a worker running meanwhile must not take them
+        for new (as a redirect target, say) while they are being added to the frontier."""
+        self._seen.update(item.url for item in fresh)
+        return [_entry(item) for item in fresh]
 
     def _queue_new(self, fresh: list[_Item], added: list[str]) -> None:
         new = set(added)
         for item in fresh:
-            self._seen.add(item.url)
             if item.url in new:
                 new.discard(item.url)
                 self._queue.put_nowait(item)
 
-    def _record(
+    async def _record(
         self,
         url: str,
         outcome: str,
@@ -145,8 +142,9 @@ class SourceSession:
             if item.depth < self._source.max_depth:
                 fresh = [_Item(link, item.depth + 1, None) for link in links]
                 fresh = [i for i in dict.fromkeys(fresh) if i.url not in self._seen]
-        added = self._store.frontier_done(
-            self._run.id, url, outcome, detail, [_entry(i) for i in fresh]
+        entries = self._claim(fresh)
+        added = await self._off_loop(
+            self._store.frontier_done, self._run.id, url, outcome, detail, entries
         )
         self._queue_new(fresh, added)
         self._report.add(url, outcome, detail)
@@ -155,18 +153,19 @@ class SourceSession:
         if self._on_outcome is not None:
             self._on_outcome(self._source.name, url, outcome)
 
-    def _alias(self, url: str, depth: int, original: str) -> bool:
+    async def _alias(self, url: str, depth: int, original: str) -> bool:
         """Register a redirect target or canonical URL; False when the run already has it."""
         if url in self._seen:
             return False
         self._seen.add(url)
-        self._store.frontier_add(self._run.id, [(url, depth, None)])
-        self._store.frontier_done(self._run.id, url, "alias", f"reached from {original}")
+        detail = f"reached from {original}"
+        entry = [(url, depth, None)]  # added and closed in one transaction
+        await self._off_loop(self._store.frontier_done, self._run.id, url, "alias", detail, entry)
         return True
 
     async def _seed(self) -> None:
         if self._run.resumed:
-            for entry in self._store.frontier(self._run.id):
+            for entry in await self._off_loop(self._store.frontier, self._run.id):
                 self._seen.add(entry.url)
                 if entry.state == "done":
                     if entry.outcome != "alias":
@@ -183,7 +182,7 @@ class SourceSession:
             return
         seeds = [_Item(url, 0, None) for url in self._start_urls()]
         seeds += await self._sitemap_items()
-        self._enqueue(seeds)
+        await self._enqueue(seeds)
 
     def _start_urls(self) -> list[str]:
         urls = []
@@ -229,18 +228,18 @@ class SourceSession:
                 await self._process(item)
             except Exception as exc:
                 logger.exception("source %s: unexpected failure on %s", self._source.name, item.url)
-                self._record(item.url, "error", f"unexpected {type(exc).__name__}: {exc}")
+                await self._record(item.url, "error", f"unexpected {type(exc).__name__}: {exc}")
             finally:
                 self._queue.task_done()
 
     async def _process(self, item: _Item) -> None:
         url = item.url
-        state = self._store.page_state(url)
-        if item.lastmod and state is not None and self._has_document(state.doc_url):
+        state = await self._off_loop(self._store.page_state, url)
+        if item.lastmod and state is not None and await self._has_document(state.doc_url):
             lastmod = parse_lastmod(item.lastmod)
             fresh = datetime.now(UTC) - state.fetched_at < SITEMAP_TRUST
             if lastmod is not None and state.fetched_at >= lastmod and fresh:
-                self._record(
+                await self._record(
                     url, "unchanged_sitemap", f"lastmod {item.lastmod}", follow=(state.links, item)
                 )
                 return
@@ -255,77 +254,81 @@ class SourceSession:
             )
         except FetchError as exc:
             auth = self._source.kind == "intranet" and exc.status in (401, 403)
-            self._record(url, "auth_error" if auth else "error", str(exc))
+            await self._record(url, "auth_error" if auth else "error", str(exc))
             return
         final, result = followed.final, followed.result
         if result is None:
-            self._record(url, followed.outcome or "error", followed.detail)
+            await self._record(url, followed.outcome or "error", followed.detail)
             return
-        if final != url and not self._alias(final, item.depth, url):
-            self._record(url, "duplicate", f"redirects to {final}, already crawled")
+        if final != url and not await self._alias(final, item.depth, url):
+            await self._record(url, "duplicate", f"redirects to {final}, already crawled")
             return
         await self._handle(url, final, result, item)
 
-    def _validators(self, url: str) -> tuple[str | None, str | None]:
+    async def _validators(self, url: str) -> tuple[str | None, str | None]:
         """Validators of the last good fetch, only while its document is still stored."""
-        state = self._store.page_state(url)
-        if state is not None and self._has_document(state.doc_url):
+        state = await self._off_loop(self._store.page_state, url)
+        if state is not None and await self._has_document(state.doc_url):
             return state.etag, state.last_modified
         return None, None
 
-    def _has_document(self, url: str) -> bool:
-        return self._store.has_document(url)
+    async def _has_document(self, url: str) -> bool:
+        return await self._off_loop(self._store.has_document, url)
 
     async def _handle(self, url: str, final: str, result: FetchResult, item: _Item) -> None:
-        state = self._store.page_state(final)
+        state = await self._off_loop(self._store.page_state, final)
         now = datetime.now(UTC)
         detail = f"via {final}" if final != url else ""
         if result.outcome == "not_modified" and state is not None:
-            self._store.refresh(
+            await self._off_loop(
+                self._store.refresh,
                 state.doc_url,
                 fetched_at=now,
                 etag=result.etag or state.etag,
                 last_modified=result.last_modified or state.last_modified,
             )
-            self._record(url, "not_modified", detail, follow=(state.links, item))
+            await self._record(url, "not_modified", detail, follow=(state.links, item))
             return
         if result.outcome == "not_modified":
-            self._record(url, "error", "HTTP 304 to an unconditional request")
+            await self._record(url, "error", "HTTP 304 to an unconditional request")
             return
         if result.outcome == "gone":
             doc_url = state.doc_url if state is not None else final
-            if not self._store.has_document(doc_url):
-                self._record(
+            if not await self._has_document(doc_url):
+                await self._record(
                     url, "not_found", f"HTTP {result.status}; a broken link, nothing stored"
                 )
                 return
-            confirmed = self._store.record_gone_signal(doc_url)
-            self._record(
+            confirmed = await self._off_loop(self._store.record_gone_signal, doc_url)
+            await self._record(
                 url,
                 "gone" if confirmed else "gone_strike",
                 f"HTTP {result.status}" + ("; confirmed gone" if confirmed else "; first strike"),
             )
             return
         if result.outcome in ("unsupported", "too_large"):
-            self._record(url, result.outcome, result.detail)
+            await self._record(url, result.outcome, result.detail)
             return
         body_hash = hashlib.sha256(result.body).hexdigest()
         if state is not None and state.body_hash == body_hash:
-            if state.doc_url and self._has_document(state.doc_url):
-                self._store.refresh(
+            if state.doc_url and await self._has_document(state.doc_url):
+                await self._off_loop(
+                    self._store.refresh,
                     state.doc_url,
                     fetched_at=now,
                     etag=result.etag,
                     last_modified=result.last_modified,
                 )
                 if state.doc_url != final:
-                    self._alias(state.doc_url, item.depth, final)
+                    await self._alias(state.doc_url, item.depth, final)
                 note = "same body hash" + (f"; {detail}" if detail else "")
             else:
                 note = "same body hash; not stored (noindex, empty or duplicate)"
-            if not state.doc_url or self._has_document(state.doc_url):
-                self._save_state(state.url, state.doc_url, body_hash, result, state.links, now)
-                self._record(url, "unchanged", note, follow=(state.links, item))
+            if not state.doc_url or await self._has_document(state.doc_url):
+                await self._save_state(
+                    state.url, state.doc_url, body_hash, result, state.links, now
+                )
+                await self._record(url, "unchanged", note, follow=(state.links, item))
                 return
         await self._extract_and_store(url, final, result, item, body_hash, now)
 
@@ -340,7 +343,7 @@ class SourceSession:
     ) -> None:
         media = result.media
         if media not in ("html", "pdf", "docx", "text"):
-            self._record(url, "unsupported", f"media {media}")
+            await self._record(url, "unsupported", f"media {media}")
             return
         try:
             extraction = await asyncio.to_thread(
@@ -351,16 +354,16 @@ class SourceSession:
                 charset=result.charset,
             )
         except ExtractionError as exc:
-            self._record(url, "error", str(exc))
+            await self._record(url, "error", str(exc))
             return
         links = [] if extraction.nofollow else self._scoped_links(extraction)
         doc_url = final
         if extraction.canonical:
             canonical = absolutize(final, extraction.canonical)
             if canonical and canonical != final and self._in_scope(canonical):
-                if not self._alias(canonical, item.depth, final):
-                    self._save_state(final, "", body_hash, result, links, now)
-                    self._record(
+                if not await self._alias(canonical, item.depth, final):
+                    await self._save_state(final, "", body_hash, result, links, now)
+                    await self._record(
                         url,
                         "duplicate",
                         f"canonical {canonical} already crawled",
@@ -369,27 +372,31 @@ class SourceSession:
                     return
                 doc_url = canonical
         if extraction.refresh is not None:
-            self._save_state(final, "", body_hash, result, links, now)
+            await self._save_state(final, "", body_hash, result, links, now)
             detail = f"meta refresh to {extraction.refresh}"
-            self._record(url, "duplicate", detail, follow=(links, item))
+            await self._record(url, "duplicate", detail, follow=(links, item))
             return
         if extraction.noindex or not extraction.text.strip():
-            self._save_state(final, "", body_hash, result, links, now)
+            await self._save_state(final, "", body_hash, result, links, now)
         if extraction.noindex:
-            self._record(url, "noindex", "the page asks not to be indexed", follow=(links, item))
+            await self._record(
+                url, "noindex", "the page asks not to be indexed", follow=(links, item)
+            )
             return
         if not extraction.text.strip():
-            self._record(url, "empty", "no text could be extracted", follow=(links, item))
+            await self._record(url, "empty", "no text could be extracted", follow=(links, item))
             return
-        document = self._document(doc_url, extraction, result, now)
-        outcome = self._store.upsert(document)
+        document = page_document(
+            self._source, doc_url, extraction, result, linker=self._linker, now=now
+        )
+        outcome = await self._off_loop(self._store.upsert, document)
         if extraction.fiche is not None:
-            self._store.put_fiche(
-                extraction.fiche.institution_id, doc_url, extraction.fiche.model_dump_json(), now
-            )
-        self._save_state(final, doc_url, body_hash, result, links, now)
+            fiche = extraction.fiche
+            record = fiche.model_dump_json()
+            await self._off_loop(self._store.put_fiche, fiche.institution_id, doc_url, record, now)
+        await self._save_state(final, doc_url, body_hash, result, links, now)
         detail = f"version {outcome.version}" + (f"; stored as {doc_url}" if doc_url != url else "")
-        self._record(url, outcome.change, detail, follow=(links, item))
+        await self._record(url, outcome.change, detail, follow=(links, item))
 
     def _scoped_links(self, extraction: Extraction) -> list[str]:
         links: list[str] = []
@@ -399,7 +406,7 @@ class SourceSession:
                 links.append(normal)
         return links
 
-    def _save_state(
+    async def _save_state(
         self,
         url: str,
         doc_url: str,
@@ -408,7 +415,8 @@ class SourceSession:
         links: tuple[str, ...] | list[str],
         now: datetime,
     ) -> None:
-        self._store.save_page_state(
+        await self._off_loop(
+            self._store.save_page_state,
             PageState(
                 url=url,
                 doc_url=doc_url,
@@ -418,34 +426,5 @@ class SourceSession:
                 last_modified=result.last_modified,
                 links=tuple(links),
                 fetched_at=now,
-            )
-        )
-
-    def _document(
-        self, url: str, extraction: Extraction, result: FetchResult, now: datetime
-    ) -> Document:
-        fiche = extraction.fiche
-        linker = self._linker
-        institution_id = (
-            (fiche.institution_id if fiche is not None else None)
-            or self._source.institution_id
-            or (linker.link(url, extraction.declared_institutions) if linker is not None else None)
-        )
-        categories = [c for c in (fiche.categories if fiche is not None else []) if c in CATEGORIES]
-        content_hash = hashlib.sha256(f"{extraction.title}\n{extraction.text}".encode()).hexdigest()
-        return Document(
-            url=url,
-            source_id=self._source.name,
-            kind=document_kind(self._source),
-            audience=self._source.effective_audience,
-            title=extraction.title,
-            text=extraction.text,
-            language=extraction.language,
-            institution_id=institution_id,
-            categories=categories,
-            communes=list(extraction.communes),
-            content_hash=content_hash,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            fetched_at=now,
+            ),
         )

@@ -1,0 +1,69 @@
+"""The document a crawled page or file becomes: its kind, institution, categories and hash.
+
+Why apart from the sessions: the web session and the files session store the same contract,
+and its content hash decides whether a fetch makes a new version, so both compute it here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from ingest.crawl.config import SourceConfig
+from ingest.crawl.fetcher import FetchResult
+from ingest.extract import Extraction, InstitutionLinker
+from ingest.records import CATEGORIES, Document, DocumentKind
+
+__all__ = ["content_hash", "document_kind", "page_document"]
+
+_DOCUMENT_KINDS: dict[str, DocumentKind] = {
+    "gsr": "gsr",
+    "web": "web",
+    "intranet": "intranet",
+    "files": "file",
+}
+
+
+def document_kind(source: SourceConfig) -> DocumentKind:
+    """The ``Document.kind`` of pages from ``source`` (``files`` sources make ``file``)."""
+    return _DOCUMENT_KINDS[source.kind]
+
+
+def content_hash(extraction: Extraction) -> str:
+    """What makes a new version: the extracted title and text, not the raw bytes."""
+    return hashlib.sha256(f"{extraction.title}\n{extraction.text}".encode()).hexdigest()
+
+
+def page_document(
+    source: SourceConfig,
+    url: str,
+    extraction: Extraction,
+    result: FetchResult,
+    *,
+    linker: InstitutionLinker | None,
+    now: datetime,
+) -> Document:
+    """The document of a fetched page, linked to the institution its fiche, source or site names."""
+    fiche = extraction.fiche
+    institution_id = (
+        (fiche.institution_id if fiche is not None else None)
+        or source.institution_id
+        or (linker.link(url, extraction.declared_institutions) if linker is not None else None)
+    )
+    categories = [c for c in (fiche.categories if fiche is not None else []) if c in CATEGORIES]
+    return Document(
+        url=url,
+        source_id=source.name,
+        kind=document_kind(source),
+        audience=source.effective_audience,
+        title=extraction.title,
+        text=extraction.text,
+        language=extraction.language,
+        institution_id=institution_id,
+        categories=categories,
+        communes=list(extraction.communes),
+        content_hash=content_hash(extraction),
+        etag=result.etag,
+        last_modified=result.last_modified,
+        fetched_at=now,
+    )
