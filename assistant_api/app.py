@@ -15,8 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from assistant_api.install import install_api
-from assistant_api.routes import ask, frontend, health, institutions, session
+from assistant_api.http.install import install_api
+from assistant_api.http.routes import ask, frontend, health, institutions, session
 from assistant_api.runtime import AssistantRuntime, open_runtime
 from assistant_api.voice import install_voice
 from permanence import PermanenceError, __version__

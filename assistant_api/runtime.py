@@ -11,17 +11,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from assistant_api.communes import CommuneDirectory
-from assistant_api.composer import Composer, ExtractiveComposer
-from assistant_api.content_guard import InstructionDetector
-from assistant_api.emergency import EmergencyClassifier, Prototypes
-from assistant_api.language import LanguageDetector
+from assistant_api.answer.communes import CommuneDirectory
+from assistant_api.answer.composer import Composer, ExtractiveComposer
+from assistant_api.answer.service import AssistantService
+from assistant_api.answer.templates import AnswerTemplates
 from assistant_api.llm import ChatClient, CompletionClient, LLMComposer, LLMPrompts
 from assistant_api.llm.embedded import open_embedded_client
 from assistant_api.llm.sources import SOURCE_CHARS
-from assistant_api.safety import SafetyLexicon
-from assistant_api.service import AssistantService
-from assistant_api.templates import AnswerTemplates
+from assistant_api.triage.content_guard import InstructionDetector
+from assistant_api.triage.emergency import EmergencyClassifier, Prototypes
+from assistant_api.triage.language import LanguageDetector
+from assistant_api.triage.safety import SafetyLexicon
 from index import SearchIndex, USEEmbedder, open_search_index
 from index.embedders import Embedder
 from ingest import DocumentStore, Institution

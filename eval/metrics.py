@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 
-from assistant_api.models import AskResponse
+from assistant_api import AskResponse
 from eval.gold import GoldQuestion
 from eval.records import Outcome
 

@@ -101,7 +101,7 @@ class _Opened:
 
 @contextlib.contextmanager
 def _opened(settings: Settings, options: EvalOptions) -> Iterator[_Opened]:
-    from assistant_api.runtime import open_runtime
+    from assistant_api import open_runtime
     from index import open_search_index
     from ingest import DocumentStore
 

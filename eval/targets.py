@@ -15,7 +15,7 @@ from typing import Protocol
 import httpx
 from pydantic import ValidationError
 
-from assistant_api.models import AskRequest, AskResponse
+from assistant_api import AskRequest, AskResponse
 from eval.errors import TargetError
 from eval.gold import GoldQuestion
 from eval.metrics import check_citations

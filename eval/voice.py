@@ -263,7 +263,7 @@ def in_process_voice_client(settings: Settings, runtime: object) -> Iterator[Voi
     """
     from starlette.testclient import TestClient
 
-    from assistant_api.app import create_app
+    from assistant_api import create_app
 
     voice_settings = settings.model_copy(
         update={"voice_enabled": True, "rate_limit_per_minute": 100_000_000}

@@ -22,7 +22,7 @@ __all__ = ["build_parser", "main"]
 _COMMAND_MODULES = (
     "ingest.cli",
     "index.cli",
-    "assistant_api.cli",
+    "assistant_api.cli.commands",
     "eval.cli",
 )
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant_api.analytics import ANALYTICS_SCHEMA, AnalyticsStore
+from assistant_api.analytics.store import ANALYTICS_SCHEMA, AnalyticsStore
 from index.vector_cache import VECTOR_CACHE_SCHEMA, VectorCache
 from ingest.store import DOCUMENTS_SCHEMA, DocumentStore
 from permanence.sqlite_schema import Schema, SchemaError, connect
@@ -98,7 +98,7 @@ def test_a_file_newer_than_the_code_is_refused(name: str, tmp_path: Path) -> Non
     assert user_version(path) == schema.version + 3
 
 
-#: analytics.db as written before schema versions (assistant_api/analytics.py, version 1).
+#: analytics.db as written before schema versions (assistant_api/analytics/store.py, version 1).
 OLD_ANALYTICS = """
 CREATE TABLE answers (answer_id TEXT PRIMARY KEY, created_at TEXT NOT NULL,
     question TEXT NOT NULL, kind TEXT NOT NULL, language TEXT NOT NULL, commune TEXT,

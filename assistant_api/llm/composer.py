@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant_api.composer import ComposedAnswer, ExtractiveComposer
+from assistant_api.answer.composer import ComposedAnswer, ExtractiveComposer
+from assistant_api.answer.templates import TemplateSet
 from assistant_api.llm.client import CompletionClient, LLMError
 from assistant_api.llm.sources import SOURCE_CHARS, NumberedSource, build_sources
 from assistant_api.llm.validation import check_answer
-from assistant_api.templates import TemplateSet
 from index import InstitutionHit
 from ingest import Institution
 

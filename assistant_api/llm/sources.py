@@ -11,8 +11,8 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant_api.content_guard import strip_instructions
 from assistant_api.models import Citation
+from assistant_api.triage.content_guard import strip_instructions
 from index import InstitutionHit
 
 __all__ = ["NumberedSource", "build_sources", "strip_instructions"]

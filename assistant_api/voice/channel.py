@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant_api.language import SUPPORTED_LANGUAGES
 from assistant_api.models import AskRequest, AskResponse
+from assistant_api.triage.language import SUPPORTED_LANGUAGES
 from assistant_api.voice.audio import AudioLimits, decode_upload
 from assistant_api.voice.audio_store import AudioStore
 from assistant_api.voice.errors import VoiceError, VoiceUnavailable

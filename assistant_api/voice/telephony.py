@@ -25,8 +25,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from assistant_api.language import SUPPORTED_LANGUAGES
 from assistant_api.models import AskRequest
+from assistant_api.triage.language import SUPPORTED_LANGUAGES
 from assistant_api.voice.channel import VoiceChannel, answer_language
 from assistant_api.voice.errors import AudioRejected, SynthesisError, VoiceError
 from assistant_api.voice.media import fetch_recording

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import httpx
 
+from assistant_api import open_runtime
 from assistant_api.llm.composer import LLMComposer
 from assistant_api.llm.embedded import EmbeddedChatClient
-from assistant_api.runtime import open_runtime
 from eval.gold import GoldQuestion, load_gold
 from permanence.settings import PROJECT_ROOT, Settings
 
@@ -54,7 +54,7 @@ def _summary(values: Sequence[float]) -> dict[str, float] | None:
 
 def run_llm_benchmark(settings: Settings, questions: Sequence[GoldQuestion]) -> dict[str, object]:
     """Answer ``questions`` through a live API whose composer is the embedded LLM."""
-    from assistant_api.app import create_app
+    from assistant_api import create_app
     from permanence.testing.servers import run_uvicorn
 
     if settings.llm_backend != "embedded":

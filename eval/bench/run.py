@@ -185,7 +185,7 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
     ``mode`` is recorded in ``environment`` (``full`` or ``quick``): the README renderer
     refuses a quick run's figures.
     """
-    from assistant_api.runtime import open_runtime
+    from assistant_api import open_runtime
     from index import open_search_index
     from ingest import DocumentStore
     from ingest.corpus_sync import read_institutions, sync_corpus

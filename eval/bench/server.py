@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from assistant_api.runtime import AssistantRuntime
+from assistant_api import AssistantRuntime
 from permanence.settings import Settings
 from permanence.testing.servers import STARTUP_TIMEOUT_S, free_port, run_uvicorn
 
@@ -91,7 +91,7 @@ def serve_subprocess(
 @contextlib.contextmanager
 def serve_in_thread(settings: Settings, runtime: AssistantRuntime) -> Iterator[RunningServer]:
     """The API app on a uvicorn thread of this process, sharing ``runtime``."""
-    from assistant_api.app import create_app
+    from assistant_api import create_app
 
     app = create_app(settings, runtime=runtime)
     with run_uvicorn(app) as url:

@@ -33,7 +33,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from assistant_api.runtime import AssistantRuntime
+from assistant_api import AssistantRuntime
 from assistant_api.voice.channel import VoiceChannel
 from eval.wer import word_error_rate
 from permanence.settings import Settings
@@ -91,7 +91,7 @@ def _synthesise(clip: BenchClip, directory: Path) -> Path:
 @contextmanager
 def _serve(settings: Settings, runtime: AssistantRuntime | None) -> Iterator[tuple[str, FastAPI]]:
     """The API with voice on, on the benchmarks' shared uvicorn runner (``eval.bench.server``)."""
-    from assistant_api.app import create_app
+    from assistant_api import create_app
     from permanence.testing.servers import run_uvicorn
 
     app = create_app(settings, runtime=runtime)

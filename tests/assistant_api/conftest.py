@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
+from assistant_api.answer.service import AssistantService
+from assistant_api.answer.templates import AnswerTemplates
 from assistant_api.app import create_app
-from assistant_api.language import LanguageDetector
 from assistant_api.llm import LLMComposer
 from assistant_api.runtime import AssistantRuntime, build_communes, build_composer, open_runtime
-from assistant_api.safety import SafetyLexicon
-from assistant_api.service import AssistantService
-from assistant_api.templates import AnswerTemplates
+from assistant_api.triage.language import LanguageDetector
+from assistant_api.triage.safety import SafetyLexicon
 from permanence.settings import Settings
 from permanence.testing.servers import run_uvicorn
 from tests.assistant_api.fake_llm import build_fake_llm

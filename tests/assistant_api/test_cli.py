@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI, HTTPException, Request
 
-from assistant_api.ask_options import commune_name
+from assistant_api.cli.ask_options import commune_name
+from assistant_api.cli.terminal import render_answer
 from assistant_api.models import AskResponse, Citation
 from assistant_api.runtime import AssistantRuntime
-from assistant_api.terminal import render_answer
 from ingest import DocumentStore
 from ingest.corpus_sync import read_institutions, sync_corpus
 from permanence.cli import main

@@ -14,14 +14,14 @@ import numpy as np
 import pytest
 import yaml
 
-from assistant_api.emergency import (
+from assistant_api.runtime import AssistantRuntime, build_emergency_classifier
+from assistant_api.triage.emergency import (
     GENERAL_NUMBER,
     EmergencyClassifier,
     Prototypes,
     TriageLayers,
 )
-from assistant_api.runtime import AssistantRuntime, build_emergency_classifier
-from assistant_api.safety import SafetyLexicon
+from assistant_api.triage.safety import SafetyLexicon
 from permanence.settings import Settings
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from assistant_api.communes import CommuneDirectory
-from assistant_api.service import _Plan
+from assistant_api.answer.communes import CommuneDirectory
+from assistant_api.answer.service import _Plan
 from ingest.corpus import load_communes
 
 pytestmark = pytest.mark.integration

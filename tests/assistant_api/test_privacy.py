@@ -12,9 +12,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from assistant_api.analytics import AnalyticsStore, AnswerRecord, FeedbackRecord
+from assistant_api.analytics.redaction import PresidioRedactor, RegexRedactor, build_redactor
+from assistant_api.analytics.store import AnalyticsStore, AnswerRecord, FeedbackRecord
 from assistant_api.app import create_app
-from assistant_api.redaction import PresidioRedactor, RegexRedactor, build_redactor
 from assistant_api.runtime import AssistantRuntime
 from permanence.settings import Settings
 from tests.assistant_api.conftest import settings_for

@@ -113,7 +113,7 @@ def test_rate_limit_answers_429_with_retry_after(limited_server: str) -> None:
 
 @pytest.mark.unit
 def test_token_bucket_refills_at_the_configured_rate() -> None:
-    from assistant_api.ratelimit import TokenBucketLimiter
+    from assistant_api.http.ratelimit import TokenBucketLimiter
 
     now = [0.0]
     limiter = TokenBucketLimiter(rate_per_minute=60, burst=2, clock=lambda: now[0])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant_api.safety import SafetyLexicon, fold
+from assistant_api.triage.safety import SafetyLexicon, fold
 from permanence.lexicon import LexiconError
 
 LEXICON_PATH = Path(__file__).resolve().parents[2] / "prompts" / "safety.yaml"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant_api.safety import SafetyLexicon
-from assistant_api.scope import SCOPE_SIMILARITY
+from assistant_api.triage.safety import SafetyLexicon
+from assistant_api.triage.scope import SCOPE_SIMILARITY
 from index import InstitutionHit, RetrievalResult
 from permanence import fold
 

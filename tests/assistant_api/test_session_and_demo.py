@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from assistant_api.demo import demo_access
+from assistant_api.http.demo import demo_access
 from permanence.settings import Settings
 
 PRO_TOKEN = "pro-token-for-tests-0123456789"

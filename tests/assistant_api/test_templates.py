@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant_api.language import RTL_LANGUAGES, SUPPORTED_LANGUAGES
-from assistant_api.templates import AnswerTemplates
+from assistant_api.answer.templates import AnswerTemplates
+from assistant_api.triage.language import RTL_LANGUAGES, SUPPORTED_LANGUAGES
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "prompts" / "answer"
 PLACEHOLDERS = {

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant_api.analytics.themes import EMERGENCY_THEME, UNKNOWN_THEME, ThemeClassifier
 from assistant_api.models import AnswerKind, AskResponse, InstitutionCard
-from assistant_api.themes import EMERGENCY_THEME, UNKNOWN_THEME, ThemeClassifier
 from index import Glossary
 from ingest import CATEGORIES
 from ingest.corpus_sync import read_institutions

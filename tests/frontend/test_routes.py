@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant_api.routes.frontend import PAGE_CSP, STATIC_DIR, WIDGET_LANGUAGES
+from assistant_api.http.routes.frontend import PAGE_CSP, STATIC_DIR, WIDGET_LANGUAGES
 from ingest import CATEGORY_LABELS
 
 pytestmark = pytest.mark.integration

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 from fastapi.responses import StreamingResponse
 
-from assistant_api.asking import answer_question, check_question
-from assistant_api.deps import RuntimeDep, SettingsDep
+from assistant_api.answer.streaming import sentence_events
+from assistant_api.http.asking import answer_question, check_question
+from assistant_api.http.deps import RuntimeDep, SettingsDep
+from assistant_api.http.state import ApiStateDep
 from assistant_api.models import AskRequest, AskResponse
-from assistant_api.state import ApiStateDep
-from assistant_api.streaming import sentence_events
 
 __all__ = ["check_question", "router"]
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, HTTPException, status
 from pydantic import BaseModel
 
-from assistant_api.deps import SettingsDep, is_professional
+from assistant_api.http.deps import SettingsDep, is_professional
 
 __all__ = ["SessionInfo", "router"]
 

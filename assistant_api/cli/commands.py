@@ -9,7 +9,7 @@ import shutil
 import sys
 from typing import TYPE_CHECKING
 
-from assistant_api import ask_options
+from assistant_api.cli import ask_options
 from permanence.errors import PermanenceError
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def _run_ask(args: argparse.Namespace) -> int:
     )
     settings = get_settings()
     if args.url:
-        from assistant_api.ask_client import ask_server
+        from assistant_api.cli.ask_client import ask_server
 
         token = settings.ask_token.get_secret_value() if settings.ask_token else None
         response = ask_server(args.url, request, token=token)
@@ -73,7 +73,7 @@ def _run_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(response.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
-        from assistant_api.terminal import PLAIN_WIDTH, render_answer
+        from assistant_api.cli.terminal import PLAIN_WIDTH, render_answer
 
         terminal = sys.stdout.isatty()
         width = shutil.get_terminal_size().columns if terminal else PLAIN_WIDTH
@@ -83,7 +83,7 @@ def _run_ask(args: argparse.Namespace) -> int:
 
 def _ask_here(request: AskRequest, settings: Settings) -> AskResponse:
     """Answer in this process, after checking (without models) that there is an index."""
-    from assistant_api.readiness import check_data_dir, require_chunks
+    from assistant_api.cli.readiness import check_data_dir, require_chunks
     from assistant_api.runtime import open_runtime
     from index import IndexInUseError
 
@@ -101,7 +101,7 @@ def _ask_here(request: AskRequest, settings: Settings) -> AskResponse:
 
 def _in_use_message(settings: Settings, question: str) -> str:
     """Qdrant Edge has no read-only mode: say who holds the index and how to ask it."""
-    from assistant_api.readiness import shown_path
+    from assistant_api.cli.readiness import shown_path
 
     return (
         f"the index in {shown_path(settings.index_dir)} is in use by a running server "
@@ -121,7 +121,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from assistant_api.app import create_app
-    from assistant_api.demo import demo_access
+    from assistant_api.http.demo import demo_access
     from permanence.settings import get_settings
 
     access = demo_access(get_settings())

@@ -12,16 +12,16 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, status
 from fastapi.responses import StreamingResponse
 
-from assistant_api.asking import answer_question
-from assistant_api.deps import RuntimeDep, SettingsDep, is_professional
-from assistant_api.models import AskRequest
-from assistant_api.openai_compat import (
+from assistant_api.http.asking import answer_question
+from assistant_api.http.deps import RuntimeDep, SettingsDep, is_professional
+from assistant_api.http.openai_compat import (
     ChatCompletion,
     ChatCompletionRequest,
     completion_from_answer,
     stream_chunks,
 )
-from assistant_api.state import ApiStateDep
+from assistant_api.http.state import ApiStateDep
+from assistant_api.models import AskRequest
 
 __all__ = ["router"]
 

@@ -11,12 +11,12 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 
-from assistant_api.analytics import AnalyticsStore
-from assistant_api.institution_search import InstitutionSearch
-from assistant_api.metrics import ApiMetrics
-from assistant_api.ratelimit import TokenBucketLimiter
-from assistant_api.recorder import AnalyticsRecorder
-from assistant_api.reindex import ReindexJob
+from assistant_api.analytics.recorder import AnalyticsRecorder
+from assistant_api.analytics.store import AnalyticsStore
+from assistant_api.answer.institution_search import InstitutionSearch
+from assistant_api.http.metrics import ApiMetrics
+from assistant_api.http.ratelimit import TokenBucketLimiter
+from assistant_api.http.reindex import ReindexJob
 
 __all__ = ["ApiState", "ApiStateDep"]
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant_api.metrics import ApiMetrics
-from assistant_api.ratelimit import TokenBucketLimiter
+from assistant_api.http.metrics import ApiMetrics
+from assistant_api.http.ratelimit import TokenBucketLimiter
 
 __all__ = ["BodyLimitMiddleware", "MetricsMiddleware", "RateLimitMiddleware"]
 

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from starlette.concurrency import run_in_threadpool
 
-from assistant_api.analytics import BlindSpotReport
-from assistant_api.deps import RuntimeDep, require_admin
-from assistant_api.reindex import ReindexStatus
-from assistant_api.state import ApiStateDep
+from assistant_api.analytics.store import BlindSpotReport
+from assistant_api.http.deps import RuntimeDep, require_admin
+from assistant_api.http.reindex import ReindexStatus
+from assistant_api.http.state import ApiStateDep
 
 __all__ = ["router"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant_api.safety import fold
+from assistant_api.triage.safety import fold
 
 __all__ = ["InstructionDetector", "strip_instructions"]
 

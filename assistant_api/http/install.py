@@ -16,16 +16,20 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from assistant_api.analytics import AnalyticsStore
+from assistant_api.analytics.recorder import AnalyticsRecorder
+from assistant_api.analytics.redaction import build_redactor
+from assistant_api.analytics.store import AnalyticsStore
+from assistant_api.analytics.themes import ThemeClassifier
+from assistant_api.http.metrics import ApiMetrics
+from assistant_api.http.middleware import (
+    BodyLimitMiddleware,
+    MetricsMiddleware,
+    RateLimitMiddleware,
+)
+from assistant_api.http.ratelimit import TokenBucketLimiter
+from assistant_api.http.routes import admin, chat, feedback, metrics
+from assistant_api.http.state import ApiState
 from assistant_api.llm import LLMComposer
-from assistant_api.metrics import ApiMetrics
-from assistant_api.middleware import BodyLimitMiddleware, MetricsMiddleware, RateLimitMiddleware
-from assistant_api.ratelimit import TokenBucketLimiter
-from assistant_api.recorder import AnalyticsRecorder
-from assistant_api.redaction import build_redactor
-from assistant_api.routes import admin, chat, feedback, metrics
-from assistant_api.state import ApiState
-from assistant_api.themes import ThemeClassifier
 from index import Glossary
 from permanence.settings import Settings
 

@@ -17,7 +17,7 @@ _EXAMPLE_COMMUNES = "Neuchâtel, La Chaux-de-Fonds, Val-de-Travers"
 
 def language_code(value: str) -> str:
     """One of the languages Permanence answers in (ISO 639-1, any case)."""
-    from assistant_api.language import SUPPORTED_LANGUAGES
+    from assistant_api.triage.language import SUPPORTED_LANGUAGES
 
     code = value.strip().lower()
     if code not in SUPPORTED_LANGUAGES:
@@ -30,7 +30,7 @@ def language_code(value: str) -> str:
 
 def commune_name(value: str) -> str:
     """The canonical name of a commune or locality of the canton (the commune table's)."""
-    from assistant_api.communes import CommuneDirectory
+    from assistant_api.answer.communes import CommuneDirectory
     from ingest.corpus import load_communes
 
     directory = CommuneDirectory(load_communes())

@@ -30,7 +30,7 @@ from typing import Annotated
 import numpy as np
 from pydantic import BeforeValidator, PlainValidator, model_validator
 
-from assistant_api.safety import SafetyLexicon, Triage
+from assistant_api.triage.safety import SafetyLexicon, Triage
 from index.embedders import Embedder, Matrix
 from permanence.lexicon import LexiconError, LexiconModel, load_lexicon
 

@@ -5,7 +5,7 @@ Two lexicons hold the evidence and this module weighs it; neither decides on its
 - the ``out_of_scope`` section of the safety lexicon (``prompts/safety.yaml``): a question
   that tries to instruct the assistant, or asks for the weather, a recipe or a poem, is refused
   before retrieval (:meth:`Scope.refusal`, asked by :meth:`SafetyLexicon.triage
-  <assistant_api.safety.SafetyLexicon.triage>`, after the danger rules: danger comes first);
+  <assistant_api.triage.safety.SafetyLexicon.triage>`, after the danger rules: danger comes first);
 - the glossary of needs (``corpora/glossary.yaml``, whose matches the retriever reports as
   ``RetrievalResult.concepts``): after retrieval, a question that names no social or health
   need and lands far from every chunk is outside what Permanence does

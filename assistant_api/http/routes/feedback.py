@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, status
 
+from assistant_api.http.state import ApiStateDep
 from assistant_api.models import FeedbackReceipt, FeedbackRequest
-from assistant_api.state import ApiStateDep
 
 __all__ = ["router"]
 

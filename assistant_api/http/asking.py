@@ -13,10 +13,10 @@ from typing import Literal
 from fastapi import HTTPException, status
 from starlette.concurrency import run_in_threadpool
 
-from assistant_api.deps import is_professional
+from assistant_api.http.deps import is_professional
+from assistant_api.http.state import ApiState
 from assistant_api.models import AskRequest, AskResponse
 from assistant_api.runtime import AssistantRuntime
-from assistant_api.state import ApiState
 from permanence.settings import Settings
 
 __all__ = ["answer_question", "check_question"]

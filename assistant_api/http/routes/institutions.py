@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from assistant_api.deps import RuntimeDep
-from assistant_api.institution_search import InstitutionSearch, SearchPage
-from assistant_api.state import ApiStateDep
+from assistant_api.answer.institution_search import InstitutionSearch, SearchPage
+from assistant_api.http.deps import RuntimeDep
+from assistant_api.http.state import ApiStateDep
 from ingest import CATEGORIES, Institution
 
 __all__ = ["router"]

@@ -14,13 +14,13 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from assistant_api.communes import CommuneDirectory
-from assistant_api.composer import ComposedAnswer, Composer, ExtractiveComposer
-from assistant_api.emergency import EmergencyClassifier, TriageLayers
-from assistant_api.language import RTL_LANGUAGES, LanguageDetector
+from assistant_api.answer.communes import CommuneDirectory
+from assistant_api.answer.composer import ComposedAnswer, Composer, ExtractiveComposer
+from assistant_api.answer.templates import AnswerTemplates, TemplateSet
 from assistant_api.models import AskRequest, AskResponse, Timings
-from assistant_api.safety import SafetyLexicon
-from assistant_api.templates import AnswerTemplates, TemplateSet
+from assistant_api.triage.emergency import EmergencyClassifier, TriageLayers
+from assistant_api.triage.language import RTL_LANGUAGES, LanguageDetector
+from assistant_api.triage.safety import SafetyLexicon
 from index import HybridRetriever, InstitutionHit, RetrievalResult, apply_commune
 from index.embedders import Matrix
 from ingest import Institution

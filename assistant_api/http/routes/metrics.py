@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from assistant_api.metrics import CONTENT_TYPE_LATEST
-from assistant_api.state import ApiStateDep
+from assistant_api.http.metrics import CONTENT_TYPE_LATEST
+from assistant_api.http.state import ApiStateDep
 
 __all__ = ["router"]
 

@@ -17,15 +17,15 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from assistant_api.deps import SettingsDep
-from assistant_api.language import SUPPORTED_LANGUAGES
+from assistant_api.http.deps import SettingsDep
+from assistant_api.triage.language import SUPPORTED_LANGUAGES
 from ingest import CATEGORY_LABELS
 
 __all__ = ["STATIC_DIR", "WIDGET_LANGUAGES", "router"]
 
 logger = logging.getLogger(__name__)
 
-STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR: Final = Path(__file__).resolve().parents[2] / "static"
 
 #: Interface languages of the widget, one ``static/i18n/<code>.json`` file each: every language
 #: Permanence answers in.

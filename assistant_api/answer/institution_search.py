@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from assistant_api.safety import fold
+from assistant_api.triage.safety import fold
 from ingest import Institution
 
 __all__ = ["InstitutionSearch", "InstitutionSummary", "SearchPage"]

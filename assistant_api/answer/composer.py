@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from assistant_api.content_guard import strip_instructions
+from assistant_api.answer.templates import TemplateSet
 from assistant_api.models import Citation, EmergencyNumber, InstitutionCard
-from assistant_api.safety import fold
-from assistant_api.templates import TemplateSet
+from assistant_api.triage.content_guard import strip_instructions
+from assistant_api.triage.safety import fold
 from index import ChunkHit, InstitutionHit
 from ingest import Institution, fiche_url
 

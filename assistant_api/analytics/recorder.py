@@ -15,10 +15,10 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from assistant_api.analytics import AnalyticsStore, AnswerRecord, FeedbackRecord
+from assistant_api.analytics.redaction import Redactor, RegexRedactor
+from assistant_api.analytics.store import AnalyticsStore, AnswerRecord, FeedbackRecord
+from assistant_api.analytics.themes import ThemeClassifier
 from assistant_api.models import AskResponse, FeedbackRequest
-from assistant_api.redaction import Redactor, RegexRedactor
-from assistant_api.themes import ThemeClassifier
 
 __all__ = ["AnalyticsRecorder"]
 

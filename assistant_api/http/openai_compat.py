@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant_api.answer.streaming import split_sentences
 from assistant_api.models import AskResponse
-from assistant_api.streaming import split_sentences
 
 __all__ = [
     "ChatCompletion",

@@ -5,10 +5,11 @@ network's professionals, it never misses a phrase it lists, and it runs in micro
 lexicon is matched on the question folded by :func:`fold` (lower case, no accents, one spelling
 of the Arabic-script letters that Arabic and Persian keyboards write differently). A lexicon does
 not generalise to phrasings nobody listed, so questions it leaves ``ok`` go to a second layer,
-the prototype classifier of :mod:`assistant_api.emergency`, which reuses this file's numbers.
+the prototype classifier of :mod:`assistant_api.triage.emergency`, which reuses this file's numbers.
 
 The file also lists what is not Permanence's job (injections, off-topic requests); whether a
-question is out of scope is decided by :mod:`assistant_api.scope`, which reads those patterns.
+question is out of scope is decided by :mod:`assistant_api.triage.scope`, which reads those
+patterns.
 The file is read by the shared lexicon loader (:mod:`permanence.lexicon`): a malformed rule or
 an invalid regex is a load error that names the rule and the pattern.
 """
@@ -22,7 +23,7 @@ from typing import Annotated
 
 from pydantic import Field, PlainValidator
 
-from assistant_api.scope import Scope
+from assistant_api.triage.scope import Scope
 from permanence import fold
 from permanence.lexicon import LexiconModel, load_lexicon
 
@@ -34,7 +35,7 @@ class Triage:
     """The verdict: ``emergency`` (with reasons and numbers), ``out_of_scope`` or ``ok``.
 
     ``layer`` says which layer decided: ``lexicon`` (a listed phrase) or ``classifier``
-    (:mod:`assistant_api.emergency`, a question close to the danger prototypes).
+    (:mod:`assistant_api.triage.emergency`, a question close to the danger prototypes).
     """
 
     verdict: str
@@ -83,7 +84,7 @@ class _SafetyFile(LexiconModel):
 class SafetyLexicon:
     """Loaded from a YAML file; ``triage(question)`` is pure and cheap.
 
-    The file's ``out_of_scope`` section is evidence for :class:`~assistant_api.scope.Scope`,
+    The file's ``out_of_scope`` section is evidence for :class:`~assistant_api.triage.scope.Scope`,
     which decides scope; this class only decides danger.
     """
 
