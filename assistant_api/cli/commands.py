@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shlex
 import shutil
@@ -128,8 +129,18 @@ def _run_serve(args: argparse.Namespace) -> int:
     settings = access.settings
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
-    if settings.demo:
-        # On the terminal only (flushed before uvicorn's own lines), never through logging.
-        print(access.banner(f"http://{host}:{port}"), flush=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    with contextlib.ExitStack() as stack:
+        if settings.demo:
+            # The intranet documents the demo indexed cite the mirror's URLs: serve it too.
+            from ingest.crawl.mirror import serving_mirror
+            from ingest.errors import SourceConfigError
+
+            try:
+                mirror = stack.enter_context(serving_mirror("intranet"))
+                access.intranet = (mirror.origin, *mirror.login)
+            except SourceConfigError as exc:
+                access.intranet = str(exc)
+            # On the terminal only (flushed before uvicorn's own lines), never through logging.
+            print(access.banner(f"http://{host}:{port}"), flush=True)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
     return 0

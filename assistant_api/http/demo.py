@@ -24,6 +24,8 @@ class DemoAccess:
     def __init__(self, settings: Settings, token: str | None) -> None:
         self.settings = settings
         self.token = token
+        #: The intranet mirror served beside the demo: (URL, user, password), or why not.
+        self.intranet: tuple[str, str, str] | str | None = None
 
     def banner(self, base_url: str) -> str:
         """What the terminal shows at start: where each role begins, with the demo token."""
@@ -40,6 +42,14 @@ class DemoAccess:
                 f"    PERMANENCE_EVAL_PRO_TOKEN={self.token} .venv/bin/permanence eval "
                 f"--url {base_url} --gold corpora/gold/test.jsonl --out data/eval-demo",
             ]
+        if isinstance(self.intranet, tuple):
+            url, user, password = self.intranet
+            lines.append(
+                f"  intranet mirror (sources « interne »): {url}/  user {user}, "
+                f"password {password} (this run only)"
+            )
+        elif isinstance(self.intranet, str):
+            lines.append(f"  intranet mirror not served: {self.intranet}")
         lines += [f"  API documentation:           {base_url}/docs", ""]
         return "\n".join(lines)
 

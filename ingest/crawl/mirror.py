@@ -37,6 +37,12 @@ class MirrorCrawl:
 
     source: SourceConfig
     env: Mapping[str, str]
+    origin: str
+
+    @property
+    def login(self) -> tuple[str, str]:
+        """User and one-time password of the served site (for a person to sign in with)."""
+        return self.env[_USER_ENV], self.env[_PASSWORD_ENV]
 
 
 def _source(name: str, origin: str, config: SiteConfig) -> SourceConfig:
@@ -61,7 +67,8 @@ def _source(name: str, origin: str, config: SiteConfig) -> SourceConfig:
 
 @contextmanager
 def serving_mirror(name: str, *, port: int = DEMO_MIRROR_PORT) -> Iterator[MirrorCrawl]:
-    """Serve mirror site ``name`` on ``127.0.0.1:port`` while the block crawls it.
+    """Serve mirror site ``name`` on ``127.0.0.1:port`` while the block crawls it (or, in
+    the demo, while the API runs, so that the intranet's citations open).
 
     Raises:
         SourceConfigError: no such site in the mirror, or it cannot be served on ``port``.
@@ -74,6 +81,7 @@ def serving_mirror(name: str, *, port: int = DEMO_MIRROR_PORT) -> Iterator[Mirro
         with serve_sites(name, credentials={name: (_USER, password)}, ports={name: port}) as served:
             config = SiteConfig.load(SITES_ROOT / name)
             env = {_USER_ENV: _USER, _PASSWORD_ENV: password}
-            yield MirrorCrawl(source=_source(name, served[name], config), env=env)
+            origin = served[name]
+            yield MirrorCrawl(source=_source(name, origin, config), env=env, origin=origin)
     except SiteConfigError as exc:
         raise SourceConfigError(f"cannot serve the mirror site {name!r}: {exc}") from exc
