@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,9 +58,17 @@ def _wait_ready(url: str, alive: object) -> None:
 
 @contextlib.contextmanager
 def serve_subprocess(
-    data_dir: Path, embed_models: str, redactor: str, log_path: Path
+    data_dir: Path,
+    embed_models: str,
+    redactor: str,
+    log_path: Path,
+    environment: Mapping[str, str] | None = None,
 ) -> Iterator[RunningServer]:
-    """``permanence serve`` in its own process, rate limit lifted, voice off."""
+    """``permanence serve`` in its own process, rate limit lifted, voice off.
+
+    ``environment`` adds or overrides variables (the demo test sets ``PERMANENCE_DEMO``);
+    everything the server prints goes to ``log_path``.
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -69,6 +77,7 @@ def serve_subprocess(
         "PERMANENCE_RATE_LIMIT_PER_MINUTE": "100000000",
         "PERMANENCE_VOICE_ENABLED": "false",
         "PERMANENCE_REDACTOR": redactor,
+        **(environment or {}),
     }
     command = [sys.executable, "-m", "permanence.cli", "serve", "--host", "127.0.0.1"]
     with log_path.open("wb") as log:

@@ -13,23 +13,20 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 import pytest
 
-from permanence.testing.servers import free_port
+from eval.bench.server import serve_subprocess
 from tests.conftest import TINY_CORPUS
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 _TOKEN_LINE = re.compile(r"professional token \(this run only\): (\S+)")
 _INTRANET_LINE = re.compile(r"intranet mirror .*: (http://\S+)/  user (\S+), password (\S+)")
-#: What the demo server printed at start, for the tests that read more than the token.
-_BANNERS: list[str] = []
 _GOLD = [
     {
         "id": "demo-public-1",
@@ -72,50 +69,26 @@ def _environment(data_dir: Path) -> dict[str, str]:
     }
 
 
+class DemoServer(NamedTuple):
+    url: str
+    token: str
+    banner: str
+
+
 @pytest.fixture(scope="module")
 def demo_server(
     tiny_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, str]]:
-    """``permanence serve`` in demo mode on a copy of the tiny data dir: (URL, printed token)."""
-    data_dir = tmp_path_factory.mktemp("demo") / "data"
-    shutil.copytree(tiny_data_dir, data_dir)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "permanence.cli", "serve", "--port", str(port)],
-        env=_environment(data_dir) | {"PERMANENCE_DEMO": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        token = None
-        banner: list[str] = []
-        for line in process.stdout:
-            banner.append(line)
-            if found := _TOKEN_LINE.search(line):
-                token = found.group(1)
-            if "API documentation" in line:
-                break
-        assert token is not None, "the demo printed no token"
-        _BANNERS.append("".join(banner))
-        # Keep reading what the server prints, or it blocks once the pipe is full.
-        drain = threading.Thread(target=process.stdout.read, daemon=True)
-        drain.start()
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        yield url, token
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        if process.stdout is not None:
-            process.stdout.close()
+) -> Iterator[DemoServer]:
+    """``permanence serve`` in demo mode on a copy of the tiny data dir, with what it printed."""
+    work = tmp_path_factory.mktemp("demo")
+    shutil.copytree(tiny_data_dir, work / "data")
+    log = work / "serve.log"
+    demo = {"PERMANENCE_DEMO": "1", "PERMANENCE_CORPUS_DIR": str(TINY_CORPUS)}
+    with serve_subprocess(work / "data", "use", "regex", log, environment=demo) as running:
+        banner = log.read_text(encoding="utf-8")  # printed before the server starts
+        found = _TOKEN_LINE.search(banner)
+        assert found is not None, f"the demo printed no token:\n{banner}"
+        yield DemoServer(running.url, found.group(1), banner)
 
 
 def _eval(
@@ -138,20 +111,20 @@ def _eval(
     return done, out / "report.json"
 
 
-def test_the_demo_token_opens_the_console_session(demo_server: tuple[str, str]) -> None:
-    url, token = demo_server
+def test_the_demo_token_opens_the_console_session(demo_server: DemoServer) -> None:
+    url, token, _ = demo_server
     session = httpx.get(f"{url}/v1/session", headers={"Authorization": f"Bearer {token}"})
     assert session.json() == {"audience": "professional"}
     assert httpx.get(f"{url}/v1/session").json() == {"audience": "public"}
 
 
 def test_the_intranet_the_demo_cites_is_served_behind_its_login(
-    demo_server: tuple[str, str],
+    demo_server: DemoServer,
 ) -> None:
-    found = _INTRANET_LINE.search(_BANNERS[-1])
+    found = _INTRANET_LINE.search(demo_server.banner)
     if found is None:
         # Port 8010 taken on this machine: the demo says so instead of failing.
-        assert "intranet mirror not served" in _BANNERS[-1]
+        assert "intranet mirror not served" in demo_server.banner
         pytest.skip("the demo's intranet port is in use here")
     origin, user, password = found.groups()
     page = f"{origin}/procedures/subside-lamal.html"
@@ -166,9 +139,9 @@ def test_the_intranet_the_demo_cites_is_served_behind_its_login(
 
 
 def test_eval_without_a_token_leaves_professional_questions_out_and_says_so(
-    demo_server: tuple[str, str], tmp_path: Path
+    demo_server: DemoServer, tmp_path: Path
 ) -> None:
-    url, _ = demo_server
+    url, _, _ = demo_server
     done, report_path = _eval(url, tmp_path, token=None)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 professional questions are left out" in done.stdout
@@ -179,9 +152,9 @@ def test_eval_without_a_token_leaves_professional_questions_out_and_says_so(
 
 
 def test_eval_with_the_demo_token_asks_every_question(
-    demo_server: tuple[str, str], tmp_path: Path
+    demo_server: DemoServer, tmp_path: Path
 ) -> None:
-    url, token = demo_server
+    url, token, _ = demo_server
     done, report_path = _eval(url, tmp_path, token=token)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "left out" not in done.stdout
@@ -192,9 +165,9 @@ def test_eval_with_the_demo_token_asks_every_question(
 
 
 def test_eval_with_a_wrong_token_stops_with_a_clear_error(
-    demo_server: tuple[str, str], tmp_path: Path
+    demo_server: DemoServer, tmp_path: Path
 ) -> None:
-    url, _ = demo_server
+    url, _, _ = demo_server
     done, report_path = _eval(url, tmp_path, token="a-wrong-token-of-enough-length")
     assert done.returncode == 1
     assert "refused the professional token" in done.stderr
