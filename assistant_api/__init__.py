@@ -3,8 +3,9 @@
 Layout, by role: ``triage/`` (danger, scope, language), ``answer/`` (the service and its
 composer), ``http/`` (routes, limits, access), ``analytics/`` (redacted usage records),
 ``voice/`` (speech and telephony), ``llm/`` (the optional LLM composer), ``cli/`` (the
-commands). :mod:`assistant_api.runtime` is the composition root: it builds every component
-from the settings, once; :func:`create_app` serves it.
+commands). :mod:`assistant_api.runtime` builds the assistant from the settings, once;
+:func:`create_app` is the HTTP service's composition root (one lifespan, one frozen
+:class:`Services`).
 
 This is the public face for the layers above (``eval``) and the command line: import from
 here, not from the subpackages. Names resolve on first use, so that ``permanence ingest``
@@ -18,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant_api.answer.service import AssistantService
-    from assistant_api.app import create_app
+    from assistant_api.app import create_app, services_of
     from assistant_api.models import AskRequest, AskResponse, Citation, InstitutionCard
     from assistant_api.runtime import AssistantRuntime, open_runtime
+    from assistant_api.services import Services
 
 __all__ = [
     "AskRequest",
@@ -29,8 +31,10 @@ __all__ = [
     "AssistantService",
     "Citation",
     "InstitutionCard",
+    "Services",
     "create_app",
     "open_runtime",
+    "services_of",
 ]
 
 _HOME = {
@@ -40,8 +44,10 @@ _HOME = {
     "AssistantService": "assistant_api.answer.service",
     "Citation": "assistant_api.models",
     "InstitutionCard": "assistant_api.models",
+    "Services": "assistant_api.services",
     "create_app": "assistant_api.app",
     "open_runtime": "assistant_api.runtime",
+    "services_of": "assistant_api.app",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant_api.answer.communes import CommuneDirectory
 from assistant_api.answer.composer import Composer, ExtractiveComposer
@@ -26,11 +27,28 @@ from index import SearchIndex, USEEmbedder, open_search_index
 from index.embedders import Embedder
 from ingest import DocumentStore, Institution
 from ingest.corpus import load_communes
-from permanence.settings import Settings
+from permanence.settings import LLMSettings, Settings
 
-__all__ = ["AssistantRuntime", "build_composer", "build_emergency_classifier", "open_runtime"]
+__all__ = [
+    "AssistantRuntime",
+    "RuntimeStats",
+    "build_composer",
+    "build_emergency_classifier",
+    "open_runtime",
+]
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeStats:
+    """What the running assistant has loaded, as ``/health`` reports it."""
+
+    documents: int
+    chunks: int
+    institutions: int
+    corpus_version: str | None
+    models: list[str]
 
 
 @dataclass
@@ -44,15 +62,14 @@ class AssistantRuntime:
     communes: CommuneDirectory | None = None
     composer: Composer | None = None
 
-    def stats(self) -> dict[str, object]:
-        return {
-            "documents": self.store.count(status="active"),
-            "chunks": self.search_index.backend.count(),
-            "institutions": len(self.service.institutions),
-            "corpus_version": self.store.get_meta("corpus_version"),
-            "models": [e.name for e in self.search_index.embedders]
-            + [self.search_index.sparse.name],
-        }
+    def stats(self) -> RuntimeStats:
+        return RuntimeStats(
+            documents=self.store.count(status="active"),
+            chunks=self.search_index.backend.count(),
+            institutions=len(self.service.institutions),
+            corpus_version=self.store.get_meta("corpus_version"),
+            models=[e.name for e in self.search_index.embedders] + [self.search_index.sparse.name],
+        )
 
     def resolve_commune(self, commune: str | None, question: str) -> str | None:
         """The commune a request is about (explicit first, then named in the question)."""
@@ -74,62 +91,60 @@ def build_communes(institutions: list[Institution]) -> CommuneDirectory:
 
 
 def build_composer(
-    settings: Settings,
+    settings: LLMSettings,
     *,
+    prompts_dir: Path,
+    models_dir: Path,
     safety: SafetyLexicon,
     institutions: list[Institution],
-    on_outcome: object = None,
 ) -> Composer:
     """The extractive composer, wrapped by the LLM composer when an LLM is configured.
 
-    ``llm_backend="embedded"`` loads the in-process model here, once per process (start-up
-    takes its load time); otherwise an LLM URL selects the HTTP client.
+    ``backend="embedded"`` loads the in-process model here, once per process (start-up takes
+    its load time); otherwise a base URL selects the HTTP client.
     """
     detector = InstructionDetector(safety.is_injection)
     extractive = ExtractiveComposer(is_instruction=detector)
     client: CompletionClient
     max_sources: int | None = None  # the HTTP model gets every source at full length
     source_chars = SOURCE_CHARS
-    if settings.llm_backend == "embedded":
-        embedded = open_embedded_client(settings)
+    if settings.backend == "embedded":
+        embedded = open_embedded_client(settings, models_dir=models_dir)
         logger.info("LLM composer: embedded model %s", embedded.model)
         client = embedded
-        max_sources = settings.llm_embedded_max_sources
-        source_chars = settings.llm_embedded_source_chars
-    elif not settings.llm_base_url:
+        max_sources = settings.embedded_max_sources
+        source_chars = settings.embedded_source_chars
+    elif not settings.base_url:
         return extractive
     else:
-        api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        api_key = settings.api_key.get_secret_value() if settings.api_key else None
         http = ChatClient(
-            settings.llm_base_url,
-            model=settings.llm_model or "default",
+            settings.base_url,
+            model=settings.model or "default",
             api_key=api_key,
-            timeout_s=settings.llm_timeout_s,
+            timeout_s=settings.timeout_s,
         )
-        logger.info("LLM composer: %s (model %s)", settings.llm_base_url, http.model)
+        logger.info("LLM composer: %s (model %s)", settings.base_url, http.model)
         client = http
     return LLMComposer(
         client=client,
-        prompts=LLMPrompts.load(settings.prompts_dir / "llm"),
+        prompts=LLMPrompts.load(prompts_dir / "llm"),
         is_instruction=detector,
         records={i.id: i for i in institutions},
         extractive=extractive,
-        on_outcome=on_outcome if callable(on_outcome) else None,
         max_sources=max_sources,
         source_chars=source_chars,
     )
 
 
-def build_emergency_classifier(
-    settings: Settings, embedders: list[Embedder]
-) -> EmergencyClassifier:
+def build_emergency_classifier(prompts_dir: Path, embedders: list[Embedder]) -> EmergencyClassifier:
     """The prototype classifier on the retriever's USE model (its own copy if USE is not used).
 
     Sharing the retriever's embedder lets the retriever reuse the question's vector.
     """
     shared = [e for e in embedders if e.name == USEEmbedder.name]
     embedder: Embedder = shared[0] if shared else USEEmbedder()
-    prototypes = Prototypes.load(settings.prompts_dir / "emergency_prototypes.yaml")
+    prototypes = Prototypes.load(prompts_dir / "emergency_prototypes.yaml")
     return EmergencyClassifier(prototypes, embedder)
 
 
@@ -139,7 +154,7 @@ def open_runtime(settings: Settings) -> AssistantRuntime:
     api_key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
     search_index = open_search_index(
         data_dir=settings.data_dir,
-        embed_models=settings.embed_model_list(),
+        embed_models=settings.embed_models,
         qdrant_url=settings.qdrant_url,
         qdrant_api_key=api_key,
         collection=settings.collection,
@@ -148,7 +163,13 @@ def open_runtime(settings: Settings) -> AssistantRuntime:
     institutions = store.institutions()
     safety = SafetyLexicon(settings.prompts_dir / "safety.yaml")
     communes = build_communes(institutions)
-    composer = build_composer(settings, safety=safety, institutions=institutions)
+    composer = build_composer(
+        settings.llm,
+        prompts_dir=settings.prompts_dir,
+        models_dir=settings.data_dir / "models",
+        safety=safety,
+        institutions=institutions,
+    )
     service = AssistantService(
         retriever=search_index.retriever,
         institutions=institutions,
@@ -157,7 +178,7 @@ def open_runtime(settings: Settings) -> AssistantRuntime:
         detector=LanguageDetector(),
         communes=communes,
         composer=composer,
-        emergency=build_emergency_classifier(settings, search_index.embedders),
+        emergency=build_emergency_classifier(settings.prompts_dir, search_index.embedders),
     )
     service.warm_up()
     logger.info("assistant ready: %d institutions", len(institutions))

@@ -176,7 +176,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     if args.no_judge and (args.judge_url or args.judge_model):
         console.print("error: --no-judge cannot go with --judge-url or --judge-model")
         return 2
-    if args.judge_model and not (args.judge_url or settings.llm_base_url):
+    if args.judge_model and not (args.judge_url or settings.llm.base_url):
         console.print(
             "error: --judge-model needs an endpoint: "
             "pass --judge-url or set PERMANENCE_LLM_BASE_URL"
@@ -221,7 +221,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     _print_summary(console, report, changes)
     console.print(f"wrote {args.out / 'report.json'} and {args.out / 'report.html'}")
     if args.gate is not None:
-        return _gate(console, Path(args.gate), report, settings.embed_models, args)
+        return _gate(console, Path(args.gate), report, ",".join(settings.embed_models), args)
     return 0
 
 

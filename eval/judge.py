@@ -84,18 +84,18 @@ def judge_config(
     settings: Settings, *, url: str | None = None, model: str | None = None
 ) -> JudgeConfig | None:
     """The judge of a run: explicit options first, then ``PERMANENCE_LLM_*``; None if no URL."""
-    base_url = url or settings.llm_base_url
+    base_url = url or settings.llm.base_url
     if not base_url:
         return None
-    chosen = model or settings.llm_model
+    chosen = model or settings.llm.model
     if not chosen:
         raise ValueError(
             f"judge endpoint {base_url} has no model; "
             "pass --judge-model or set PERMANENCE_LLM_MODEL"
         )
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    key = settings.llm.api_key.get_secret_value() if settings.llm.api_key else None
     return JudgeConfig(
-        base_url=base_url, model=chosen, api_key=key, timeout_s=settings.llm_timeout_s
+        base_url=base_url, model=chosen, api_key=key, timeout_s=settings.llm.timeout_s
     )
 
 

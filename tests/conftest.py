@@ -61,7 +61,7 @@ def tiny_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_settings(tiny_data_dir: Path) -> object:
     """Settings pointing at the tiny data dir, with test tokens."""
-    from permanence.settings import Settings
+    from permanence.settings import Settings, VoiceSettings
 
     return Settings(
         data_dir=tiny_data_dir,
@@ -70,7 +70,7 @@ def tiny_settings(tiny_data_dir: Path) -> object:
         pro_tokens="pro-token-for-tests-0123456789",
         admin_token="admin-token-for-tests-0123456789",
         redactor="regex",
-        voice_enabled=False,
+        voice=VoiceSettings(enabled=False),
     )
 
 

@@ -14,10 +14,8 @@ from fastapi import HTTPException, status
 from starlette.concurrency import run_in_threadpool
 
 from assistant_api.http.deps import is_professional
-from assistant_api.http.state import ApiState
 from assistant_api.models import AskRequest, AskResponse
-from assistant_api.runtime import AssistantRuntime
-from permanence.settings import Settings
+from assistant_api.services import Services
 
 __all__ = ["answer_question", "check_question"]
 
@@ -53,14 +51,13 @@ def check_question(request: AskRequest, settings_max: int) -> AskRequest:
 async def answer_question(
     body: AskRequest,
     *,
-    runtime: AssistantRuntime,
-    settings: Settings,
-    api: ApiState,
+    services: Services,
     authorization: str | None,
     channel: Channel,
 ) -> AskResponse:
     """Answer ``body`` for ``channel``; raises HTTPException for 401/413/422."""
-    request = check_question(body, settings.max_question_chars)
+    settings = services.settings
+    request = check_question(body, settings.limits.max_question_chars)
     if request.audience == "professional" and not is_professional(settings, authorization):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -68,9 +65,8 @@ async def answer_question(
             headers={"WWW-Authenticate": "Bearer"},
         )
     started = time.perf_counter()
-    response = await run_in_threadpool(runtime.service.ask, request)
-    api.metrics.answers.labels(response.kind, response.language, channel).inc()
-    api.metrics.answer_latency.labels(response.kind).observe(time.perf_counter() - started)
-    if api.recorder is not None:
-        api.recorder.record_answer(request.question, response, commune=response.commune)
+    response = await run_in_threadpool(services.runtime.service.ask, request)
+    services.metrics.answers.labels(response.kind, response.language, channel).inc()
+    services.metrics.answer_latency.labels(response.kind).observe(time.perf_counter() - started)
+    services.recorder.record_answer(request.question, response, commune=response.commune)
     return response

@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the runtime, the settings, and access checks (style rule 4/13)."""
+"""FastAPI dependencies: the app's services, the settings, and access checks (style rule 4/13).
+
+Every route reaches the running app through :data:`ServicesDep` (or the narrower
+:data:`RuntimeDep` and :data:`SettingsDep` derived from it); nothing else reads ``app.state``.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +12,51 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Request, status
 
 from assistant_api.runtime import AssistantRuntime
+from assistant_api.services import Services
 from permanence.settings import Settings
 
-__all__ = ["RuntimeDep", "SettingsDep", "is_professional", "require_admin"]
+__all__ = [
+    "RuntimeDep",
+    "ServicesDep",
+    "SettingsDep",
+    "get_services",
+    "is_professional",
+    "require_admin",
+    "running_services",
+]
 
 
-def get_runtime(request: Request) -> AssistantRuntime:
-    runtime: AssistantRuntime | None = getattr(request.app.state, "runtime", None)
-    if runtime is None:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the assistant is starting")
-    return runtime
+def running_services(request: Request) -> Services | None:
+    """The services the lifespan built, or None before start-up has finished or after shutdown."""
+    services: Services | None = getattr(request.app.state, "services", None)
+    return services
 
 
-def get_settings_dep(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+def get_services(request: Request) -> Services:
+    """The services the lifespan built; 503 before start-up has finished or after shutdown."""
+    services = running_services(request)
+    if services is None:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "the assistant is starting",
+            headers={"Retry-After": "5"},
+        )
+    return services
 
 
-RuntimeDep = Annotated[AssistantRuntime, Depends(get_runtime)]
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def _runtime(services: ServicesDep) -> AssistantRuntime:
+    return services.runtime
+
+
+def _settings(services: ServicesDep) -> Settings:
+    return services.settings
+
+
+RuntimeDep = Annotated[AssistantRuntime, Depends(_runtime)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
 def _bearer(authorization: str | None) -> str | None:

@@ -36,7 +36,7 @@ from assistant_api.llm.model_files import (
     EmbeddedModelError,
     ensure_gguf_model,
 )
-from permanence.settings import Settings
+from permanence.settings import LLMSettings
 
 __all__ = ["EmbeddedChatClient", "GenerationStats", "open_embedded_client"]
 
@@ -270,18 +270,18 @@ class EmbeddedChatClient:
         return text
 
 
-def open_embedded_client(settings: Settings) -> EmbeddedChatClient:
-    """Load the configured GGUF model (joining the packaged parts on first use).
+def open_embedded_client(settings: LLMSettings, *, models_dir: Path) -> EmbeddedChatClient:
+    """Load the configured GGUF model (joining the packaged parts into ``models_dir`` once).
 
     Raises:
         EmbeddedModelError: when llama-cpp-python or the weights are missing or unloadable.
     """
     _import_llama_cpp()  # say what to install before spending a minute joining 1.1 GB
-    path = settings.llm_embedded_path or ensure_gguf_model(settings.data_dir / "models" / GGUF_NAME)
+    path = settings.embedded_path or ensure_gguf_model(models_dir / GGUF_NAME)
     return EmbeddedChatClient(
         path,
-        n_ctx=settings.llm_embedded_ctx,
-        n_threads=settings.llm_embedded_threads,
-        max_tokens=settings.llm_embedded_max_tokens,
-        timeout_s=settings.llm_embedded_timeout_s,
+        n_ctx=settings.embedded_ctx,
+        n_threads=settings.embedded_threads,
+        max_tokens=settings.embedded_max_tokens,
+        timeout_s=settings.embedded_timeout_s,
     )

@@ -6,6 +6,7 @@ docs/voice.md for the endpoints, limits, and how to connect a real phone number.
 
 from __future__ import annotations
 
+from assistant_api.voice.build import LOADER_JOIN_TIMEOUT_S, build_channel
 from assistant_api.voice.channel import VoiceAnswer, VoiceChannel
 from assistant_api.voice.errors import (
     AudioRejected,
@@ -14,9 +15,9 @@ from assistant_api.voice.errors import (
     VoiceError,
     VoiceUnavailable,
 )
-from assistant_api.voice.install import build_channel, install_voice
 
 __all__ = [
+    "LOADER_JOIN_TIMEOUT_S",
     "AudioRejected",
     "ModelFilesError",
     "SynthesisError",
@@ -25,5 +26,4 @@ __all__ = [
     "VoiceError",
     "VoiceUnavailable",
     "build_channel",
-    "install_voice",
 ]

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from assistant_api.http.deps import get_services
 from assistant_api.models import AskRequest, AskResponse
 from assistant_api.voice.channel import VoiceAnswer, VoiceChannel
 from assistant_api.voice.errors import AudioRejected, VoiceError, VoiceUnavailable
@@ -53,10 +54,8 @@ class VoiceResponse(BaseModel):
 
 
 def get_channel(request: Request) -> VoiceChannel:
-    channel: VoiceChannel | None = getattr(request.app.state, "voice", None)
-    if channel is None:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "voice is not installed")
-    return channel
+    """The app's voice channel (503 while the app is starting)."""
+    return get_services(request).voice
 
 
 def raise_http(exc: VoiceError) -> HTTPException:
@@ -94,14 +93,7 @@ async def read_upload(request: Request, file: UploadFile | None, max_bytes: int)
 
 
 def _ask_function(request: Request) -> Callable[[AskRequest], AskResponse]:
-    runtime = getattr(request.app.state, "runtime", None)
-    if runtime is None:
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            "the assistant is starting",
-            headers={"Retry-After": "5"},
-        )
-    ask: Callable[[AskRequest], AskResponse] = runtime.service.ask
+    ask: Callable[[AskRequest], AskResponse] = get_services(request).runtime.service.ask
     return ask
 
 
@@ -128,7 +120,7 @@ async def voice(
 ) -> VoiceResponse:
     """Answer a spoken question; ``?speak=1`` adds the answer read aloud."""
     channel = get_channel(request)
-    settings = request.app.state.settings
+    settings = get_services(request).settings
     data = await read_upload(request, file, channel.limits.max_bytes)
     ask = _ask_function(request)
     try:
@@ -138,7 +130,7 @@ async def voice(
             ask=ask,
             language=language or language_q,
             commune=commune or commune_q,
-            max_question_chars=settings.max_question_chars,
+            max_question_chars=settings.limits.max_question_chars,
         )
         spoken = None
         if speak:

@@ -1,8 +1,8 @@
 """Sending the contacts of an answer by SMS: a small interface and a Twilio REST implementation.
 
-The hotline offers SMS only when a sender is configured (``PERMANENCE_SMS_FROM_NUMBER`` with the
-Twilio account SID and auth token). ``api_base`` is configurable so tests (and a Twilio-compatible
-provider) answer on another host.
+The hotline offers SMS only when a sender is configured
+(``PERMANENCE_TELEPHONY_SMS_FROM_NUMBER`` with the Twilio account SID and auth token).
+``api_base`` is configurable so tests (and a Twilio-compatible provider) answer on another host.
 """
 
 from __future__ import annotations

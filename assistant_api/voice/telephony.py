@@ -6,17 +6,16 @@ Call flow (docs/voice.md draws it): ``/voice`` greets in French with a keypad la
 answer as 8 kHz mu-law audio (``<Say>`` if synthesis fails) → ``/menu`` replays, sends the
 contacts by SMS (when a sender is configured), takes another question, or hands off to a
 person. The hand-off number is announced and dialled when the assistant has no answer, does not
-understand twice, or the caller asks for a person. With ``PERMANENCE_TWILIO_AUTH_TOKEN`` set,
-every webhook must carry a valid ``X-Twilio-Signature`` (403 otherwise).
+understand twice, or the caller asks for a person. With
+``PERMANENCE_TELEPHONY_TWILIO_AUTH_TOKEN`` set, every webhook must carry a valid
+``X-Twilio-Signature`` (403 otherwise).
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import httpx
@@ -25,8 +24,10 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from assistant_api.http.deps import get_services
 from assistant_api.models import AskRequest
 from assistant_api.triage.language import SUPPORTED_LANGUAGES
+from assistant_api.voice.calls import CallState
 from assistant_api.voice.channel import VoiceChannel, answer_language
 from assistant_api.voice.errors import AudioRejected, SynthesisError, VoiceError
 from assistant_api.voice.media import fetch_recording
@@ -47,7 +48,7 @@ from assistant_api.voice.speech_text import speak_phone, speech_text
 from assistant_api.voice.twiml import TwiML
 from permanence.settings import Settings
 
-__all__ = ["CALL_TTL_S", "MAX_ATTEMPTS", "CallState", "router"]
+__all__ = ["MAX_ATTEMPTS", "router"]
 
 logger = logging.getLogger(__name__)
 
@@ -55,36 +56,11 @@ router = APIRouter(prefix="/v1/telephony", tags=["telephony"])
 
 #: Failed recordings before the caller is handed to a person.
 MAX_ATTEMPTS = 2
-#: How long a call's last answer is kept for "repeat" and "SMS".
-CALL_TTL_S = 30 * 60.0
 _MEDIA_TIMEOUT_S = 10.0
 
 
-@dataclass(frozen=True, slots=True)
-class CallState:
-    """The last answer given on a call."""
-
-    language: str
-    text: str
-    audio_id: str | None
-    sms_body: str
-    expires: float
-
-
-def _calls(request: Request) -> dict[str, CallState]:
-    calls: dict[str, CallState] | None = getattr(request.app.state, "voice_calls", None)
-    if calls is None:
-        calls = {}
-        request.app.state.voice_calls = calls
-    now = time.monotonic()
-    for sid in [s for s, c in calls.items() if c.expires <= now]:
-        del calls[sid]
-    return calls
-
-
 def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+    return get_services(request).settings
 
 
 def _url(request: Request, path: str, **query: str | int) -> str:
@@ -109,7 +85,7 @@ async def _checked_form(request: Request) -> AsyncIterator[FormData]:
     """
     form = await request.form()
     try:
-        token = _settings(request).twilio_auth_token
+        token = _settings(request).telephony.twilio_auth_token
         if token is not None:
             params = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
             signature = request.headers.get("x-twilio-signature")
@@ -133,7 +109,7 @@ def _language(value: str | None) -> str | None:
 
 def _handoff(tw: TwiML, request: Request, language: str) -> None:
     used, prompts = prompts_for(language)
-    number = _settings(request).handoff_number
+    number = _settings(request).telephony.handoff_number
     if number:
         tw.say(prompts.handoff.format(number=speak_phone(number, used)), SAY_LANGUAGES[used])
         tw.dial(number)
@@ -144,21 +120,23 @@ def _handoff(tw: TwiML, request: Request, language: str) -> None:
 
 def _sms_configured(settings: Settings) -> bool:
     return bool(
-        settings.sms_from_number and settings.twilio_account_sid and settings.twilio_auth_token
+        settings.telephony.sms_from_number
+        and settings.telephony.twilio_account_sid
+        and settings.telephony.twilio_auth_token
     )
 
 
 def _send_sms(settings: Settings, *, to: str, body: str) -> None:
     """Send one SMS with a client closed afterwards (calls are rare; no pool to keep)."""
-    token = settings.twilio_auth_token
-    if not (settings.sms_from_number and settings.twilio_account_sid and token):
-        raise VoiceError("no SMS sender is configured (PERMANENCE_SMS_FROM_NUMBER)")
+    token = settings.telephony.twilio_auth_token
+    if not (settings.telephony.sms_from_number and settings.telephony.twilio_account_sid and token):
+        raise VoiceError("no SMS sender is configured (PERMANENCE_TELEPHONY_SMS_FROM_NUMBER)")
     with httpx.Client(timeout=_MEDIA_TIMEOUT_S) as client:
         TwilioSmsSender(
-            account_sid=settings.twilio_account_sid,
+            account_sid=settings.telephony.twilio_account_sid,
             auth_token=token.get_secret_value(),
-            from_number=settings.sms_from_number,
-            api_base=settings.sms_api_base,
+            from_number=settings.telephony.sms_from_number,
+            api_base=settings.telephony.sms_api_base,
             client=client,
         ).send(to=to, body=body)
 
@@ -222,7 +200,7 @@ async def _choose_language(request: Request, form: FormData) -> Response:
         query["lang"] = language
     tw.record(
         _url(request, "/v1/telephony/recording", **query),
-        max_length=int(_settings(request).voice_max_seconds),
+        max_length=int(_settings(request).voice.max_seconds),
     )
     tw.say(prompts.goodbye, SAY_LANGUAGES[used])
     tw.hangup()
@@ -237,10 +215,10 @@ async def _recording_bytes(request: Request, form: FormData, channel: VoiceChann
     if not isinstance(url, str) or not url:
         return b""
     settings = _settings(request)
-    token = settings.twilio_auth_token
+    token = settings.telephony.twilio_auth_token
     auth = (
-        (settings.twilio_account_sid, token.get_secret_value())
-        if settings.twilio_account_sid and token
+        (settings.telephony.twilio_account_sid, token.get_secret_value())
+        if settings.telephony.twilio_account_sid and token
         else None
     )
 
@@ -248,7 +226,7 @@ async def _recording_bytes(request: Request, form: FormData, channel: VoiceChann
         with httpx.Client(timeout=_MEDIA_TIMEOUT_S) as client:
             return fetch_recording(
                 url,
-                allowed_hosts=settings.telephony_media_hosts.split(","),
+                allowed_hosts=settings.telephony.media_hosts,
                 max_bytes=channel.limits.max_bytes,
                 client=client,
                 auth=auth,
@@ -294,13 +272,9 @@ async def _recording(request: Request, form: FormData) -> Response:
     if wants_person(transcript.text):
         _handoff(tw, request, answer_language(language, transcript.language) or used)
         return _twiml(tw)
-    runtime = getattr(request.app.state, "runtime", None)
-    if runtime is None:
-        tw.say(prompts.unavailable, SAY_LANGUAGES[used])
-        _handoff(tw, request, used)
-        return _twiml(tw)
+    runtime = get_services(request).runtime
     question = AskRequest(
-        question=transcript.text[: _settings(request).max_question_chars],
+        question=transcript.text[: _settings(request).limits.max_question_chars],
         language=answer_language(language, transcript.language),
     )
     result = await run_in_threadpool(runtime.service.ask, question)
@@ -315,11 +289,10 @@ async def _recording(request: Request, form: FormData) -> Response:
         text=text,
         audio_id=audio_id,
         sms_body=contacts_sms(result),
-        expires=time.monotonic() + CALL_TTL_S,
     )
     call_sid = str(form.get("CallSid") or "")
     if call_sid:
-        _calls(request)[call_sid] = state
+        get_services(request).calls.put(call_sid, state)
     _play_answer(tw, request, state, channel)
     if result.kind == "no_answer":
         _handoff(tw, request, result.language)
@@ -340,7 +313,7 @@ async def _menu(request: Request, form: FormData) -> Response:
     digits = str(form.get("Digits") or "")
     language = _language(request.query_params.get("lang")) or "fr"
     used, prompts = prompts_for(language)
-    state = _calls(request).get(str(form.get("CallSid") or ""))
+    state = get_services(request).calls.get(str(form.get("CallSid") or ""))
     tw = TwiML()
     if digits == "0":
         _handoff(tw, request, language)

@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--readme takes the figures of a full run only; drop --quick")
     if args.readme is not None and not args.readme.is_file():
         parser.error(f"--readme {args.readme}: no such file")
-    models = args.embed_models or get_settings().embed_models
+    models = args.embed_models or ",".join(get_settings().embed_models)
     config = BenchConfig.quick(models) if args.quick else BenchConfig(embed_models=models)
     figures = run_bench(args.out, config, mode="quick" if args.quick else "full")
     path = args.out / "bench.json"

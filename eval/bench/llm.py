@@ -57,7 +57,7 @@ def run_llm_benchmark(settings: Settings, questions: Sequence[GoldQuestion]) -> 
     from assistant_api import create_app
     from permanence.testing.servers import run_uvicorn
 
-    if settings.llm_backend != "embedded":
+    if settings.llm.backend != "embedded":
         raise ValueError("run the LLM benchmark with llm_backend='embedded'")
     opened = time.perf_counter()
     runtime = open_runtime(settings)
@@ -70,7 +70,7 @@ def run_llm_benchmark(settings: Settings, questions: Sequence[GoldQuestion]) -> 
     try:
         with (
             run_uvicorn(create_app(settings, runtime=runtime)) as url,
-            httpx.Client(timeout=settings.llm_embedded_timeout_s + 60) as http,
+            httpx.Client(timeout=settings.llm.embedded_timeout_s + 60) as http,
         ):
             for question in questions:
                 outcomes: list[str] = []
@@ -114,11 +114,11 @@ def run_llm_benchmark(settings: Settings, questions: Sequence[GoldQuestion]) -> 
         outcome = str(row["outcome"])
         outcomes_count[outcome] = outcomes_count.get(outcome, 0) + 1
     return {
-        "machine": {"cpus": os.cpu_count(), "threads": settings.llm_embedded_threads},
+        "machine": {"cpus": os.cpu_count(), "threads": settings.llm.embedded_threads},
         "settings": {
-            "n_ctx": settings.llm_embedded_ctx,
-            "max_tokens": settings.llm_embedded_max_tokens,
-            "timeout_s": settings.llm_embedded_timeout_s,
+            "n_ctx": settings.llm.embedded_ctx,
+            "max_tokens": settings.llm.embedded_max_tokens,
+            "timeout_s": settings.llm.embedded_timeout_s,
         },
         "model_load_s": round(client.load_s, 2),
         "runtime_open_s": round(open_s, 2),
@@ -141,7 +141,7 @@ def main() -> None:
     parser.add_argument("--per-language", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None, help="also write the JSON here")
     args = parser.parse_args()
-    settings = get_settings().model_copy(update={"llm_backend": "embedded"})
+    settings = get_settings().updated({"llm": {"backend": "embedded"}})
     questions = pick_questions(
         load_gold(args.gold), [x.strip() for x in args.languages.split(",")], args.per_language
     )

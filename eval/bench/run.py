@@ -27,7 +27,7 @@ from eval.bench.server import peak_rss_mib, serve_in_thread, serve_subprocess
 from eval.bench.synthetic import synthetic_latency
 from eval.gold import load_gold
 from eval.metrics import percentile
-from permanence.settings import PROJECT_ROOT, Settings
+from permanence.settings import PROJECT_ROOT, LimitSettings, Settings, VoiceSettings
 
 __all__ = ["BenchConfig", "run_bench"]
 
@@ -236,9 +236,9 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
         _timed("index_build", index_build, figures)
         settings = Settings(
             data_dir=data_dir,
-            embed_models=config.embed_models,
-            rate_limit_per_minute=100_000_000,
-            voice_enabled=False,
+            embed_models=[m.strip() for m in config.embed_models.split(",") if m.strip()],
+            limits=LimitSettings(requests_per_minute=100_000_000),
+            voice=VoiceSettings(enabled=False),
             redactor=config.redactor,
         )
         runtime = open_runtime(settings)
@@ -330,7 +330,7 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
             def voice() -> Figures:
                 if not config.optional_sections:
                     return dict(_QUICK_SKIP)
-                voice_settings = settings.model_copy(update={"voice_enabled": True})
+                voice_settings = settings.updated({"voice": {"enabled": True}})
                 return _optional(
                     "eval.bench.voice",
                     _voice_benchmark,

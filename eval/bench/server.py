@@ -74,7 +74,7 @@ def serve_subprocess(
         **os.environ,
         "PERMANENCE_DATA_DIR": str(data_dir),
         "PERMANENCE_EMBED_MODELS": embed_models,
-        "PERMANENCE_RATE_LIMIT_PER_MINUTE": "100000000",
+        "PERMANENCE_LIMITS_REQUESTS_PER_MINUTE": "100000000",
         "PERMANENCE_VOICE_ENABLED": "false",
         "PERMANENCE_REDACTOR": redactor,
         **(environment or {}),

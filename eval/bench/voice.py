@@ -33,7 +33,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from assistant_api import AssistantRuntime
+from assistant_api import AssistantRuntime, services_of
 from assistant_api.voice.channel import VoiceChannel
 from eval.wer import word_error_rate
 from permanence.settings import Settings
@@ -164,7 +164,7 @@ def run_voice_benchmark(
         paths = {clip.name: _synthesise(clip, Path(tmp)) for clip in clips}
         load_started = time.perf_counter()
         with _serve(settings, runtime) as (base_url, app), httpx.Client(timeout=300) as client:
-            channel: VoiceChannel = app.state.voice
+            channel: VoiceChannel = services_of(app).voice
             if not channel.wait_ready(timeout=600):
                 raise RuntimeError(f"voice channel not ready: {channel.status}")
             load_s = time.perf_counter() - load_started
@@ -207,7 +207,7 @@ def run_voice_benchmark(
                     }
                 )
     return {
-        "machine": {"cpus": os.cpu_count(), "whisper_threads": settings.whisper_threads},
+        "machine": {"cpus": os.cpu_count(), "whisper_threads": settings.voice.whisper_threads},
         "ready_after_start_s": round(load_s, 2),
         "rtf": _summary(rtfs),
         "upload_to_answer_ms": _summary(answers_ms),

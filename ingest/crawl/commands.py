@@ -155,7 +155,7 @@ def _run_crawl(args: argparse.Namespace) -> int:
                 store=store,
                 reports_dir=settings.data_dir / "crawl-reports",
                 linker=_linker(settings.corpus_dir),
-                identify_language=settings.identify_language,
+                identify_language=settings.crawl.identify_language,
                 console=console,
                 progress=not args.no_progress,
                 env=env,

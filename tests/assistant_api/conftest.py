@@ -41,12 +41,7 @@ POISON_TEXT = (
 
 def settings_for(base: Settings, **changes: object) -> Settings:
     """A copy of ``base`` with ``changes``, validated like the real thing."""
-    data = base.model_dump()
-    for secret in ("pro_tokens", "admin_token", "llm_api_key", "qdrant_api_key"):
-        value = getattr(base, secret, None)
-        data[secret] = value.get_secret_value() if value is not None else None
-    data.update(changes)
-    return Settings(**data)
+    return base.updated(changes)
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +49,7 @@ def api_settings(tiny_settings: Settings) -> Settings:
     return settings_for(
         tiny_settings,
         redactor="regex",
-        rate_limit_per_minute=100_000,
+        limits={"requests_per_minute": 100_000},
         cors_origins="https://widget.example.ch",
     )
 
@@ -95,7 +90,13 @@ def runtime_with_settings(base: AssistantRuntime, settings: Settings) -> Assista
     institutions = base.store.institutions()
     safety = SafetyLexicon(settings.prompts_dir / "safety.yaml")
     communes = build_communes(institutions)
-    composer = build_composer(settings, safety=safety, institutions=institutions)
+    composer = build_composer(
+        settings.llm,
+        prompts_dir=settings.prompts_dir,
+        models_dir=settings.data_dir / "models",
+        safety=safety,
+        institutions=institutions,
+    )
     service = AssistantService(
         retriever=base.search_index.retriever,
         institutions=institutions,
@@ -131,7 +132,7 @@ def llm_runtime(
         key = (model, id(base), timeout)
         if key not in made:
             settings = settings_for(
-                api_settings, llm_base_url=fake_llm[0], llm_model=model, llm_timeout_s=timeout
+                api_settings, llm={"base_url": fake_llm[0], "model": model, "timeout_s": timeout}
             )
             made[key] = runtime_with_settings(base, settings)
         return made[key]

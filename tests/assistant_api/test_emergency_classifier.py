@@ -31,7 +31,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def classifier(tiny_settings: Settings, tiny_runtime: AssistantRuntime) -> EmergencyClassifier:
-    built = build_emergency_classifier(tiny_settings, tiny_runtime.search_index.embedders)
+    built = build_emergency_classifier(
+        tiny_settings.prompts_dir, tiny_runtime.search_index.embedders
+    )
     built.warm_up()
     return built
 

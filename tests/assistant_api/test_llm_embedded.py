@@ -60,13 +60,15 @@ def embedded_runtime(
 ) -> Iterator[AssistantRuntime]:
     settings = settings_for(
         api_settings,
-        llm_backend="embedded",
-        llm_embedded_path=gguf,
-        llm_embedded_ctx=2048,
-        llm_embedded_max_tokens=80,
-        llm_embedded_max_sources=2,
-        llm_embedded_source_chars=300,
-        llm_embedded_timeout_s=120.0,
+        llm={
+            "backend": "embedded",
+            "embedded_path": gguf,
+            "embedded_ctx": 2048,
+            "embedded_max_tokens": 80,
+            "embedded_max_sources": 2,
+            "embedded_source_chars": 300,
+            "embedded_timeout_s": 120.0,
+        },
     )
     runtime = runtime_with_settings(tiny_runtime, settings)
     yield runtime
@@ -208,9 +210,9 @@ def test_missing_engine_names_the_install_command(
     monkeypatch: pytest.MonkeyPatch, api_settings: Settings, tmp_path: Path
 ) -> None:
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
-    settings = settings_for(api_settings, llm_backend="embedded", data_dir=tmp_path)
+    settings = settings_for(api_settings, llm={"backend": "embedded"})
     with pytest.raises(EmbeddedModelError, match=r"needs llama-cpp-python.*make llm-local"):
-        open_embedded_client(settings)
+        open_embedded_client(settings.llm, models_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []  # nothing joined before the engine check
 
 
@@ -219,9 +221,9 @@ def test_a_configured_path_that_does_not_exist_is_refused(
     api_settings: Settings, tmp_path: Path
 ) -> None:
     missing = tmp_path / "nowhere.gguf"
-    settings = settings_for(api_settings, llm_backend="embedded", llm_embedded_path=missing)
+    settings = settings_for(api_settings, llm={"backend": "embedded", "embedded_path": missing})
     with pytest.raises(EmbeddedModelError, match=r"nowhere\.gguf does not exist.*EMBEDDED_PATH"):
-        open_embedded_client(settings)
+        open_embedded_client(settings.llm, models_dir=tmp_path)
 
 
 @needs_model

@@ -90,7 +90,7 @@ def test_raw_socket_garbage_does_not_crash_the_server(api_server: str) -> None:
 def limited_server(
     api_settings: Settings, tiny_runtime: AssistantRuntime, serve: Callable[[FastAPI], str]
 ) -> str:
-    settings = settings_for(api_settings, rate_limit_per_minute=3)
+    settings = settings_for(api_settings, limits={"requests_per_minute": 3})
     return serve(create_app(settings, runtime=tiny_runtime))
 
 

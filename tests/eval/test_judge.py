@@ -24,7 +24,7 @@ from eval.judge import (
 from eval.judge import JudgeError as _JudgeError
 from eval.records import Outcome
 from eval.runner import JUDGED_SKIP_KEY, evaluate
-from permanence.settings import Settings
+from permanence.settings import LLMSettings, Settings
 from permanence.testing.servers import free_port, run_uvicorn
 from tests.eval.fake_judge import build_fake_judge
 
@@ -197,13 +197,12 @@ def test_parsers() -> None:
 
 @pytest.mark.unit
 def test_judge_config_from_settings_and_options() -> None:
-    none = Settings(llm_base_url=None, llm_model=None)
+    none = Settings(llm=LLMSettings(base_url=None, model=None))
     assert judge_config(none) is None
     configured = Settings(
-        llm_base_url="http://127.0.0.1:9/v1",
-        llm_model="m",
-        llm_api_key=SecretStr("k"),
-        llm_timeout_s=7.0,
+        llm=LLMSettings(
+            base_url="http://127.0.0.1:9/v1", model="m", api_key=SecretStr("k"), timeout_s=7.0
+        )
     )
     config = judge_config(configured)
     assert config == JudgeConfig(

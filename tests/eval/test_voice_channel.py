@@ -241,7 +241,7 @@ def test_cli_speaks_the_subset_in_process(
     )
     monkeypatch.setenv("PERMANENCE_DATA_DIR", str(eval_tiny_data_dir))
     monkeypatch.setenv("PERMANENCE_EMBED_MODELS", "use")
-    monkeypatch.setenv("PERMANENCE_WHISPER_MODEL_DIR", str(whisper_dir))
+    monkeypatch.setenv("PERMANENCE_VOICE_WHISPER_MODEL_DIR", str(whisper_dir))
     monkeypatch.setenv("PERMANENCE_VOICE_ENABLED", "false")  # --voice turns it on for the run
     get_settings.cache_clear()
     out = tmp_path / "run"
@@ -269,17 +269,16 @@ def test_cli_speaks_the_subset_in_process(
 @pytest.fixture(scope="module")
 def voice_api(tiny_settings: object, tiny_runtime: object, whisper_dir: Path) -> Iterator[str]:
     """The real API with voice on, over uvicorn on 127.0.0.1."""
-    from assistant_api.app import create_app
+    from assistant_api.app import create_app, services_of
     from permanence.settings import Settings
     from permanence.testing.servers import run_uvicorn
 
     assert isinstance(tiny_settings, Settings)
-    settings = tiny_settings.model_copy(
-        update={"voice_enabled": True, "whisper_model_dir": whisper_dir}
-    )
+    settings = tiny_settings.updated({"voice": {"enabled": True, "whisper_model_dir": whisper_dir}})
     app = create_app(settings, runtime=tiny_runtime)  # type: ignore[arg-type]
     with run_uvicorn(app) as base_url:
-        assert app.state.voice.wait_ready(timeout=300), app.state.voice.status
+        channel = services_of(app).voice
+        assert channel.wait_ready(timeout=300), channel.status
         yield base_url
 
 

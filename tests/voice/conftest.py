@@ -210,16 +210,17 @@ def voice_settings(tiny_settings: object, fake_platform: FakePlatform) -> object
     from permanence.settings import Settings
 
     assert isinstance(tiny_settings, Settings)
-    return tiny_settings.model_copy(
-        update={
-            "voice_enabled": True,
-            "voice_max_bytes": 2_000_000,
-            "twilio_auth_token": __import__("pydantic").SecretStr(TWILIO_TOKEN),
-            "twilio_account_sid": TWILIO_SID,
-            "telephony_media_hosts": "127.0.0.1",
-            "handoff_number": HANDOFF_NUMBER,
-            "sms_from_number": SMS_FROM,
-            "sms_api_base": fake_platform.base_url,
+    return tiny_settings.updated(
+        {
+            "voice": {"enabled": True, "max_bytes": 2_000_000},
+            "telephony": {
+                "twilio_auth_token": TWILIO_TOKEN,
+                "twilio_account_sid": TWILIO_SID,
+                "media_hosts": ["127.0.0.1"],
+                "handoff_number": HANDOFF_NUMBER,
+                "sms_from_number": SMS_FROM,
+                "sms_api_base": fake_platform.base_url,
+            },
         }
     )
 
@@ -227,10 +228,11 @@ def voice_settings(tiny_settings: object, fake_platform: FakePlatform) -> object
 @pytest.fixture(scope="session")
 def voice_server(voice_settings: object, tiny_runtime: object) -> Iterator[str]:
     """The real API with the voice channel, Whisper loaded (once per process)."""
-    from assistant_api.app import create_app
+    from assistant_api.app import create_app, services_of
     from permanence.testing.servers import run_uvicorn
 
     app = create_app(voice_settings, runtime=tiny_runtime)  # type: ignore[arg-type]
     with run_uvicorn(app) as base_url:
-        assert app.state.voice.wait_ready(timeout=180), app.state.voice.status
+        channel = services_of(app).voice
+        assert channel.wait_ready(timeout=180), channel.status
         yield base_url

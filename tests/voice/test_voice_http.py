@@ -177,7 +177,7 @@ def test_disabled_voice_is_reported_and_refused(
     from permanence.testing.servers import run_uvicorn
 
     assert isinstance(tiny_settings, Settings)
-    settings = tiny_settings.model_copy(update={"voice_enabled": False})
+    settings = tiny_settings.updated({"voice": {"enabled": False}})
     app = create_app(settings, runtime=tiny_runtime)  # type: ignore[arg-type]
     with run_uvicorn(app) as base_url:
         health = httpx.get(f"{base_url}/health", timeout=10).json()

@@ -9,8 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from assistant_api.answer.streaming import sentence_events
 from assistant_api.http.asking import answer_question, check_question
-from assistant_api.http.deps import RuntimeDep, SettingsDep
-from assistant_api.http.state import ApiStateDep
+from assistant_api.http.deps import ServicesDep
 from assistant_api.models import AskRequest, AskResponse
 
 __all__ = ["check_question", "router"]
@@ -27,17 +26,13 @@ _ERRORS: dict[int | str, dict[str, str]] = {
 @router.post("/v1/ask", response_model=AskResponse, responses=_ERRORS)
 async def ask(
     body: AskRequest,
-    runtime: RuntimeDep,
-    settings: SettingsDep,
-    api: ApiStateDep,
+    services: ServicesDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> AskResponse:
     """Answer a question with ranked institutions and citations."""
     return await answer_question(
         body,
-        runtime=runtime,
-        settings=settings,
-        api=api,
+        services=services,
         authorization=authorization,
         channel="ask",
     )
@@ -57,17 +52,13 @@ async def ask(
 )
 async def ask_stream(
     body: AskRequest,
-    runtime: RuntimeDep,
-    settings: SettingsDep,
-    api: ApiStateDep,
+    services: ServicesDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
     """The same answer as server-sent events, sentence by sentence, then the whole JSON."""
     response = await answer_question(
         body,
-        runtime=runtime,
-        settings=settings,
-        api=api,
+        services=services,
         authorization=authorization,
         channel="stream",
     )

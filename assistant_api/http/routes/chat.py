@@ -13,14 +13,13 @@ from fastapi import APIRouter, Header, HTTPException, status
 from fastapi.responses import StreamingResponse
 
 from assistant_api.http.asking import answer_question
-from assistant_api.http.deps import RuntimeDep, SettingsDep, is_professional
+from assistant_api.http.deps import ServicesDep, is_professional
 from assistant_api.http.openai_compat import (
     ChatCompletion,
     ChatCompletionRequest,
     completion_from_answer,
     stream_chunks,
 )
-from assistant_api.http.state import ApiStateDep
 from assistant_api.models import AskRequest
 
 __all__ = ["router"]
@@ -39,16 +38,14 @@ router = APIRouter(tags=["openai"])
 )
 async def chat_completions(
     body: ChatCompletionRequest,
-    runtime: RuntimeDep,
-    settings: SettingsDep,
-    api: ApiStateDep,
+    services: ServicesDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> ChatCompletion | StreamingResponse:
     """The last user message is the question; the answer and its sources come back."""
     question = body.question()
     if question is None or not question.strip():
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "no user message with text")
-    professional = is_professional(settings, authorization)
+    professional = is_professional(services.settings, authorization)
     ask = AskRequest(
         question=question,
         language=body.language,
@@ -57,9 +54,7 @@ async def chat_completions(
     )
     response = await answer_question(
         ask,
-        runtime=runtime,
-        settings=settings,
-        api=api,
+        services=services,
         authorization=authorization,
         channel="chat",
     )

@@ -13,11 +13,11 @@ import logging
 from pathlib import Path
 from typing import Final
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, HTTPException, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from assistant_api.http.deps import SettingsDep
+from assistant_api.http.deps import ServicesDep
 from assistant_api.triage.language import SUPPORTED_LANGUAGES
 from ingest import CATEGORY_LABELS
 
@@ -114,18 +114,14 @@ class FrontendConfig(BaseModel):
 
 
 @router.get("/widget/config.json", response_model=FrontendConfig)
-async def frontend_config(
-    request: Request, response: Response, settings: SettingsDep
-) -> FrontendConfig:
+async def frontend_config(response: Response, services: ServicesDep) -> FrontendConfig:
     """Retention period for the privacy notice; categories and communes for the pro filters."""
     response.headers["Access-Control-Allow-Origin"] = "*"
-    runtime = getattr(request.app.state, "runtime", None)
     communes: set[str] = set()
-    if runtime is not None:
-        for record in runtime.service.institutions.values():
-            communes.update(location.commune for location in record.locations)
+    for record in services.runtime.service.institutions.values():
+        communes.update(location.commune for location in record.locations)
     return FrontendConfig(
-        retention_days=settings.retention_days,
+        retention_days=services.settings.retention_days,
         languages=list(WIDGET_LANGUAGES),
         categories=dict(CATEGORY_LABELS),
         communes=sorted(communes),

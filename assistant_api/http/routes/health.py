@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
+from assistant_api.http.deps import running_services
+
 __all__ = ["router"]
 
 router = APIRouter(tags=["health"])
@@ -23,9 +25,8 @@ class Health(BaseModel):
 
 @router.get("/health", response_model=Health)
 async def health(request: Request) -> Health:
-    runtime = getattr(request.app.state, "runtime", None)
-    components: dict[str, str] = dict(getattr(request.app.state, "components", {}))
-    if runtime is None:
+    services = running_services(request)
+    if services is None:
         return Health(
             status="starting",
             models_loaded=False,
@@ -34,16 +35,16 @@ async def health(request: Request) -> Health:
             chunks=0,
             institutions=0,
             corpus_version=None,
-            components=components,
         )
+    runtime = services.runtime
     stats = runtime.stats()
     return Health(
         status="ok",
         models_loaded=runtime.service.ready,
-        models=list(stats["models"]),
-        documents=int(stats["documents"]),
-        chunks=int(stats["chunks"]),
-        institutions=int(stats["institutions"]),
-        corpus_version=stats["corpus_version"],
-        components=components,
+        models=stats.models,
+        documents=stats.documents,
+        chunks=stats.chunks,
+        institutions=stats.institutions,
+        corpus_version=stats.corpus_version,
+        components=dict(services.components.snapshot()),
     )

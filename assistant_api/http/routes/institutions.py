@@ -6,9 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from assistant_api.answer.institution_search import InstitutionSearch, SearchPage
-from assistant_api.http.deps import RuntimeDep
-from assistant_api.http.state import ApiStateDep
+from assistant_api.answer.institution_search import SearchPage
+from assistant_api.http.deps import RuntimeDep, ServicesDep
 from ingest import CATEGORIES, Institution
 
 __all__ = ["router"]
@@ -18,8 +17,7 @@ router = APIRouter(tags=["institutions"])
 
 @router.get("/v1/institutions", response_model=SearchPage)
 async def search_institutions(
-    runtime: RuntimeDep,
-    api: ApiStateDep,
+    services: ServicesDep,
     q: Annotated[
         str | None, Query(max_length=200, description="Words of names or services.")
     ] = None,
@@ -38,10 +36,8 @@ async def search_institutions(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             f"unknown category {category!r}; use one of: {', '.join(CATEGORIES)}",
         )
-    if api.search is None:
-        api.search = InstitutionSearch(list(runtime.service.institutions.values()))
-    resolved = runtime.resolve_commune(commune, "") if commune else None
-    return api.search.search(
+    resolved = services.runtime.resolve_commune(commune, "") if commune else None
+    return services.search.search(
         q=q, category=category, commune=resolved or commune, limit=limit, offset=offset
     )
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from assistant_api.http.deps import ServicesDep
 from assistant_api.http.metrics import CONTENT_TYPE_LATEST
-from assistant_api.http.state import ApiStateDep
 
 __all__ = ["router"]
 
@@ -17,6 +17,6 @@ router = APIRouter(tags=["health"])
     response_class=Response,
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
-async def metrics(api: ApiStateDep) -> Response:
+async def metrics(services: ServicesDep) -> Response:
     """Request counts and latency by route, answers by kind and language."""
-    return Response(api.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+    return Response(services.metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.integration]
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PERMANENCE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PERMANENCE_IDENTIFY_LANGUAGE", "false")
+    monkeypatch.setenv("PERMANENCE_CRAWL_IDENTIFY_LANGUAGE", "false")
     return tmp_path / "data"
 
 
