@@ -18,12 +18,16 @@ from ingest.fiche import CATEGORY_LABELS, CORPUS_SOURCE_ID, fiche_document, fich
 from ingest.records import (
     CATEGORIES,
     FACT_FIELDS,
+    ROLES,
+    Assurance,
     Audience,
     Document,
     DocumentKind,
     Institution,
     Location,
     Phone,
+    Role,
+    RoleScope,
 )
 from ingest.store import DocumentStore, UpsertOutcome
 
@@ -32,6 +36,8 @@ __all__ = [
     "CATEGORY_LABELS",
     "CORPUS_SOURCE_ID",
     "FACT_FIELDS",
+    "ROLES",
+    "Assurance",
     "Audience",
     "AuthError",
     "CorpusError",
@@ -44,6 +50,8 @@ __all__ = [
     "Institution",
     "Location",
     "Phone",
+    "Role",
+    "RoleScope",
     "SourceConfigError",
     "StoreError",
     "UpsertOutcome",

@@ -1,4 +1,4 @@
-"""Subcommands of the ingest package: ``corpus …``, ``crawl``, ``docs``, ``ingest``."""
+"""Subcommands of the ingest package: ``corpus …``, ``crawl``, ``docs``, ``ingest``, ``facts …``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ import importlib
 
 __all__ = ["register"]
 
-_COMMAND_MODULES = ("ingest.corpus.commands", "ingest.crawl.commands", "ingest.commands")
+_COMMAND_MODULES = (
+    "ingest.corpus.commands",
+    "ingest.crawl.commands",
+    "ingest.commands",
+    "ingest.facts.commands",
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -12,19 +12,23 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "CATEGORIES",
     "FACT_FIELDS",
+    "ROLES",
+    "Assurance",
     "Audience",
     "Document",
     "DocumentKind",
     "Institution",
     "Location",
     "Phone",
+    "Role",
+    "RoleScope",
 ]
 
 #: Themes an institution can be filed under; the gold set and the filters use the same list.
@@ -65,6 +69,7 @@ FACT_FIELDS: tuple[str, ...] = (
     "languages",
     "application",
     "fees",
+    "roles",
 )
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -77,6 +82,12 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
 DocumentKind = Literal["gsr", "web", "intranet", "file"]
 Audience = Literal["public", "professional"]
+
+#: Who a person asks as, or for: the victim of violence, its perpetrator, a child or young
+#: person, a parent, a professional (social worker, teacher, doctor), a relative or carer, or
+#: the person themself. The answer layer never ranks a service for a role it is not for.
+Role = Literal["perpetrator", "parent", "professional", "relative", "self", "victim", "young"]
+ROLES: tuple[str, ...] = get_args(Role)
 
 
 class Location(BaseModel):
@@ -115,6 +126,45 @@ class Phone(BaseModel):
         return value
 
 
+class RoleScope(BaseModel):
+    """Whom a service is for and whom it must never be offered to, as its sources say.
+
+    ``serves`` names the roles a source names as the service's public ("victimes et leurs
+    proches"); ``not_for`` the roles to whom offering it would do harm or send them to the
+    wrong side (victim support to a perpetrator, the perpetrators' service to a victim). Only
+    ``not_for`` is a rule: the answer layer never ranks the service for a question asked in
+    that role. The provenance entry ``roles`` cites where this was read.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    serves: list[Role] = Field(default_factory=list)
+    not_for: list[Role] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check_disjoint(self) -> RoleScope:
+        both = sorted(set(self.serves) & set(self.not_for))
+        if both:
+            raise ValueError(f"roles {both} are both in serves and not_for; keep each in one")
+        if not self.serves and not self.not_for:
+            raise ValueError("roles needs serves or not_for; remove the empty roles block")
+        return self
+
+
+class Assurance(BaseModel):
+    """Who checked one fact of a record, when, and on which page (HSDS ``assured_date``).
+
+    Written when a reviewer accepts a proposal (``permanence facts accept``); the record's
+    ``last_verified`` says when the file was written, this says when the fact was checked.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    assured_date: date
+    assured_by: str = Field(min_length=1)
+    source: str | None = None
+
+
 class Institution(BaseModel):
     """One institution of the network, as curated under ``corpora/neuchatel/``."""
 
@@ -141,9 +191,12 @@ class Institution(BaseModel):
     languages: list[str] = Field(default_factory=list)
     application: str | None = None
     fees: str | None = None
+    roles: RoleScope | None = None
     sources: list[str] = Field(min_length=1)
     provenance: dict[str, list[str]] = Field(default_factory=dict)
     unconfirmed: list[str] = Field(default_factory=list)
+    #: Per fact field (``phones``, ``hours``…), who assured it and when; see :class:`Assurance`.
+    assured: dict[str, Assurance] = Field(default_factory=dict)
     notes: str | None = None
     last_verified: date
 
@@ -179,9 +232,11 @@ class Institution(BaseModel):
 
     @model_validator(mode="after")
     def _check_provenance(self) -> Institution:
-        unknown = sorted((set(self.provenance) | set(self.unconfirmed)) - set(FACT_FIELDS))
+        unknown = sorted(
+            (set(self.provenance) | set(self.unconfirmed) | set(self.assured)) - set(FACT_FIELDS)
+        )
         if unknown:
-            raise ValueError(f"provenance/unconfirmed name unknown fields {unknown}")
+            raise ValueError(f"provenance/unconfirmed/assured name unknown fields {unknown}")
         for field, urls in self.provenance.items():
             stray = [u for u in urls if u not in self.sources]
             if stray:

@@ -11,10 +11,11 @@ from datetime import datetime
 
 from ingest.crawl.config import SourceConfig
 from ingest.crawl.fetcher import FetchResult
-from ingest.extract import Extraction, InstitutionLinker
+from ingest.extract import Extraction, InstitutionLinker, declared_charset, decode_body
+from ingest.facts import extract_facts, facts_json
 from ingest.records import CATEGORIES, Document, DocumentKind
 
-__all__ = ["content_hash", "document_kind", "page_document"]
+__all__ = ["content_hash", "document_kind", "page_document", "page_facts_json"]
 
 _DOCUMENT_KINDS: dict[str, DocumentKind] = {
     "gsr": "gsr",
@@ -67,3 +68,11 @@ def page_document(
         last_modified=result.last_modified,
         fetched_at=now,
     )
+
+
+def page_facts_json(result: FetchResult, extraction: Extraction, url: str) -> str:
+    """The contact facts of a fetched HTML page, read from its whole HTML (not the main text,
+    which has lost the footer, the ``tel:`` links and the JSON-LD), as the store keeps them."""
+    html, _ = decode_body(result.body, declared_charset(result.body, result.charset))
+    facts = extract_facts(html, url, page_date=extraction.date, language=extraction.language)
+    return facts_json(facts)

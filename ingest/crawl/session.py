@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from ingest.crawl.config import SourceConfig
 from ingest.crawl.discovery import discover_from_sitemaps
-from ingest.crawl.documents import page_document
+from ingest.crawl.documents import page_document, page_facts_json
 from ingest.crawl.fetcher import Fetcher, FetchResult
 from ingest.crawl.redirects import fetch_following
 from ingest.crawl.report import CrawlReport
@@ -394,6 +394,15 @@ class SourceSession:
             fiche = extraction.fiche
             record = fiche.model_dump_json()
             await self._off_loop(self._store.put_fiche, fiche.institution_id, doc_url, record, now)
+        if media == "html":  # other media: `permanence facts` reads the stored text instead
+            facts = await asyncio.to_thread(page_facts_json, result, extraction, doc_url)
+            await self._off_loop(
+                self._store.put_page_facts,
+                doc_url,
+                facts,
+                page_date=extraction.date,
+                extracted_at=now,
+            )
         await self._save_state(final, doc_url, body_hash, result, links, now)
         detail = f"version {outcome.version}" + (f"; stored as {doc_url}" if doc_url != url else "")
         await self._record(url, outcome.change, detail, follow=(links, item))

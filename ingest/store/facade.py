@@ -2,7 +2,7 @@
 
 Why one object made of parts: callers (the corpus sync, the crawler, the index, the API) open
 one store and pass it around, while each part keeps one job in its own module — documents,
-the crawl ledger, GSR fiches, institutions, metadata — over the connection of
+the crawl ledger, GSR fiches, institutions, metadata, fact proposals — over the connection of
 :class:`~ingest.store.database.StoreDatabase`.
 """
 
@@ -13,11 +13,12 @@ from ingest.store.fiches import Fiches
 from ingest.store.institutions import Institutions
 from ingest.store.ledger import CrawlLedger
 from ingest.store.metadata import Metadata
+from ingest.store.proposals import FactProposals
 
 __all__ = ["DocumentStore"]
 
 
-class DocumentStore(Documents, CrawlLedger, Fiches, Institutions, Metadata):
+class DocumentStore(Documents, CrawlLedger, Fiches, Institutions, Metadata, FactProposals):
     """Versioned documents, crawl bookkeeping and institution records in one SQLite file.
 
     Args:

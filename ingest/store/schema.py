@@ -97,4 +97,38 @@ _V2_FRONTIER_SEQ = """
 CREATE INDEX IF NOT EXISTS crawl_frontier_seq ON crawl_frontier (run_id, seq);
 """
 
-DOCUMENTS_SCHEMA = Schema(steps=(_V1_LAYOUT, _V2_FRONTIER_SEQ))
+#: Version 3: contact facts read from crawled pages (``page_facts``, one JSON list per page,
+#: kept while the page is unchanged) and the proposals made from them (``fact_proposals``),
+#: which wait for a reviewer: nothing reaches a record without a decision.
+_V3_FACTS = """
+CREATE TABLE page_facts (
+    url TEXT PRIMARY KEY,
+    facts TEXT NOT NULL DEFAULT '[]',
+    page_date TEXT,
+    extracted_at TEXT NOT NULL
+);
+CREATE TABLE fact_proposals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    institution_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value_key TEXT NOT NULL,
+    value TEXT,
+    current_value TEXT,
+    status TEXT NOT NULL,
+    source_url TEXT NOT NULL,
+    snippet TEXT NOT NULL DEFAULT '',
+    page_date TEXT,
+    detail TEXT NOT NULL DEFAULT '{}',
+    first_seen_at TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    decision TEXT NOT NULL DEFAULT 'pending',
+    decided_by TEXT,
+    decided_at TEXT,
+    reason TEXT
+);
+CREATE INDEX fact_proposals_decision ON fact_proposals (decision, institution_id);
+CREATE UNIQUE INDEX fact_proposals_pending
+    ON fact_proposals (institution_id, field, status, value_key) WHERE decision = 'pending';
+"""
+
+DOCUMENTS_SCHEMA = Schema(steps=(_V1_LAYOUT, _V2_FRONTIER_SEQ, _V3_FACTS))

@@ -170,7 +170,7 @@ def test_an_old_file_is_migrated_without_losing_a_row(tmp_path: Path, version: i
         }
         assert "crawl_frontier_seq" in indexes  # version 2
         assert store.frontier_add(1, [("https://a.ch/r", 1, None)]) == ["https://a.ch/r"]
-    assert _user_version(path) == DOCUMENTS_SCHEMA.version == 2
+    assert _user_version(path) == DOCUMENTS_SCHEMA.version == 3
 
 
 def test_a_new_store_records_the_current_version(tmp_path: Path) -> None:
@@ -184,7 +184,7 @@ def test_a_store_newer_than_the_code_is_refused_and_left_alone(tmp_path: Path) -
     with pytest.raises(SchemaError) as refused:
         DocumentStore(path)
     assert str(refused.value) == (
-        f"{path} has schema version 5, this Permanence reads up to 2: upgrade Permanence"
+        f"{path} has schema version 5, this Permanence reads up to 3: upgrade Permanence"
     )
     assert _user_version(path) == 5
     with sqlite3.connect(path) as conn:
