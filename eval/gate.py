@@ -4,6 +4,11 @@
 reached at least these values. CI fails when a metric falls below floor − noise. Raising a
 floor is always allowed; lowering one needs ``allow_lower=True`` (``--allow-lower``), so a
 regression cannot be waved through by re-measuring.
+
+Some metrics are counts of harm, where lower is better and the only acceptable value is
+known in advance: ``ceilings`` pins them (``harmful_referrals``: 0, a victim sent to the
+perpetrators' service). A ceiling has no noise allowance and is never re-measured: updating
+the floors writes those of :data:`CEILINGS`, or the file's own where it sets them lower.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from eval.errors import GateError
 from eval.metrics import MetricSet
 
 __all__ = [
+    "CEILINGS",
     "DEFAULT_FLOORS_PATH",
     "DEFAULT_NOISE",
     "FLOOR_MARGIN",
@@ -40,6 +46,9 @@ GATED_METRICS = ("hit@1", "hit@3", "mrr", "emergency_recall", "out_of_scope_accu
 DEFAULT_NOISE = 0.02
 #: Floors are set this far below the measured value (then rounded down to 2 decimals).
 FLOOR_MARGIN = 0.02
+#: Metrics that must not exceed these values (lower is better, no noise); every floors file
+#: written by :func:`updated_floors` holds them (a file may set lower ones).
+CEILINGS: dict[str, float] = {"harmful_referrals": 0.0}
 
 
 class Floors(BaseModel):
@@ -50,6 +59,8 @@ class Floors(BaseModel):
     sha256: str = Field(description="gold_digest() of the subset.")
     noise: float = Field(default=DEFAULT_NOISE, ge=0, le=0.5)
     floors: dict[str, float]
+    #: Upper bounds of counts of harm (no noise); see the module docstring.
+    ceilings: dict[str, float] = Field(default_factory=dict)
     measured: dict[str, float] = Field(default_factory=dict)
     measured_at: str = ""
     embed_models: str = ""
@@ -105,7 +116,24 @@ def check_gate(floors: Floors, metrics: MetricSet, sha256: str) -> GateResult:
             failures.append(
                 f"{name} = {value:.3f} is below floor {floor:.3f} − noise {floors.noise:.3f}"
             )
+    for name, ceiling in sorted(floors.ceilings.items()):
+        value = metrics.get(name)
+        if not isinstance(value, int | float):
+            failures.append(f"{name}: not measured (ceiling {ceiling:g})")
+            continue
+        status = "ok" if value <= ceiling else "FAIL"
+        lines.append(f"{name}: {value:g} (ceiling {ceiling:g}) {status}")
+        if value > ceiling:
+            failures.append(f"{name} = {value:g} is above ceiling {ceiling:g}")
     return GateResult(passed=not failures, failures=tuple(failures), lines=tuple(lines))
+
+
+def _ceilings(floors: Floors | None) -> dict[str, float]:
+    """:data:`CEILINGS`, tightened (never loosened) by those of the file."""
+    ceilings = dict(CEILINGS)
+    for name, value in (floors.ceilings if floors is not None else {}).items():
+        ceilings[name] = min(value, ceilings.get(name, value))
+    return ceilings
 
 
 def _floor_of(value: float) -> float:
@@ -150,7 +178,12 @@ def updated_floors(
         sha256=sha256,
         noise=current.noise if current is not None else DEFAULT_NOISE,
         floors=proposed,
-        measured={name: round(value, 4) for name, value in measured.items()},
+        ceilings=_ceilings(current),
+        measured={
+            name: round(float(value), 4)
+            for name in (*GATED_METRICS, *_ceilings(current))
+            if isinstance(value := metrics.get(name), int | float)
+        },
         measured_at=datetime.now(UTC).isoformat(timespec="seconds"),
         embed_models=embed_models,
     )

@@ -47,6 +47,13 @@ class GoldQuestion(BaseModel):
     reference_contexts: tuple[str, ...] = ()
     needs_intranet: bool = False
     channel: str = "text"
+    #: Who asks (``victim``, ``perpetrator``, ``parent``, ``professional``, ``relative``…) when
+    #: the question is about roles; a breakdown of the report.
+    role: str | None = None
+    #: Institutions that must never be among the first three for this question: services
+    #: aimed at the opposite role (the perpetrators' service for a victim). Counted by
+    #: ``harmful_referrals``.
+    harmful: tuple[str, ...] = ()
 
     @property
     def language_group(self) -> str:

@@ -42,6 +42,7 @@ HEADLINE_METRICS = (
     "hit@1",
     "hit@3",
     "mrr",
+    "harmful_referrals",
     "citation_validity",
     "kind_accuracy",
     "emergency_recall",
@@ -397,6 +398,8 @@ def render_html(
         if breakdown in ("voice_language", "voice_language_typed"):
             continue  # in the voice section, side by side
         columns = detail
+        if breakdown == "role":  # harm is counted by role; latency says nothing there
+            columns = ["harmful_referrals" if c == "latency_p95_ms" else c for c in detail]
         if any("wer" in values for values in groups.values()):
             columns = [*detail[:-2], "heard_language_match", "wer", *detail[-2:]]
         breakdowns.append(f"<h2>System by {escape(breakdown)}</h2>")

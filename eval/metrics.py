@@ -25,6 +25,7 @@ __all__ = [
     "compute_metrics",
     "count_key",
     "group_metrics",
+    "harmful_referral",
     "is_count_key",
     "kind_confusion",
     "percentile",
@@ -104,6 +105,16 @@ def reciprocal_rank(
         if institution_id in wanted:
             return 1.0 / rank
     return 0.0
+
+
+def harmful_referral(
+    ranked: Sequence[str], harmful: Sequence[str], depth: int = RANK_DEPTH
+) -> bool:
+    """Whether a service of ``harmful`` (aimed at the opposite role) is in the first ``depth``.
+
+    A harmful service counts even when an acceptable one ranks above it: a person may read on.
+    """
+    return bool(set(ranked[:depth]) & set(harmful))
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:
@@ -195,6 +206,12 @@ def compute_metrics(
         "mrr": _mean(rr),
     }
     counts = {"errors": len(pairs), "hit@1": len(rr), "hit@3": len(rr), "mrr": len(rr)}
+    # A count, not a rate: 0 harmful referrals among 0 role questions is still none.
+    with_roles = [(q, o) for q, o in pairs if q.harmful]
+    metrics["harmful_referrals"] = sum(
+        1 for q, o in with_roles if harmful_referral(o.ranked, q.harmful)
+    )
+    counts["harmful_referrals"] = len(with_roles)
     if any(o.kind is not None for _, o in answered):
         for name, (counted, success) in _answer_rates(answered).items():
             metrics[name] = _rate(sum(1 for q, o in counted if success(q, o)), len(counted))

@@ -21,7 +21,7 @@ __all__ = ["REPORT_VERSION", "GoldInfo", "Report", "SystemResult", "read_report"
 REPORT_VERSION = 1
 
 #: Groupings of the metric breakdowns, with the question attribute they use.
-BREAKDOWNS = ("language", "language_group", "category", "kind", "channel")
+BREAKDOWNS = ("language", "language_group", "category", "kind", "channel", "role")
 
 
 class GoldInfo(BaseModel):

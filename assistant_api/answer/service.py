@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from assistant_api.answer.communes import CommuneDirectory
 from assistant_api.answer.composer import ComposedAnswer, Composer, ExtractiveComposer
+from assistant_api.answer.roles import apply_roles
 from assistant_api.answer.templates import AnswerTemplates, TemplateSet
 from assistant_api.models import AskRequest, AskResponse, Timings
 from assistant_api.triage.emergency import EmergencyClassifier, TriageLayers
 from assistant_api.triage.language import RTL_LANGUAGES, LanguageDetector
+from assistant_api.triage.roles import QuestionRoles, RoleRecognizer
 from assistant_api.triage.safety import SafetyLexicon
 from index import HybridRetriever, InstitutionHit, RetrievalResult, apply_commune
 from index.embedders import Matrix
@@ -64,6 +66,8 @@ class _Plan:
     language: str
     commune: str | None
     audiences: tuple[str, ...]
+    #: Who asks, or for whom: services not for these roles are never ranked (answer/roles.py).
+    roles: QuestionRoles
 
 
 class AssistantService:
@@ -80,7 +84,9 @@ class AssistantService:
         communes: CommuneDirectory,
         composer: Composer | None = None,
         emergency: EmergencyClassifier | None = None,
+        roles: RoleRecognizer | None = None,
     ) -> None:
+        """``roles`` defaults to the bundled lexicon (``prompts/roles.yaml``)."""
         self._retriever = retriever
         self._records = {i.id: i for i in institutions}
         self._templates = templates
@@ -89,6 +95,7 @@ class AssistantService:
         self._detector = detector
         self._communes = communes
         self._composer: Composer = composer or ExtractiveComposer()
+        self._roles = roles or RoleRecognizer()
         self._ready = threading.Event()
 
     @property
@@ -113,7 +120,14 @@ class AssistantService:
         audiences = (
             ("public", "professional") if request.audience == "professional" else ("public",)
         )
-        return _Plan(language=language, commune=commune, audiences=audiences)
+        roles = self._roles.recognise(request.question)
+        if roles.known or roles.ambiguous:
+            logger.info(
+                "question roles: %s (ambiguous: %s)",
+                ",".join(sorted(roles.roles)) or "-",
+                ",".join(sorted(roles.ambiguous)) or "-",
+            )
+        return _Plan(language=language, commune=commune, audiences=audiences, roles=roles)
 
     def ask(self, request: AskRequest) -> AskResponse:
         """Answer one question. The caller has already checked professional access."""
@@ -137,19 +151,29 @@ class AssistantService:
             query_vectors=query_vectors,
         )
         searches = [retrieval.timings_ms.get("retrieval", 0.0)]  # every search of this answer
-        hits = self._select(self._route(retrieval, request.question, plan, searches), top_k)
+        routed = self._route(retrieval, request.question, plan, searches)
+        hits = self._select(apply_roles(routed, self._records, plan.roles), top_k)
         generation_started = time.perf_counter()
         before_generation = len(searches)
         if triage.verdict == "emergency":
             relevant = hits if retrieval.similarity >= NO_ANSWER_SIMILARITY else []
             urgent = self._emergency_hits(
-                triage.numbers, request.question, plan, retrieval.query_vectors, searches
+                triage.numbers,
+                self._triage.lexicon.follow_for(triage.reasons),
+                request.question,
+                plan,
+                retrieval.query_vectors,
+                searches,
             )
             urgent_ids = {h.institution_id for h in urgent}
             composed = self._composer.compose(
                 question=request.question,
                 templates=templates,
-                hits=urgent + [h for h in relevant if h.institution_id not in urgent_ids],
+                hits=apply_roles(
+                    urgent + [h for h in relevant if h.institution_id not in urgent_ids],
+                    self._records,
+                    plan.roles,
+                ),
                 records=self._records,
                 commune=plan.commune,
                 emergency=triage.numbers,
@@ -233,20 +257,24 @@ class AssistantService:
     def _emergency_hits(
         self,
         numbers: Sequence[str],
+        follow: Sequence[str],
         question: str,
         plan: _Plan,
         query_vectors: Mapping[str, Matrix] | None,
         searches: list[float],
     ) -> list[InstitutionHit]:
-        """The records of the emergency lines to call (e.g. 144, 143), in the triage's order.
+        """The records of the emergency lines to call (e.g. 144, 143), in the triage's order,
+        then those of the services that take over (``follow``: victim support after violence).
 
-        They come first in the answer, with their own fiche as the citation.
+        They come first in the answer, with their own fiche as the citation; a ``follow`` id
+        without a record in this corpus is skipped.
         """
         wanted: list[str] = []
         for number in numbers:
             line = _emergency_line(self._records.values(), number)
             if line is not None and line not in wanted:
                 wanted.append(line)
+        wanted.extend(i for i in follow if i in self._records and i not in wanted)
         if not wanted:
             return []
         found = self._retriever.run(

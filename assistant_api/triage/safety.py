@@ -61,6 +61,9 @@ class _Rule(LexiconModel):
     """One danger: its emergency numbers, the phrases that signal it, the ones that do not."""
 
     numbers: tuple[str, ...] = Field(min_length=1)
+    #: Ids of the institution records that take over once the emergency line has answered
+    #: (victim support and its shelter after violence), listed after the numbers.
+    follow: tuple[str, ...] = ()
     patterns: tuple[_Pattern, ...] = Field(min_length=1)
     #: Text these match is removed before ``patterns`` are tried (past or topic-only mentions).
     unless: tuple[_Pattern, ...] = ()
@@ -113,6 +116,15 @@ class SafetyLexicon:
                 f"no emergency rule {danger!r} in the lexicon; use one of {self.dangers}"
             )
         return rule.numbers
+
+    def follow_for(self, dangers: tuple[str, ...]) -> tuple[str, ...]:
+        """The records that follow the numbers of ``dangers`` (unknown names have none)."""
+        ids: list[str] = []
+        for danger in dangers:
+            rule = self._emergencies.get(danger)
+            if rule is not None:
+                ids.extend(i for i in rule.follow if i not in ids)
+        return tuple(ids)
 
     def triage(self, question: str) -> Triage:
         """Emergency (any rule), else out of scope (as :class:`Scope` decides), else ``ok``."""

@@ -29,6 +29,10 @@ service_area          ``service_areas.name`` (a commune name or ``canton``)
 languages             ``languages.code`` for ISO 639 codes, else ``languages.name``
 categories            ``attributes`` (``link_type: category``) → ``taxonomy_terms``
                       (taxonomy ``permanence-categories``)
+roles                 ``attributes`` (``link_type: serves`` or ``not_for``) →
+                      ``taxonomy_terms`` (taxonomy ``permanence-roles``): whom the service
+                      is for and whom it must not be offered to; the source stays in
+                      ``provenance.roles``
 services, situations, the extension object ``x_permanence`` on the organization row
 sources, provenance,  (``sources``, ``provenance``, ``unconfirmed``, ``notes``) and on the
 unconfirmed, notes    service row (``services``, ``situations``): HSDS has no field for
@@ -57,6 +61,8 @@ from ingest.records import Institution
 __all__ = [
     "EXTENSION_KEY",
     "HSDS_TABLES",
+    "ROLE_LABELS",
+    "ROLE_TAXONOMY",
     "TAXONOMY",
     "export_hsds",
     "from_hsds_tables",
@@ -71,6 +77,23 @@ EXTENSION_KEY = "x_permanence"
 
 #: Taxonomy under which the categories are published.
 TAXONOMY = "permanence-categories"
+
+#: Taxonomy of the roles a service is for (``serves``) or not for (``not_for``).
+ROLE_TAXONOMY = "permanence-roles"
+
+#: How each role is named in the exported taxonomy (French, like the records).
+ROLE_LABELS: dict[str, str] = {
+    "perpetrator": "Personne auteure de violence",
+    "parent": "Parent",
+    "professional": "Professionnel·le",
+    "relative": "Proche, proche aidant·e",
+    "self": "La personne elle-même",
+    "victim": "Victime",
+    "young": "Enfant ou jeune",
+}
+
+#: The ``link_type`` of a role attribute, by the RoleScope field it comes from.
+_ROLE_LINKS = ("serves", "not_for")
 
 #: The tables written, each as ``<table>.json`` holding a JSON array of rows.
 HSDS_TABLES: tuple[str, ...] = (
@@ -101,6 +124,7 @@ def to_hsds_tables(institutions: Iterable[Institution]) -> dict[str, list[Row]]:
     """The HSDS rows of every table, in institution order (see the module mapping)."""
     tables: dict[str, list[Row]] = {name: [] for name in HSDS_TABLES}
     used_categories: list[str] = []
+    used_roles: set[str] = set()
     for inst in institutions:
         org_id = inst.id
         svc_id = _service_id(org_id)
@@ -216,6 +240,19 @@ def to_hsds_tables(institutions: Iterable[Institution]) -> dict[str, list[Row]]:
             )
             if category not in used_categories:
                 used_categories.append(category)
+        if inst.roles is not None:
+            for link in _ROLE_LINKS:
+                for role in getattr(inst.roles, link):
+                    tables["attributes"].append(
+                        {
+                            "id": f"{svc_id}--{link}-{role}",
+                            "link_id": svc_id,
+                            "link_entity": "service",
+                            "link_type": link,
+                            "taxonomy_term_id": f"{ROLE_TAXONOMY}:{role}",
+                        }
+                    )
+                    used_roles.add(role)
     for category in sorted(used_categories):
         tables["taxonomy_terms"].append(
             {
@@ -224,6 +261,16 @@ def to_hsds_tables(institutions: Iterable[Institution]) -> dict[str, list[Row]]:
                 "name": CATEGORY_LABELS.get(category, category),
                 "description": CATEGORY_LABELS.get(category, category),
                 "taxonomy": TAXONOMY,
+            }
+        )
+    for role in sorted(used_roles):
+        tables["taxonomy_terms"].append(
+            {
+                "id": f"{ROLE_TAXONOMY}:{role}",
+                "code": role,
+                "name": ROLE_LABELS[role],
+                "description": ROLE_LABELS[role],
+                "taxonomy": ROLE_TAXONOMY,
             }
         )
     return tables
@@ -300,8 +347,10 @@ def from_hsds_tables(tables: dict[str, list[Row]]) -> list[Institution]:
                 }
             )
         categories = []
+        roles: dict[str, list[str]] = {}
         for attribute in attributes.get(svc_id, []):
-            if attribute.get("link_type") != "category":
+            link = attribute.get("link_type")
+            if link != "category" and link not in _ROLE_LINKS:
                 continue
             term = terms.get(attribute["taxonomy_term_id"])
             if term is None:
@@ -309,7 +358,10 @@ def from_hsds_tables(tables: dict[str, list[Row]]) -> list[Institution]:
                     f"attribute {attribute['id']!r} names unknown taxonomy term "
                     f"{attribute['taxonomy_term_id']!r}"
                 )
-            categories.append(term["code"])
+            if link == "category":
+                categories.append(term["code"])
+            else:
+                roles.setdefault(link, []).append(term["code"])
         hours = [row.get("description") for row in schedules.get(svc_id, [])]
         record = {
             "id": org_id,
@@ -332,6 +384,7 @@ def from_hsds_tables(tables: dict[str, list[Row]]) -> list[Institution]:
             "languages": [row.get("code") or row.get("name") for row in languages.get(svc_id, [])],
             "application": service.get("application_process"),
             "fees": service.get("fees_description"),
+            "roles": roles or None,
             "sources": ext_org.get("sources", []),
             "provenance": ext_org.get("provenance", {}),
             "unconfirmed": ext_org.get("unconfirmed", []),

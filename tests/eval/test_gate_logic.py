@@ -8,6 +8,7 @@ import pytest
 
 from eval.errors import GateError
 from eval.gate import (
+    CEILINGS,
     DEFAULT_FLOORS_PATH,
     Floors,
     check_gate,
@@ -108,3 +109,35 @@ def test_committed_floors_file_is_valid() -> None:
     assert set(floors.floors) >= {"hit@3"}
     for name, floor in floors.floors.items():
         assert floor <= floors.measured[name], name
+
+
+CEILED = FLOORS.model_copy(update={"ceilings": {"harmful_referrals": 0.0}})
+
+
+@pytest.mark.parametrize(
+    ("harmful", "failures"),
+    [
+        pytest.param(0, (), id="none"),
+        pytest.param(1, ("harmful_referrals = 1 is above ceiling 0",), id="one-has-no-noise"),
+        pytest.param(None, ("harmful_referrals: not measured (ceiling 0)",), id="not-measured"),
+    ],
+)
+def test_a_ceiling_fails_above_it_without_noise(
+    harmful: int | None, failures: tuple[str, ...]
+) -> None:
+    result = check_gate(CEILED, {"hit@3": 0.9, "mrr": 0.9, "harmful_referrals": harmful}, "a" * 64)
+    assert result.failures == failures
+
+
+def test_updating_floors_writes_the_ceilings_and_keeps_tighter_ones() -> None:
+    metrics = {"hit@3": 0.9, "mrr": 0.7, "harmful_referrals": 0}
+    fresh = updated_floors(
+        None, metrics, gold="g", subset_size=60, sha256="c" * 64, embed_models="use"
+    )
+    assert fresh.ceilings == CEILINGS == {"harmful_referrals": 0.0}
+    assert fresh.measured["harmful_referrals"] == 0.0
+    looser = FLOORS.model_copy(update={"ceilings": {"harmful_referrals": 5.0, "other": 1.0}})
+    kept = updated_floors(
+        looser, metrics, gold="g", subset_size=60, sha256="c" * 64, embed_models="use"
+    )
+    assert kept.ceilings == {"harmful_referrals": 0.0, "other": 1.0}

@@ -11,6 +11,7 @@ from eval.metrics import (
     citation_markers,
     compute_metrics,
     group_metrics,
+    harmful_referral,
     kind_confusion,
     percentile,
     reciprocal_rank,
@@ -196,11 +197,13 @@ def test_compute_metrics_exact() -> None:
         "language_match": 4 / 5,
         "latency_p50_ms": 30.0,
         "latency_p95_ms": 50.0,
+        "harmful_referrals": 0,  # no question of this set lists harmful services
         # n of each figure: q6 is an error (a miss for hit@k, left out of the answer rates)
         "n:errors": 6,
         "n:hit@1": 5,
         "n:hit@3": 5,
         "n:mrr": 5,
+        "n:harmful_referrals": 0,
         "n:kind_accuracy": 5,
         "n:emergency_recall": 1,
         "n:emergency_precision": 2,  # q3, and q4 answered as an emergency
@@ -226,13 +229,56 @@ def test_baseline_outcomes_get_retrieval_metrics_only() -> None:
         "mrr": 0.75,
         "latency_p50_ms": 1.0,
         "latency_p95_ms": 1.0,
+        "harmful_referrals": 0,
         "n:errors": 2,
         "n:hit@1": 2,
         "n:hit@3": 2,
         "n:mrr": 2,
+        "n:harmful_referrals": 0,
         "n:latency_p50_ms": 2,
         "n:latency_p95_ms": 2,
     }
+
+
+@pytest.mark.parametrize(
+    ("ranked", "harmful", "expected"),
+    [
+        pytest.param(("savc", "savi"), ("savc",), True, id="first"),
+        pytest.param(("savi", "police", "savc"), ("savc",), True, id="third-even-after-a-hit"),
+        pytest.param(("savi", "police", "gsr", "savc"), ("savc",), False, id="fourth"),
+        pytest.param(("savi",), (), False, id="no-harmful-listed"),
+        pytest.param((), ("savc",), False, id="nothing-ranked"),
+    ],
+)
+def test_harmful_referral_looks_at_the_first_three(
+    ranked: tuple[str, ...], harmful: tuple[str, ...], expected: bool
+) -> None:
+    assert harmful_referral(ranked, harmful) is expected
+
+
+def test_harmful_referrals_count_role_questions_only() -> None:
+    def role_q(qid: str, harmful: tuple[str, ...]) -> GoldQuestion:
+        return GoldQuestion(
+            id=qid,
+            question=f"question {qid}",
+            language="de",
+            kind="orientation",
+            acceptable=("savi",),
+            role="victim" if harmful else None,
+            harmful=harmful,
+        )
+
+    questions = [role_q("v1", ("savc",)), role_q("v2", ("savc",)), role_q("plain", ())]
+    outcomes = {
+        "v1": Outcome(id="v1", ranked=("savi", "savc"), kind="orientation"),
+        "v2": Outcome(id="v2", ranked=("savi", "police", "gsr", "savc"), kind="orientation"),
+        "plain": Outcome(id="plain", ranked=("savc",), kind="orientation"),  # no role: not harm
+    }
+    metrics = compute_metrics(questions, outcomes)
+    assert (metrics["harmful_referrals"], metrics["n:harmful_referrals"]) == (1, 2)
+    by_role = group_metrics(questions, outcomes, lambda q: q.role)
+    assert by_role["victim"]["harmful_referrals"] == 1
+    assert by_role["none"]["harmful_referrals"] == 0
 
 
 def test_context_scores_are_averaged_over_questions_that_have_them() -> None:

@@ -104,7 +104,9 @@ def test_evaluate_builds_every_section() -> None:
         "category",
         "kind",
         "channel",
+        "role",
     }
+    assert set(report.system.breakdowns["role"]) == {"none"}  # no question asked in a role
     assert report.system.breakdowns["language_group"]["other"]["hit@1"] == 1.0
     assert report.system.breakdowns["language"]["de"]["emergency_recall"] == 1.0
     assert report.system.breakdowns["channel"]["text"]["questions"] == 3

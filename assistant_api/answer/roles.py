@@ -1,0 +1,86 @@
+"""The role rule of ranking: a service is never ranked for a question asked in a role it is not for.
+
+This is a filter, not a weight. Retrieval ranks the perpetrators' service high for "mon mari
+me frappe" because both speak of violence in a couple; no score can be trusted to keep it out
+of the first three, and a victim who reads it first may read nothing else. So the records say
+whom a service is not for (``Institution.roles.not_for``, with its source), the triage says in
+which roles the question is asked (:mod:`assistant_api.triage.roles`), and
+:func:`apply_roles` removes every service whose ``not_for`` names one of them, before the
+first ``top_k`` are chosen, for the public answer and the professional console alike.
+
+When the question names no role, nothing is hidden: a neutral question about violence in a
+couple may be asked by either side. Only the order changes (also for a professional or a
+parent who does not say which side they ask for): a service closed to
+:data:`PROTECTED_FIRST` (victims) never comes before the first service open to them, so that
+a victim who did not say so still reads victim support first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from assistant_api.triage.roles import OPPOSED, QuestionRoles
+from index import InstitutionHit
+from ingest import Institution, Role
+
+__all__ = ["PROTECTED_FIRST", "apply_roles", "is_opposed", "protected_first"]
+
+#: The role whose services lead when the question names no role (a victim may not say so).
+PROTECTED_FIRST: Role = "victim"
+
+
+def is_opposed(record: Institution | None, roles: QuestionRoles) -> bool:
+    """Whether ``record`` is not for one of the question's roles (then it is never shown)."""
+    if record is None or record.roles is None:
+        return False
+    return any(role in roles.roles for role in record.roles.not_for)
+
+
+def protected_first(
+    hits: Sequence[InstitutionHit], records: Mapping[str, Institution]
+) -> list[InstitutionHit]:
+    """Move services closed to :data:`PROTECTED_FIRST` after the first service open to it.
+
+    Only services ranked above that first one move, and they keep their order among
+    themselves; a list without such a service is returned as it is.
+    """
+
+    def serves(hit: InstitutionHit) -> bool:
+        record = records.get(hit.institution_id)
+        return bool(record and record.roles and PROTECTED_FIRST in record.roles.serves)
+
+    def closed(hit: InstitutionHit) -> bool:
+        record = records.get(hit.institution_id)
+        return bool(record and record.roles and PROTECTED_FIRST in record.roles.not_for)
+
+    first = next((i for i, hit in enumerate(hits) if serves(hit)), None)
+    if first is None:
+        return list(hits)
+    moved = [hit for hit in hits[:first] if closed(hit)]
+    if not moved:
+        return list(hits)
+    kept = [hit for hit in hits[:first] if not closed(hit)]
+    return [*kept, hits[first], *moved, *hits[first + 1 :]]
+
+
+def apply_roles(
+    hits: Sequence[InstitutionHit],
+    records: Mapping[str, Institution],
+    roles: QuestionRoles,
+) -> list[InstitutionHit]:
+    """The ranking with the role rule applied (see the module docstring).
+
+    Args:
+        hits: institutions in ranked order.
+        records: the institution records by id (a hit without a record is kept).
+        roles: the roles the question is asked in.
+
+    Returns:
+        The hits whose record is not closed to any of ``roles``; when the question is asked
+        neither as a victim nor as a perpetrator, services closed to victims come after the
+        first one open to them.
+    """
+    kept = [hit for hit in hits if not is_opposed(records.get(hit.institution_id), roles)]
+    if any(role in roles.roles for pair in OPPOSED for role in pair):
+        return kept
+    return protected_first(kept, records)

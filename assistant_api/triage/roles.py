@@ -1,0 +1,156 @@
+"""Who is asking, and for whom: the roles a question names (victim, perpetrator, parent…).
+
+A person hurt by their partner must never be sent to the service for perpetrators, and a man
+who wants to stop hitting his wife must not be sent to victim support as if he were the
+victim. The records say whom each service is not for (``Institution.roles.not_for``); this
+module says which roles a question is asked in, so that
+:mod:`assistant_api.answer.roles` can drop the services aimed at the opposite role.
+
+Recognition is a keyword lexicon (``prompts/roles.yaml``, read by the shared loader), matched on
+the question folded like the safety lexicon: it is auditable by the network's professionals,
+and the two roles that hide services (victim, perpetrator) must be precise rather than
+clever. A question that names both is ambiguous ("we hit each other") and keeps neither, so
+nothing is hidden. An unrecognised question has no role, and nothing is hidden for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, PlainValidator, field_validator
+
+from assistant_api.triage.language import SUPPORTED_LANGUAGES
+from ingest import Role
+from permanence import fold
+from permanence.lexicon import LexiconModel, load_lexicon
+from permanence.settings import PROJECT_ROOT
+
+__all__ = ["DEFAULT_ROLES_PATH", "OPPOSED", "QuestionRoles", "RoleRecognizer"]
+
+#: The lexicon the assistant reads when it is given none (the bundled file).
+DEFAULT_ROLES_PATH = PROJECT_ROOT / "prompts" / "roles.yaml"
+
+#: Roles that cannot both hold for one asker: a question naming both is ambiguous and keeps
+#: neither (both readings would hide a service the other needs).
+OPPOSED: tuple[tuple[Role, Role], ...] = (("victim", "perpetrator"),)
+
+
+def _folded_pattern(value: object) -> re.Pattern[str]:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a pattern; write it as a quoted string")
+    try:
+        return re.compile(fold(value))
+    except re.error as exc:
+        raise ValueError(f"bad pattern {value!r}: {exc}; fix the regex") from exc
+
+
+_Pattern = Annotated[re.Pattern[str], PlainValidator(_folded_pattern)]
+
+
+def _known_languages(value: dict[str, object]) -> dict[str, object]:
+    unknown = sorted(set(value) - set(SUPPORTED_LANGUAGES))
+    if unknown:
+        raise ValueError(
+            f"unknown languages {unknown}; use the codes {', '.join(SUPPORTED_LANGUAGES)}"
+        )
+    return value
+
+
+class _RoleRule(LexiconModel):
+    """One role: its patterns by language, and text removed before they are tried."""
+
+    patterns: dict[str, tuple[_Pattern, ...]] = Field(min_length=1)
+    unless: tuple[_Pattern, ...] = ()
+
+    _languages = field_validator("patterns")(_known_languages)
+
+    def match(self, folded: str) -> str | None:
+        """The text of the first pattern found, or ``None``."""
+        for exception in self.unless:
+            folded = exception.sub(" ", folded)
+        for patterns in self.patterns.values():
+            for pattern in patterns:
+                found = pattern.search(folded)
+                if found is not None:
+                    return found.group(0)
+        return None
+
+
+class _RolesFile(LexiconModel):
+    #: Languages whose patterns no native speaker has checked yet.
+    unchecked: tuple[str, ...] = ()
+    roles: dict[Role, _RoleRule] = Field(min_length=1)
+
+    @field_validator("unchecked")
+    @classmethod
+    def _check_unchecked(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        _known_languages(dict.fromkeys(value))
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRoles:
+    """The roles of one question, and the words that showed each (for logs and tests).
+
+    ``ambiguous`` holds the opposed roles that both matched and were therefore dropped.
+    """
+
+    roles: frozenset[Role] = frozenset()
+    evidence: tuple[tuple[Role, str], ...] = ()
+    ambiguous: frozenset[Role] = frozenset()
+
+    def __contains__(self, role: object) -> bool:
+        return role in self.roles
+
+    @property
+    def known(self) -> bool:
+        """Whether any role was recognised."""
+        return bool(self.roles)
+
+
+class RoleRecognizer:
+    """Loaded from a YAML lexicon; ``recognise(question)`` is pure and cheap."""
+
+    def __init__(self, path: Path = DEFAULT_ROLES_PATH) -> None:
+        data = load_lexicon(path, _RolesFile)
+        self._rules = data.roles
+        self._unchecked = data.unchecked
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """The roles the lexicon recognises, in file order."""
+        return tuple(self._rules)
+
+    @property
+    def unchecked_languages(self) -> tuple[str, ...]:
+        """Languages whose phrasings no native speaker has checked."""
+        return self._unchecked
+
+    def languages(self, role: Role) -> tuple[str, ...]:
+        """The languages with patterns for ``role``."""
+        rule = self._rules.get(role)
+        if rule is None:
+            raise ValueError(f"no role {role!r} in the lexicon; use one of {self.roles}")
+        return tuple(rule.patterns)
+
+    def recognise(self, question: str) -> QuestionRoles:
+        """Every role whose patterns the question matches, opposed pairs removed."""
+        folded = fold(question)
+        evidence: list[tuple[Role, str]] = []
+        for role, rule in self._rules.items():
+            found = rule.match(folded)
+            if found is not None:
+                evidence.append((role, found))
+        found_roles = {role for role, _ in evidence}
+        ambiguous: set[Role] = set()
+        for one, other in OPPOSED:
+            if one in found_roles and other in found_roles:
+                ambiguous |= {one, other}
+        return QuestionRoles(
+            roles=frozenset(found_roles - ambiguous),
+            evidence=tuple(evidence),
+            ambiguous=frozenset(ambiguous),
+        )
