@@ -21,6 +21,14 @@ from ingest.corpus.communes import (
     normalize_place,
     resolve_commune,
 )
+from ingest.corpus.conversations import (
+    CONVERSATIONS_FILE,
+    ConversationError,
+    ConversationTurn,
+    GoldConversation,
+    load_conversations,
+    read_conversations,
+)
 from ingest.corpus.gold import GoldProblem, GoldQuestion, GoldSet, read_gold_dir, read_gold_set
 from ingest.corpus.hsds import (
     HSDS_TABLES,
@@ -42,6 +50,7 @@ from ingest.corpus.stats import corpus_stats
 
 __all__ = [
     "CANTON",
+    "CONVERSATIONS_FILE",
     "HSDS_TABLES",
     "OFFICE_FIELDS",
     "REGIONS",
@@ -49,7 +58,10 @@ __all__ = [
     "CommuneMatch",
     "CommuneResolver",
     "CommuneTable",
+    "ConversationError",
+    "ConversationTurn",
     "Finding",
+    "GoldConversation",
     "GoldProblem",
     "GoldQuestion",
     "GoldSet",
@@ -66,9 +78,11 @@ __all__ = [
     "import_hsds",
     "iter_record_files",
     "load_communes",
+    "load_conversations",
     "load_corpus",
     "load_institution",
     "normalize_place",
+    "read_conversations",
     "read_gold_dir",
     "read_gold_set",
     "read_institution",

@@ -12,7 +12,10 @@ Errors:
     villages are refused with the communes to write instead); same for ``locations[].commune``;
   * the commune table points at an office id that has no record, or names an ``ope_site``
     that is not a location of the child-protection office record;
-  * a gold question is malformed or names an unknown institution, category or commune.
+  * a gold question is malformed or names an unknown institution, category or commune, or
+    names an institution both acceptable and harmful;
+  * a conversation of ``conversations.jsonl`` is malformed (schema, 2–4 turns, follow-up rules,
+    duplicate id) or names an unknown institution or commune.
 
 Warnings:
   * a commune has no office id for some of ``social_counter``, ``orp``, ``ope``;
@@ -42,7 +45,8 @@ from ingest.corpus.communes import (
     default_communes_path,
     load_communes,
 )
-from ingest.corpus.gold import read_gold_dir
+from ingest.corpus.conversations import read_conversations
+from ingest.corpus.gold import CONVERSATIONS_FILE, read_gold_dir
 from ingest.corpus.loader import iter_record_files, read_institution
 from ingest.errors import CorpusError
 from ingest.records import CATEGORIES, Institution
@@ -323,10 +327,29 @@ def _check_gold(gold_dir: Path, ids: set[str], table: CommuneTable | None) -> li
                 findings.append(
                     Finding("error", file, f"{q.id}: acceptable ids {unknown} have no record")
                 )
+            stray = [h for h in q.harmful if h not in ids]
+            if stray:
+                findings.append(
+                    Finding("error", file, f"{q.id}: harmful ids {stray} have no record")
+                )
+            both = sorted(set(q.harmful) & set(q.acceptable))
+            if both:
+                findings.append(
+                    Finding("error", file, f"{q.id}: {both} are both acceptable and harmful")
+                )
             if q.category is not None and q.category not in CATEGORIES:
                 findings.append(Finding("error", file, f"{q.id}: unknown category {q.category!r}"))
             if q.commune is not None and table is not None and q.commune not in table.names():
                 findings.append(
                     Finding("error", file, f"{q.id}: commune {q.commune!r} is not in the table")
                 )
+    conversations = gold_dir / CONVERSATIONS_FILE
+    if conversations.is_file():
+        _, found = read_conversations(
+            conversations,
+            institution_ids=ids,
+            commune_names=table.names() if table is not None else None,
+        )
+        for problem in found:
+            findings.append(Finding("error", f"{problem.path}:{problem.line}", problem.message))
     return findings

@@ -14,9 +14,19 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ingest.records import Audience
+from ingest.records import Audience, Role
 
-__all__ = ["GoldProblem", "GoldQuestion", "GoldSet", "read_gold_dir", "read_gold_set"]
+__all__ = [
+    "CONVERSATIONS_FILE",
+    "GoldProblem",
+    "GoldQuestion",
+    "GoldSet",
+    "read_gold_dir",
+    "read_gold_set",
+]
+
+#: The multi-turn set of the same directory (read by :mod:`ingest.corpus.conversations`, not here).
+CONVERSATIONS_FILE = "conversations.jsonl"
 
 
 class GoldQuestion(BaseModel):
@@ -33,6 +43,11 @@ class GoldQuestion(BaseModel):
     commune: str | None = None
     audience: Audience = "public"
     reference_contexts: list[str] = Field(default_factory=list)
+    #: Who asks, or for whom (``victim``, ``perpetrator``, ``parent``…), when it matters.
+    role: Role | None = None
+    #: Institutions that must never be in the first three for this question: services aimed
+    #: at the opposite role (the perpetrators' service for a victim).
+    harmful: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -78,12 +93,17 @@ def read_gold_set(path: Path) -> tuple[GoldSet, list[GoldProblem]]:
 
 
 def read_gold_dir(directory: Path) -> tuple[list[GoldSet], list[GoldProblem]]:
-    """All ``*.jsonl`` sets of a directory, sorted by name; a missing directory has none."""
+    """All ``*.jsonl`` question sets of a directory, sorted by name; a missing directory has none.
+
+    The multi-turn ``conversations.jsonl`` has another shape and is skipped here.
+    """
     sets: list[GoldSet] = []
     problems: list[GoldProblem] = []
     if not directory.is_dir():
         return sets, problems
     for path in sorted(directory.glob("*.jsonl")):
+        if path.name == CONVERSATIONS_FILE:
+            continue
         gold_set, found = read_gold_set(path)
         sets.append(gold_set)
         problems.extend(found)
