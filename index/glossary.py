@@ -132,6 +132,14 @@ class Glossary:
         matches = self._matches(text)
         return [name for name, length in zip(self._names, matches, strict=True) if length]
 
+    def categories(self, text: str) -> frozenset[str]:
+        """The corpus categories of every need ``text`` names (the analytics use it to see
+        health needs, which they keep only as a theme)."""
+        matches = self._matches(text)
+        return frozenset(
+            category for category, length in zip(self._categories, matches, strict=True) if length
+        )
+
     def category(self, text: str) -> str | None:
         """The corpus category of the most specific need ``text`` names (``None``: none).
 

@@ -3,6 +3,8 @@
 The raw question only ever lives in this process's memory (the queue); a worker thread
 redacts it and only then writes it to the analytics store. The worker also loads the
 redactor (Presidio takes 20–60 s), so start-up and request latency never wait for it.
+A question or comment about health, addiction, disability, violence or an emergency is not
+stored at all, only its theme (``sensitive.py``: :data:`WITHHELD` stands in its place).
 Nothing is logged with the question in it.
 """
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from assistant_api.analytics.redaction import Redactor, RegexRedactor
+from assistant_api.analytics.sensitive import WITHHELD
 from assistant_api.analytics.store import AnalyticsStore, AnswerRecord, FeedbackRecord
 from assistant_api.analytics.themes import ThemeClassifier
 from assistant_api.models import AskResponse, FeedbackRequest
@@ -143,14 +146,17 @@ class AnalyticsRecorder:
     def _handle(self, event: _AnswerEvent | _FeedbackEvent) -> None:
         if isinstance(event, _AnswerEvent):
             response = event.response
+            theme = self._themes.classify(event.question, response)
             self._store.add_answer(
                 AnswerRecord(
                     answer_id=response.answer_id,
-                    question=self._redact(event.question),
+                    question=self._kept_text(
+                        event.question, emergency=response.kind == "emergency"
+                    ),
                     kind=response.kind,
                     language=response.language,
                     commune=event.commune,
-                    theme=self._themes.classify(event.question, response),
+                    theme=theme,
                     confidence=response.confidence,
                     institutions=tuple(card.id for card in response.institutions),
                     created_at=event.at,
@@ -162,8 +168,15 @@ class AnalyticsRecorder:
             FeedbackRecord(
                 answer_id=feedback.answer_id,
                 rating=feedback.rating,
-                institution_id=feedback.institution_id,
-                comment=self._redact(feedback.comment) if feedback.comment else None,
+                institution_id=self._themes.known_institution(feedback.institution_id),
+                comment=self._kept_text(feedback.comment) if feedback.comment else None,
                 created_at=event.at,
             )
         )
+
+    def _kept_text(self, text: str, *, emergency: bool = False) -> str:
+        """What the store keeps of a question or comment: nothing when it is sensitive (only
+        its theme), else the text redacted."""
+        if self._themes.is_sensitive(text, emergency=emergency):
+            return WITHHELD
+        return self._redact(text)

@@ -1,73 +1,40 @@
 """Personal data out of questions and comments before anything is stored or logged.
 
-Two redactors behind one ``Protocol``:
+Two redactors behind one ``Protocol``, which pass the same test table
+(``tests/security/test_redaction.py``):
 
-- :class:`RegexRedactor`: Swiss identifiers with a fixed shape (AVS 756.xxxx.xxxx.xx, Swiss and
-  international phone numbers, CH/LI IBANs, e-mail addresses, street addresses, full dates such
-  as dates of birth) and names introduced by a cue ("je m'appelle …", "Madame …"). Instant,
-  no model; the fallback when Presidio cannot load.
-- :class:`PresidioRedactor`: Presidio with spaCy's packaged French model for person names, plus
-  the same Swiss patterns as Presidio recognisers; its output also goes through the regex
-  redactor (belt and braces). Presidio's e-mail and URL recognisers are left out on purpose:
-  they call tldextract, which tries to download the public suffix list at first use.
+- :class:`RegexRedactor`: no model, instant, good on its own (Presidio is an optional extra).
+  Identifiers with a shape in any script (``identifiers.py``: phone numbers in every spacing,
+  e-mails also spelled out, IBANs of every country, AVS numbers, permit and passport numbers,
+  dates, street addresses) and personal names (``names.py``: introduced by a cue in the 13
+  languages, after a title, in a closing, or a known first name with its surname).
+- :class:`PresidioRedactor`: the same, plus spaCy's French model for names that nothing
+  introduces ("Jean-Pierre Rochat, mon voisin, …"). Presidio's e-mail and URL recognisers are
+  left out on purpose: they call tldextract, which tries to download the public suffix list.
 
 Spans become ``<TYPE>`` placeholders, so analysts still see the shape of a question.
+Invisible characters that would split a number or an address ("079\u200b123 45 67") are
+removed first; the zero-width non-joiner of Persian writing is kept.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Protocol
+
+from assistant_api.analytics.identifiers import identifier_spans
+from assistant_api.analytics.names import model_name_span, name_spans
+from assistant_api.analytics.spans import Span, replace_spans
+from ingest.corpus import CommuneResolver, load_communes
 
 __all__ = ["PresidioRedactor", "Redactor", "RegexRedactor", "build_redactor"]
 
 logger = logging.getLogger(__name__)
 
-_MONTHS = (
-    "janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|"
-    "decembre|décembre|januar|februar|märz|maerz|april|juni|juli|august|oktober|dezember|"
-    "january|february|march|may|june|july|october|december|gennaio|febbraio|marzo|aprile|"
-    "maggio|giugno|luglio|agosto|settembre|ottobre|dicembre"
-)
-_STREET_WORDS = (
-    r"rue|route|rte|chemin|ch\.|avenue|av\.|boulevard|bd|place|quai|impasse|allée|allee|"
-    r"sentier|faubourg|fbg|passage|ruelle|promenade|grand-rue|via|viale|piazza|corso|calle|"
-    r"rua|street|road"
-)
-_NAME_CUES = (
-    r"je m'appelle|je m’appelle|mon nom est|mon nom c'est|my name is|i am called|ich heisse|"
-    r"ich heiße|mein name ist|mi chiamo|me llamo|meu nome é|chamo-me|madame|monsieur|mme|mlle|"
-    r"m\.|mr\.?|mrs\.?|ms\.?|frau|herr|signora|signor|señora|señor|sra\.|sr\."
-)
-_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]+){0,2}"
-
-#: (label, pattern) pairs; order matters only for readability, spans are merged afterwards.
-PATTERNS: tuple[tuple[str, str], ...] = (
-    ("AVS", r"\b756[.\s]?\d{4}[.\s]?\d{4}[.\s]?\d{2}\b"),
-    ("IBAN", r"\b(?:CH|LI)\s?\d{2}(?:\s?[0-9A-Z]){17}\b"),
-    ("EMAIL", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-    ("PHONE", r"(?:\+|00)41\s?\(?0?\)?\s?\d{2}[\s./-]?\d{3}[\s./-]?\d{2}[\s./-]?\d{2}\b"),
-    ("PHONE", r"\b0\d{2}[\s./-]?\d{3}[\s./-]?\d{2}[\s./-]?\d{2}\b"),
-    ("PHONE", r"\b0[89]00[\s./-]?\d{3}[\s./-]?\d{3}\b"),
-    ("PHONE", r"(?:\+|00)(?!41)\d{1,3}[\s./-]?\d{2,4}(?:[\s./-]?\d{2,4}){2,4}\b"),
-    ("DATE", r"\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}\b"),
-    ("DATE", rf"\b\d{{1,2}}(?:er|\.)?\s+(?:{_MONTHS})\s+(?:19|20)\d{{2}}\b"),
-    ("ADDRESS", rf"\b(?:{_STREET_WORDS})\s+(?:[\w'’.-]+\s+){{0,4}}\d{{1,4}}[a-zA-Z]?\b"),
-    (
-        "ADDRESS",
-        r"\b[\wäöüÄÖÜ-]+(?:strasse|straße|str\.|weg|gasse|platz|rain)\s*\d{1,4}[a-zA-Z]?\b",
-    ),
-    ("ADDRESS", r"\b\d{1,4}[a-zA-Z]?,?\s+(?:rue|route|chemin|avenue)\s+(?:[\w'’-]+\s*){1,4}"),
-)
-_COMPILED = tuple(
-    (label, re.compile(pattern, re.IGNORECASE if label != "PERSON" else 0))
-    for label, pattern in PATTERNS
-)
-_NAME_AFTER_CUE = re.compile(rf"(?i:\b(?:{_NAME_CUES}))\s+({_NAME})")
+#: Zero-width space, word joiner, byte-order mark and soft hyphen: invisible, and they would
+#: keep a pattern from seeing "079 123 45 67" whole.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
 
 
 class Redactor(Protocol):
@@ -79,47 +46,22 @@ class Redactor(Protocol):
     def redact(self, text: str) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
-    start: int
-    end: int
-    label: str
+def _clean(text: str) -> str:
+    return text.translate(_INVISIBLE)
 
 
-def _apply(text: str, spans: Iterable[_Span]) -> str:
-    """Replace spans (overlaps merged, the longest label kept) with placeholders."""
-    ordered = sorted(spans, key=lambda s: (s.start, -(s.end - s.start)))
-    merged: list[_Span] = []
-    for span in ordered:
-        if merged and span.start < merged[-1].end:
-            last = merged[-1]
-            if span.end > last.end:
-                merged[-1] = _Span(last.start, span.end, last.label)
-            continue
-        merged.append(span)
-    out: list[str] = []
-    cursor = 0
-    for span in merged:
-        out.append(text[cursor : span.start])
-        out.append(f"<{span.label}>")
-        cursor = span.end
-    out.append(text[cursor:])
-    return "".join(out)
-
-
-def _regex_spans(text: str) -> list[_Span]:
-    spans = [_Span(m.start(), m.end(), label) for label, rx in _COMPILED for m in rx.finditer(text)]
-    spans.extend(_Span(m.start(1), m.end(1), "PERSON") for m in _NAME_AFTER_CUE.finditer(text))
-    return spans
+def _regex_spans(text: str) -> list[Span]:
+    return identifier_spans(text) + name_spans(text)
 
 
 class RegexRedactor:
-    """Pattern-only redaction: fixed-shape identifiers and cue-introduced names."""
+    """Pattern-only redaction: identifiers with a shape and names the rules recognise."""
 
     name = "regex"
 
     def redact(self, text: str) -> str:
-        return _apply(text, _regex_spans(text))
+        text = _clean(text)
+        return replace_spans(text, _regex_spans(text))
 
 
 #: Presidio entity names mapped to our placeholder labels.
@@ -140,13 +82,14 @@ class PresidioRedactor:
     def __init__(self, *, model: str = "fr_core_news_md") -> None:
         self._model = model
         self._engine: object | None = None
+        self._places: CommuneResolver | None = None
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
         with self._lock:
             if self._engine is not None:
                 return
-            from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer
+            from presidio_analyzer import AnalyzerEngine
             from presidio_analyzer.nlp_engine import NlpEngineProvider
             from presidio_analyzer.predefined_recognizers import SpacyRecognizer
             from presidio_analyzer.recognizer_registry import RecognizerRegistry
@@ -167,16 +110,8 @@ class PresidioRedactor:
             registry.add_recognizer(
                 SpacyRecognizer(supported_language="fr", supported_entities=["PERSON"])
             )
-            for index, (label, pattern) in enumerate(PATTERNS):
-                registry.add_recognizer(
-                    PatternRecognizer(
-                        supported_entity=f"CH_{label}",
-                        supported_language="fr",
-                        name=f"swiss_{label.lower()}_{index}",
-                        patterns=[Pattern(name=label.lower(), regex=pattern, score=0.9)],
-                        global_regex_flags=re.IGNORECASE | re.MULTILINE | re.DOTALL,
-                    )
-                )
+            # spaCy takes communes for people ("près de Marin"): the commune table says.
+            self._places = CommuneResolver(load_communes())
             self._engine = AnalyzerEngine(
                 nlp_engine=provider.create_engine(),
                 registry=registry,
@@ -190,16 +125,20 @@ class PresidioRedactor:
 
     def redact(self, text: str) -> str:
         self.warm_up()
+        text = _clean(text)
         results = self._engine.analyze(text=text, language="fr")  # type: ignore[union-attr]
+        found = self._places.find(text) if self._places is not None else []
+        places = [(m.start, m.end) for m in found]
         spans = _regex_spans(text)
         for result in results:
-            if result.score < MIN_SCORE:
+            if _PRESIDIO_LABELS.get(str(result.entity_type)) is None or result.score < MIN_SCORE:
                 continue
-            entity = str(result.entity_type)
-            label = entity[3:] if entity.startswith("CH_") else _PRESIDIO_LABELS.get(entity)
-            if label:
-                spans.append(_Span(int(result.start), int(result.end), label))
-        return _apply(text, spans)
+            span = model_name_span(text, int(result.start), int(result.end))
+            if span is not None and not any(
+                span.start < end and start < span.end for start, end in places
+            ):
+                spans.append(span)
+        return replace_spans(text, spans)
 
 
 def build_redactor(kind: str) -> Redactor:

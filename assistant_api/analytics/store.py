@@ -1,7 +1,8 @@
 """The feedback and "angles morts" store: SQLite under the data dir (``analytics.db``).
 
 Only redacted text reaches this module (the recorder redacts first). Rows older than the
-retention period are purged at start-up and after writes, at most once an hour. The API
+retention period are purged at start-up and after writes, at most once an hour, and their
+bytes are overwritten (``secure_delete``). The API
 process is stateless apart from this store; PostgreSQL by URL is a later step (same schema).
 """
 
@@ -130,6 +131,9 @@ class AnalyticsStore:
         self._retention = timedelta(days=retention_days)
         self._lock = threading.Lock()
         self._conn = connect(path, ANALYTICS_SCHEMA, timeout=5.0)  # sqlite3's default wait
+        # A purged row is overwritten with zeros, not left in a free page of the file: past
+        # the retention period the text is gone from the disk, not only from the tables.
+        self._conn.execute("PRAGMA secure_delete = ON")
         self._last_purge = 0.0
         self.purge()
 

@@ -8,7 +8,8 @@ exactly the case the network needs to see. The glossary is the one keyword lexic
 the retriever expands queries with it, so a theme matches the same words in all 13 languages
 and "ma rente AVS" is a pension, not housing.
 
-Only the theme is kept: the question itself reaches the analytics store redacted, and nothing
+Only the theme is kept: the question itself reaches the analytics store redacted, or not at
+all when it is sensitive (:meth:`ThemeClassifier.is_sensitive`, ``sensitive.py``), and nothing
 here keeps or logs it.
 """
 
@@ -16,6 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from assistant_api.analytics.sensitive import (
+    SENSITIVE_THEMES,
+    names_health_condition,
+    without_health_insurance,
+)
 from assistant_api.models import AskResponse
 from index import Glossary
 from ingest import Institution
@@ -47,3 +53,20 @@ class ThemeClassifier:
             if record is not None and record.categories:
                 return record.categories[0]
         return self.by_needs(question)
+
+    def known_institution(self, institution_id: str | None) -> str | None:
+        """``institution_id`` if it names an institution of the corpus, else ``None``: the id a
+        client sends with feedback is free text to the store ("marie-dupont-0791234567")."""
+        return institution_id if institution_id in self._records else None
+
+    def is_sensitive(self, text: str, *, emergency: bool = False) -> bool:
+        """Do ``text``'s words name health, addiction, disability or violence, or was it an
+        emergency? Then the analytics keep its theme and not its words.
+
+        Only the person's words count, not the institution the answer put first: a rent
+        question misrouted to a helpline is a blind spot the network must still be able to read.
+        """
+        words = without_health_insurance(text)
+        if emergency or self._glossary.categories(words) & SENSITIVE_THEMES:
+            return True
+        return names_health_condition(words)

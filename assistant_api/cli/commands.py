@@ -122,6 +122,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from assistant_api.app import create_app
+    from assistant_api.http.access_log import uvicorn_log_config
     from assistant_api.http.demo import demo_access
     from permanence.settings import get_settings
 
@@ -142,5 +143,12 @@ def _run_serve(args: argparse.Namespace) -> int:
                 access.intranet = str(exc)
             # On the terminal only (flushed before uvicorn's own lines), never through logging.
             print(access.banner(f"http://{host}:{port}"), flush=True)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        # The access log keeps paths without their query and clients as pseudonyms (no IP).
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="info",
+            log_config=uvicorn_log_config(),
+        )
     return 0
