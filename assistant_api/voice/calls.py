@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 __all__ = ["CALL_TTL_S", "MAX_CALLS", "CallBook", "CallState"]
 
@@ -23,12 +24,28 @@ MAX_CALLS = 10_000
 
 @dataclass(frozen=True, slots=True)
 class CallState:
-    """The last answer given on a call."""
+    """The last answer given on a call, in the parts the call flow plays.
+
+    ``text`` and ``audio_id`` are the answer's (body and offer); ``texts`` and ``audio_ids``
+    hold the other parts by name (``offer``, ``transfer``, ``follow``). A part without audio
+    (synthesis failed, or the audio expired) is said with ``<Say>``. ``transfer`` holds the
+    emergency numbers offered, ``follow`` whether an emergency has services to hear after.
+    """
 
     language: str
     text: str
     audio_id: str | None
     sms_body: str
+    texts: Mapping[str, str] = field(default_factory=dict)
+    audio_ids: Mapping[str, str] = field(default_factory=dict)
+    transfer: tuple[str, ...] = ()
+    follow: bool = False
+
+    def part(self, name: str) -> tuple[str, str | None]:
+        """The text and audio id of a part (``answer``, ``offer``, ``transfer``, ``follow``)."""
+        if name == "answer":
+            return self.text, self.audio_id
+        return self.texts.get(name, ""), self.audio_ids.get(name)
 
 
 class CallBook:

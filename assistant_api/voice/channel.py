@@ -19,9 +19,18 @@ from assistant_api.models import AskRequest, AskResponse
 from assistant_api.triage.language import SUPPORTED_LANGUAGES
 from assistant_api.voice.audio import AudioLimits, decode_upload
 from assistant_api.voice.audio_store import AudioStore
+from assistant_api.voice.domain import VoiceDomain
 from assistant_api.voice.errors import VoiceError, VoiceUnavailable
 from assistant_api.voice.model_files import ensure_whisper_model
-from assistant_api.voice.speech_text import speech_text
+from assistant_api.voice.recognition import NO_HINTS, RecognitionHints
+from assistant_api.voice.spoken_answer import (
+    Channel,
+    Segment,
+    SpokenAnswer,
+    compose_spoken,
+    join_text,
+    ssml,
+)
 from assistant_api.voice.transcriber import Transcriber, Transcript
 from assistant_api.voice.tts import AudioFormat, SpokenAudio, Synthesizer
 
@@ -50,6 +59,7 @@ class Spoken:
     text: str
     audio: SpokenAudio
     audio_id: str
+    answer: SpokenAnswer | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +95,29 @@ class VoiceChannel:
         self._enabled = enabled
         self._thread: threading.Thread | None = None
         self._loaded = threading.Event()
+        self._domain: tuple[int, VoiceDomain] | None = None
+        self._domain_lock = threading.Lock()
+        self._prompts: dict[str, tuple[SpokenAudio, str]] = {}
         on_status(self._status)
+
+    def prompt_audio(self, key: str, build: Callable[[], SpokenAudio]) -> str:
+        """The store id of a fixed prompt's audio (the keypad menu), synthesised once and
+        put back in the store when it expired there."""
+        with self._domain_lock:
+            cached = self._prompts.get(key)
+            if cached is not None and self.store.get(cached[1]) is not None:
+                return cached[1]
+            audio = cached[0] if cached is not None else build()
+            audio_id = self.store.put(audio)
+            self._prompts[key] = (audio, audio_id)
+            return audio_id
+
+    def domain(self, key: object, build: Callable[[], VoiceDomain]) -> VoiceDomain:
+        """The corpus knowledge for the records ``key`` (built once per records object)."""
+        with self._domain_lock:
+            if self._domain is None or self._domain[0] != id(key):
+                self._domain = (id(key), build())
+            return self._domain[1]
 
     @property
     def status(self) -> str:
@@ -132,11 +164,13 @@ class VoiceChannel:
         if self._status != "ready":
             raise VoiceUnavailable(f"speech recognition is {self._status}")
 
-    def transcribe(self, data: bytes, *, language: str | None = None) -> Transcript:
+    def transcribe(
+        self, data: bytes, *, language: str | None = None, hints: RecognitionHints = NO_HINTS
+    ) -> Transcript:
         """Decode, check and transcribe one upload (raises ``AudioRejected`` with its 4xx)."""
         self._require_ready()
         audio = decode_upload(data, self.limits)
-        return self.transcriber.transcribe(audio, language=language)
+        return self.transcriber.transcribe(audio, language=language, hints=hints)
 
     def answer(
         self,
@@ -146,10 +180,11 @@ class VoiceChannel:
         language: str | None = None,
         commune: str | None = None,
         max_question_chars: int = 2000,
+        hints: RecognitionHints = NO_HINTS,
     ) -> VoiceAnswer:
         """Transcribe ``data`` and answer it with ``ask``."""
         started = time.perf_counter()
-        transcript = self.transcribe(data, language=language)
+        transcript = self.transcribe(data, language=language, hints=hints)
         transcribed = time.perf_counter()
         request = AskRequest(
             question=transcript.text[:max_question_chars],
@@ -167,9 +202,28 @@ class VoiceChannel:
             },
         )
 
-    def speak(self, result: AskResponse, *, fmt: AudioFormat = "wav") -> Spoken:
-        """Synthesise the speech-friendly answer and keep it fetchable in the store."""
-        return self.speak_text(speech_text(result.answer, result.language), result.language, fmt)
+    def speak(
+        self,
+        result: AskResponse,
+        *,
+        fmt: AudioFormat = "wav",
+        categories: dict[str, str] | None = None,
+        does: dict[str, str] | None = None,
+        channel: Channel = "web",
+        sms: bool = False,
+    ) -> Spoken:
+        """Synthesise the answer written for the ear (body and offer) and keep it fetchable."""
+        answer = compose_spoken(result, channel=channel, categories=categories, does=does, sms=sms)
+        spoken = self.speak_segments(answer.body + answer.offer, result.language, fmt)
+        return Spoken(text=spoken.text, audio=spoken.audio, audio_id=spoken.audio_id, answer=answer)
+
+    def speak_segments(
+        self, segments: tuple[Segment, ...], language: str, fmt: AudioFormat = "wav"
+    ) -> Spoken:
+        """Synthesise spoken segments (numbers slowed down) and keep them fetchable."""
+        text = join_text(segments)
+        audio = self.synthesizer.synthesize(ssml(segments), language, fmt=fmt, ssml=True)
+        return Spoken(text=text, audio=audio, audio_id=self.store.put(audio))
 
     def speak_text(self, text: str, language: str, fmt: AudioFormat = "wav") -> Spoken:
         audio = self.synthesizer.synthesize(text, language, fmt=fmt)

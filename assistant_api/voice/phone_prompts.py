@@ -11,10 +11,13 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
-    "MENU_LANGUAGES",
+    "GREETING",
+    "MENU_CHOICES",
+    "MENU_FALLBACK",
     "PROMPTS",
     "SAY_LANGUAGES",
     "PhonePrompts",
+    "chosen_language",
     "prompts_for",
     "wants_person",
 ]
@@ -22,22 +25,26 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class PhonePrompts:
+    """The platform's ``<Say>`` prompts of one language (``call_flow.Say`` names a field).
+
+    ``{number}`` is a phone number written for the voice, ``{hours}`` the hand-off's hours
+    sentence (``queue_hours`` filled in, or nothing when none are configured).
+    """
+
     ask: str
     not_understood: str
-    replay: str
-    sms_option: str
-    another: str
-    person_option: str
+    invalid_key: str
     sms_sent: str
     sms_failed: str
     handoff: str
-    no_handoff: str
+    queue: str
+    queue_hours: str
+    connecting: str
+    dial_failed: str
     unavailable: str
     goodbye: str
 
 
-#: Keypad digit → language; 0 is a person, no key (timeout) is "speak in any language".
-MENU_LANGUAGES: dict[str, str] = {"1": "fr", "2": "de", "3": "it", "4": "en", "5": "pt", "6": "es"}
 #: Language tags for the platform's own <Say> voices.
 SAY_LANGUAGES: dict[str, str] = {
     "fr": "fr-FR",
@@ -51,124 +58,135 @@ SAY_LANGUAGES: dict[str, str] = {
     "ar": "arb",
 }
 
+#: The first prompt of a call, in French (the canton's language): who answers, 144, and that
+#: the caller can speak at once. The keypad menu follows, each choice in its own language.
 GREETING = (
-    "Bonjour, vous êtes sur Permanence, l'assistant automatique qui vous oriente vers les "
-    "services sociaux et de santé du canton de Neuchâtel. En cas d'urgence, raccrochez et "
-    "appelez le cent quarante-quatre."
+    "Bonjour, ici Permanence, l'orientation sociale et santé du canton de Neuchâtel. "
+    "En danger, appelez le cent quarante-quatre. Après le bip, posez votre question dans "
+    "votre langue, ou choisissez une langue."
 )
-#: Each choice said in its own language (digit, tag, text).
-MENU_CHOICES: tuple[tuple[str, str, str], ...] = (
-    ("1", "fr-FR", "Pour le français, appuyez sur 1."),
-    ("2", "de-DE", "Für Deutsch drücken Sie die 2."),
-    ("3", "it-IT", "Per l'italiano premete il 3."),
-    ("4", "en-GB", "For English, press 4."),
-    ("5", "pt-PT", "Para português, prima 5."),
-    ("6", "es-ES", "Para español, pulse 6."),
+#: The keypad menu, each choice in its own language (language, text): one synthesised prompt.
+MENU_CHOICES: tuple[tuple[str, str], ...] = (
+    ("fr", "Français, 1."),
+    ("de", "Deutsch, 2."),
+    ("it", "Italiano, 3."),
+    ("en", "English, 4."),
+    ("pt", "Português, 5."),
+    ("es", "Español, 6."),
+    ("fr", "Une personne, 0."),
 )
-ANY_LANGUAGE = "Ou attendez le bip et parlez dans votre langue."
-PERSON_CHOICE = "Pour parler à une personne, appuyez sur 0."
+#: The menu as one French ``<Say>`` when it cannot be synthesised.
+MENU_FALLBACK = (
+    "Français, 1. Deutsch, 2. Italiano, 3. English, 4. Português, 5. Español, 6. Une personne, 0."
+)
 
 PROMPTS: dict[str, PhonePrompts] = {
     "fr": PhonePrompts(
         ask="Posez votre question après le bip, puis appuyez sur dièse.",
         not_understood="Je n'ai pas bien entendu votre question. Essayons encore une fois.",
-        replay="Pour réécouter la réponse, appuyez sur 1.",
-        sms_option="Pour recevoir les contacts par SMS, appuyez sur 2.",
-        another="Pour poser une autre question, appuyez sur 3.",
-        person_option="Pour parler à une personne, appuyez sur 0.",
-        sms_sent="Les contacts vous ont été envoyés par SMS.",
-        sms_failed="L'envoi du SMS n'a pas fonctionné. Je vous relis la réponse.",
+        invalid_key="Cette touche ne correspond à aucun choix.",
+        sms_sent="Les numéros vous ont été envoyés par SMS.",
+        sms_failed="L'envoi du SMS n'a pas fonctionné.",
         handoff="Je vous passe une personne. Si la ligne coupe, appelez le {number}.",
-        no_handoff=(
-            "Personne ne peut répondre sur cette ligne pour le moment. En cas d'urgence, "
-            "appelez le cent quarante-quatre. Pour parler à quelqu'un jour et nuit, "
-            "La Main Tendue répond au cent quarante-trois."
+        queue=(
+            "Personne ne peut vous répondre en ce moment. {hours}En danger, appelez le cent "
+            "quarante-quatre. Pour parler à quelqu'un jour et nuit, appuyez sur 1 : La Main "
+            "Tendue, le cent quarante-trois. Pour poser une question, appuyez sur 3 ou restez en "
+            "ligne."
         ),
+        queue_hours="Une personne répond {when}. ",
+        connecting="Je vous mets en relation avec le {number}.",
+        dial_failed="L'appel n'a pas pu être établi. Raccrochez et composez le {number}.",
         unavailable="Le service vocal n'est pas disponible pour le moment.",
         goodbye="Merci de votre appel. Au revoir.",
     ),
     "de": PhonePrompts(
         ask="Stellen Sie Ihre Frage nach dem Signalton und drücken Sie dann die Raute.",
         not_understood="Ich habe Ihre Frage nicht verstanden. Versuchen wir es noch einmal.",
-        replay="Um die Antwort noch einmal zu hören, drücken Sie die 1.",
-        sms_option="Um die Kontakte per SMS zu erhalten, drücken Sie die 2.",
-        another="Für eine weitere Frage drücken Sie die 3.",
-        person_option="Um mit einer Person zu sprechen, drücken Sie die 0.",
-        sms_sent="Die Kontakte wurden Ihnen per SMS geschickt.",
-        sms_failed="Die SMS konnte nicht gesendet werden. Ich lese die Antwort noch einmal vor.",
+        invalid_key="Diese Taste gehört zu keiner Auswahl.",
+        sms_sent="Die Nummern wurden Ihnen per SMS geschickt.",
+        sms_failed="Die SMS konnte nicht gesendet werden.",
         handoff="Ich verbinde Sie mit einer Person. Falls die Verbindung abbricht: {number}.",
-        no_handoff=(
-            "Im Moment kann niemand auf dieser Linie antworten. Im Notfall wählen Sie 144. "
-            "Die Dargebotene Hand ist Tag und Nacht unter 143 erreichbar."
+        queue=(
+            "Im Moment kann niemand Ihren Anruf entgegennehmen. {hours}Im Notfall wählen Sie 144."
+            " Um Tag und Nacht mit jemandem zu reden, drücken Sie die 1: Die Dargebotene Hand, "
+            "143. Für eine Frage drücken Sie die 3 oder bleiben Sie am Apparat."
         ),
+        queue_hours="Eine Person antwortet {when}. ",
+        connecting="Ich verbinde Sie mit der {number}.",
+        dial_failed="Die Verbindung kam nicht zustande. Legen Sie auf und wählen Sie die {number}.",
         unavailable="Der Sprachdienst ist im Moment nicht verfügbar.",
         goodbye="Danke für Ihren Anruf. Auf Wiederhören.",
     ),
     "it": PhonePrompts(
         ask="Faccia la sua domanda dopo il segnale acustico, poi prema cancelletto.",
         not_understood="Non ho capito la sua domanda. Riproviamo.",
-        replay="Per riascoltare la risposta, prema 1.",
-        sms_option="Per ricevere i contatti via SMS, prema 2.",
-        another="Per un'altra domanda, prema 3.",
-        person_option="Per parlare con una persona, prema 0.",
-        sms_sent="I contatti le sono stati inviati via SMS.",
-        sms_failed="L'SMS non è stato inviato. Le rileggo la risposta.",
+        invalid_key="Questo tasto non corrisponde a nessuna scelta.",
+        sms_sent="I numeri le sono stati inviati via SMS.",
+        sms_failed="L'SMS non è stato inviato.",
         handoff="La passo a una persona. Se la linea cade, chiami il {number}.",
-        no_handoff=(
-            "Al momento nessuno può rispondere su questa linea. In caso di emergenza chiami "
-            "il 144. Telefono Amico risponde giorno e notte al 143."
+        queue=(
+            "Al momento nessuno può rispondere. {hours}In caso di emergenza chiami il 144. Per "
+            "parlare con qualcuno giorno e notte, prema 1: Telefono Amico, 143. Per fare una "
+            "domanda, prema 3 o resti in linea."
         ),
+        queue_hours="Una persona risponde {when}. ",
+        connecting="La collego al {number}.",
+        dial_failed="La chiamata non è riuscita. Riagganci e chiami il {number}.",
         unavailable="Il servizio vocale non è disponibile al momento.",
         goodbye="Grazie per la chiamata. Arrivederci.",
     ),
     "en": PhonePrompts(
         ask="Ask your question after the beep, then press the hash key.",
         not_understood="I did not catch your question. Let us try again.",
-        replay="To hear the answer again, press 1.",
-        sms_option="To receive the contacts by text message, press 2.",
-        another="To ask another question, press 3.",
-        person_option="To speak to a person, press 0.",
-        sms_sent="The contacts have been sent to you by text message.",
-        sms_failed="The text message could not be sent. Here is the answer again.",
+        invalid_key="That key is not one of the choices.",
+        sms_sent="The numbers have been sent to you by text message.",
+        sms_failed="The text message could not be sent.",
         handoff="I am transferring you to a person. If the line drops, call {number}.",
-        no_handoff=(
-            "Nobody can answer on this line right now. In an emergency, call 144. "
-            "To talk to someone day and night, call La Main Tendue on 143."
+        queue=(
+            "Nobody can take your call right now. {hours}In an emergency, call 144. To talk to "
+            "someone day and night, press 1 for La Main Tendue, 143. To ask a question, press 3 "
+            "or stay on the line."
         ),
+        queue_hours="A person answers {when}. ",
+        connecting="I am connecting you to {number}.",
+        dial_failed="The call could not be connected. Hang up and dial {number}.",
         unavailable="The voice service is not available right now.",
         goodbye="Thank you for calling. Goodbye.",
     ),
     "pt": PhonePrompts(
         ask="Faça a sua pergunta depois do sinal e prima cardinal.",
         not_understood="Não percebi a sua pergunta. Vamos tentar outra vez.",
-        replay="Para ouvir a resposta outra vez, prima 1.",
-        sms_option="Para receber os contactos por SMS, prima 2.",
-        another="Para fazer outra pergunta, prima 3.",
-        person_option="Para falar com uma pessoa, prima 0.",
-        sms_sent="Os contactos foram-lhe enviados por SMS.",
-        sms_failed="O SMS não foi enviado. Vou ler a resposta outra vez.",
+        invalid_key="Essa tecla não corresponde a nenhuma opção.",
+        sms_sent="Os números foram-lhe enviados por SMS.",
+        sms_failed="O SMS não foi enviado.",
         handoff="Vou passá-lo a uma pessoa. Se a chamada cair, ligue para {number}.",
-        no_handoff=(
-            "De momento ninguém pode atender nesta linha. Em caso de urgência, ligue 144. "
-            "Para falar com alguém dia e noite, La Main Tendue atende no 143."
+        queue=(
+            "De momento ninguém pode atender. {hours}Em caso de urgência, ligue 144. Para falar "
+            "com alguém dia e noite, prima 1: La Main Tendue, 143. Para fazer uma pergunta, prima"
+            " 3 ou fique em linha."
         ),
+        queue_hours="Uma pessoa atende {when}. ",
+        connecting="Vou ligá-lo ao {number}.",
+        dial_failed="Não foi possível ligar. Desligue e marque {number}.",
         unavailable="O serviço de voz não está disponível de momento.",
         goodbye="Obrigado pela sua chamada. Adeus.",
     ),
     "es": PhonePrompts(
         ask="Haga su pregunta después de la señal y pulse almohadilla.",
         not_understood="No he entendido su pregunta. Intentémoslo otra vez.",
-        replay="Para escuchar la respuesta otra vez, pulse 1.",
-        sms_option="Para recibir los contactos por SMS, pulse 2.",
-        another="Para hacer otra pregunta, pulse 3.",
-        person_option="Para hablar con una persona, pulse 0.",
-        sms_sent="Le hemos enviado los contactos por SMS.",
-        sms_failed="No se pudo enviar el SMS. Le leo otra vez la respuesta.",
+        invalid_key="Esa tecla no corresponde a ninguna opción.",
+        sms_sent="Le hemos enviado los números por SMS.",
+        sms_failed="No se pudo enviar el SMS.",
         handoff="Le paso con una persona. Si se corta la llamada, llame al {number}.",
-        no_handoff=(
-            "Ahora nadie puede atender en esta línea. En caso de urgencia, llame al 144. "
-            "Para hablar con alguien de día y de noche, La Main Tendue atiende en el 143."
+        queue=(
+            "Ahora nadie puede atenderle. {hours}En caso de urgencia, llame al 144. Para hablar "
+            "con alguien de día y de noche, pulse 1: La Main Tendue, 143. Para hacer una "
+            "pregunta, pulse 3 o no cuelgue."
         ),
+        queue_hours="Una persona atiende {when}. ",
+        connecting="Le comunico con el {number}.",
+        dial_failed="No se pudo establecer la llamada. Cuelgue y marque el {number}.",
         unavailable="El servicio de voz no está disponible en este momento.",
         goodbye="Gracias por su llamada. Adiós.",
     ),
@@ -216,6 +234,37 @@ def wants_person(transcript: str) -> bool:
     if len(folded.split()) > _PERSON_MAX_WORDS:
         return False
     return any(phrase in folded for phrase in _PERSON_PHRASES)
+
+
+#: Folded names of a language, as a caller choosing it by voice says them (in that language,
+#: in French or in English).
+_LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
+    "fr": ("francais", "french", "franzosisch", "franzoesisch"),
+    "de": ("deutsch", "german", "allemand", "tedesco", "aleman", "alemao"),
+    "it": ("italiano", "italian", "italien", "italienisch"),
+    "en": ("english", "anglais", "englisch", "inglese", "ingles"),
+    "pt": ("portugues", "portuguese", "portugais", "portugiesisch", "portoghese"),
+    "es": ("espanol", "spanish", "espagnol", "spanisch", "spagnolo", "castellano"),
+    "ar": ("arabic", "arabe", "arabisch", "العربية", "عربي", "عربى"),
+    "uk": ("ukrainian", "ukrainien", "українська", "украинский"),
+    "ru": ("russian", "russe", "russisch", "русский", "по-русски"),
+    "fa": ("persian", "farsi", "persan", "فارسی", "دری"),
+    "sq": ("albanian", "albanais", "shqip", "shqipe"),
+    "tr": ("turkish", "turc", "turkce", "turkisch"),
+    "ti": ("tigrinya", "tigrigna", "ትግርኛ"),
+}
+#: A language chosen by voice is a name alone, or with a word or two ("English please").
+_CHOICE_MAX_WORDS = 3
+
+
+def chosen_language(transcript: str) -> str | None:
+    """The language a short utterance names ("Deutsch", "en français"), or ``None``."""
+    words = [w.strip(".,!?;:¿¡،؟") for w in _fold(transcript).split()]
+    words = [w for w in words if w]
+    if not words or len(words) > _CHOICE_MAX_WORDS:
+        return None
+    found = {code for code, names in _LANGUAGE_NAMES.items() for w in words if w in names}
+    return found.pop() if len(found) == 1 else None
 
 
 def prompts_for(language: str) -> tuple[str, PhonePrompts]:

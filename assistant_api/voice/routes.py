@@ -16,9 +16,18 @@ from starlette.concurrency import run_in_threadpool
 from assistant_api.http.deps import get_services
 from assistant_api.models import AskRequest, AskResponse
 from assistant_api.voice.channel import VoiceAnswer, VoiceChannel
+from assistant_api.voice.domain import VoiceDomain
 from assistant_api.voice.errors import AudioRejected, VoiceError, VoiceUnavailable
+from index import Glossary
 
-__all__ = ["SpokenAnswer", "VoiceResponse", "get_channel", "raise_http", "router"]
+__all__ = [
+    "SpokenAnswer",
+    "VoiceResponse",
+    "get_channel",
+    "raise_http",
+    "router",
+    "voice_domain",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +40,10 @@ _MULTIPART_SLACK = 64 * 1024
 class SpokenAnswer(BaseModel):
     """The answer read aloud."""
 
-    text: str = Field(description="What was read: the answer without markup, numbers spelt.")
+    text: str = Field(
+        description="What was read: the answer written for the ear (at most two services, "
+        "each number twice, when to call), then how to listen again."
+    )
     voice: str
     format: Literal["wav", "mp3"]
     media_type: str
@@ -56,6 +68,23 @@ class VoiceResponse(BaseModel):
 def get_channel(request: Request) -> VoiceChannel:
     """The app's voice channel (503 while the app is starting)."""
     return get_services(request).voice
+
+
+def voice_domain(request: Request) -> VoiceDomain:
+    """The voice channel's knowledge of the running corpus (built once per records)."""
+    services = get_services(request)
+    runtime = services.runtime
+    records = runtime.service.institutions
+
+    def build() -> VoiceDomain:
+        glossary = runtime.search_index.retriever.glossary or Glossary.from_file(
+            services.settings.glossary_path
+        )
+        return VoiceDomain.load(
+            glossary=glossary, glossary_path=services.settings.glossary_path, records=records
+        )
+
+    return services.voice.domain(records, build)
 
 
 def raise_http(exc: VoiceError) -> HTTPException:
@@ -123,6 +152,7 @@ async def voice(
     settings = get_services(request).settings
     data = await read_upload(request, file, channel.limits.max_bytes)
     ask = _ask_function(request)
+    domain = voice_domain(request)
     try:
         answered: VoiceAnswer = await run_in_threadpool(
             channel.answer,
@@ -131,10 +161,18 @@ async def voice(
             language=language or language_q,
             commune=commune or commune_q,
             max_question_chars=settings.limits.max_question_chars,
+            hints=domain.hints(language or language_q),
         )
         spoken = None
         if speak:
-            spoken = await run_in_threadpool(channel.speak, answered.result, fmt=audio_format)
+            categories = domain.card_categories(answered.result, answered.transcript.text)
+            spoken = await run_in_threadpool(
+                channel.speak,
+                answered.result,
+                fmt=audio_format,
+                categories=categories,
+                does=domain.card_does(answered.result),
+            )
     except VoiceError as exc:
         raise raise_http(exc) from exc
     except ValidationError as exc:

@@ -1,41 +1,23 @@
-"""Rewrite a markdown answer into text that sounds right when espeak-ng reads it aloud.
+"""Numbers for the ear: Swiss phone numbers group by group, French number words.
 
-A listener cannot see ``**bold**``, ``[2]`` citation markers or URLs, and a synthesiser reading
-"+41 32 889 66 00" says "plus forty-one … eight hundred eighty-nine million …" or digit by digit.
-People in Switzerland say a phone number in its national form, group by group: "032 889 66 00"
-is "zéro trente-deux, huit cent quatre-vingt-neuf, soixante-six, zéro zéro". French (the
-canton's language, and the one where espeak's own reading of "70"/"90" is French-from-France)
-gets its words written out here, with the Swiss "septante"/"nonante"; in the other languages the
-groups are written as digits with each leading zero apart, which espeak reads correctly in each
-language's own words, and commas between groups make the pauses.
+A synthesiser reading "+41 32 889 66 00" says "plus forty-one … eight hundred eighty-nine
+million …" or digit by digit. People in Switzerland say a phone number in its national form,
+group by group: "032 889 66 00" is "zéro trente-deux, huit cent quatre-vingt-neuf,
+soixante-six, zéro zéro". French (the canton's language, and the one where espeak's own
+reading of "70"/"90" is French-from-France) gets its words written out here, with the Swiss
+"septante"/"nonante"; in the other languages the groups are written as digits with each
+leading zero apart, which espeak reads in each language's own words, and commas between groups
+make the pauses. The spoken answer itself is written for the ear from the answer's fields
+(``spoken_answer.py``), not from its markdown.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["french_number", "speak_phone", "speech_text"]
+__all__ = ["french_number", "speak_phone"]
 
-_PHONE = re.compile(
-    r"(?<![\w+])"
-    r"(?:(?:\+|00)41[ \u00a0]?(?:\(0\)[ \u00a0]?)?\d{2}|0\d{2,3})"
-    r"(?:[ \u00a0./-]\d{2,3}){2,3}"
-    r"(?!\d)"
-)
 _SEPARATORS = re.compile(r"[ \u00a0./-]+")
-_CITATION = re.compile(r"\s*\[\d+\](?:\s*\[\d+\])*")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:[^)]+)\)")
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
-_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+\.|#+|>)\s+", re.MULTILINE)
-_HOUR = re.compile(r"\b(\d{1,2})\s?[h:](\d{2})?\b")
-_SPACES = re.compile(r"[ \t\u00a0]+")
-#: "Site web :" left behind once its URL is removed.
-_DANGLING_LABEL = re.compile(
-    r"(?:(?<=·)|^)[^·:\n]{1,30}:[ \t\u00a0]*(?=·)|(?<=·)[^·:\n]{1,30}:[ \t\u00a0]*$",
-    re.MULTILINE,
-)
 
 _FR_UNITS = (
     "zéro",
@@ -122,38 +104,3 @@ def _speak_group(group: str, language: str) -> str:
 def speak_phone(number: str, language: str) -> str:
     """A phone number as a listener in Switzerland expects to hear it, group by group."""
     return ", ".join(_speak_group(g, language) for g in _national_groups(number))
-
-
-def _speak_hours(match: re.Match[str], language: str) -> str:
-    hour, minutes = int(match.group(1)), match.group(2)
-    if hour > 24 or (minutes is not None and int(minutes) > 59):
-        return match.group(0)
-    if language == "fr":
-        text = f"{french_number(hour)} heure{'s' if hour > 1 else ''}"
-        return f"{text} {french_number(int(minutes))}" if minutes and minutes != "00" else text
-    if language == "de":
-        return f"{hour} Uhr {int(minutes)}" if minutes and minutes != "00" else f"{hour} Uhr"
-    return f"{hour}:{minutes or '00'}"
-
-
-def speech_text(answer: str, language: str) -> str:
-    """The spoken version of a markdown answer: no markup, markers, URLs; numbers spoken."""
-    text = _LINK.sub(r"\1", answer)
-    text = _CITATION.sub("", text)
-    text = _URL.sub("", text)
-    text = _EMAIL.sub("", text)
-    text = _DANGLING_LABEL.sub("", text)
-    text = _PHONE.sub(lambda m: speak_phone(m.group(0), language), text)
-    text = _HOUR.sub(lambda m: _speak_hours(m, language), text)
-    text = _BULLET.sub("", text)
-    text = _EMPHASIS.sub("", text)
-    text = re.sub(r"\s*[—–]\s*", ", ", text).replace("·", ".").replace(" :", ":")
-    sentences: list[str] = []
-    for line in text.splitlines():
-        line = _SPACES.sub(" ", line).strip(" ,;:")
-        if not line:
-            continue
-        if line[-1] not in ".!?:;。؟":
-            line += "."
-        sentences.append(line)
-    return " ".join(sentences).replace(" .", ".").replace(",.", ".").replace(":.", ".")

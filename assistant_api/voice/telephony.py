@@ -1,19 +1,27 @@
-"""The telephone hotline: Twilio-style webhooks that answer a call with TwiML.
+"""The telephone hotline: Twilio-style webhooks driving the call flow's state machine.
 
-Call flow (docs/voice.md draws it): ``/voice`` greets in French with a keypad language menu →
-``/language`` asks for the question and records it → ``/recording`` fetches the recording
-(allowed hosts only) or takes an uploaded ``file``, transcribes it, answers, and plays the
-answer as 8 kHz mu-law audio (``<Say>`` if synthesis fails) → ``/menu`` replays, sends the
-contacts by SMS (when a sender is configured), takes another question, or hands off to a
-person. The hand-off number is announced and dialled when the assistant has no answer, does not
-understand twice, or the caller asks for a person. With
-``PERMANENCE_TELEPHONY_TWILIO_AUTH_TOKEN`` set, every webhook must carry a valid
-``X-Twilio-Signature`` (403 otherwise).
+Each webhook turns what the platform reports into one event of :mod:`call_flow`, performs
+the effects (transcribing and answering a recording, sending an SMS) and renders the actions
+of the transition as TwiML. The call's state travels in the action URLs (``s``, ``lang``,
+``n`` attempts, ``t`` timeouts); its last answer in the call book (``Services.calls``).
+
+| webhook | event |
+|---|---|
+| ``POST /v1/telephony/voice`` | a call arrives |
+| ``POST /v1/telephony/key`` | a ``<Gather>`` ended: ``Digits``, or none (timeout) |
+| ``POST /v1/telephony/recording`` | a ``<Record>`` ended: the recording (or ``Digits=0``) |
+| ``POST /v1/telephony/dialed`` | a ``<Dial>`` ended (``DialCallStatus``) |
+
+Webhooks are refused (403) unless they carry a valid ``X-Twilio-Signature`` for the configured
+``PERMANENCE_TELEPHONY_TWILIO_AUTH_TOKEN``; with no token they are refused too, unless
+``PERMANENCE_TELEPHONY_ALLOW_UNSIGNED`` is set for local testing (never in production).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlencode
@@ -27,46 +35,71 @@ from starlette.datastructures import FormData, UploadFile
 from assistant_api.http.deps import get_services
 from assistant_api.models import AskRequest
 from assistant_api.triage.language import SUPPORTED_LANGUAGES
+from assistant_api.voice.call_flow import (
+    STATES,
+    Action,
+    Call,
+    CallContext,
+    Dial,
+    DialEnded,
+    Digit,
+    Event,
+    Failure,
+    Gather,
+    Hangup,
+    Heard,
+    NoInput,
+    Play,
+    Record,
+    Redirect,
+    Say,
+    SendSms,
+    SmsOutcome,
+    State,
+    Step,
+    Target,
+    Timeout,
+    step,
+)
 from assistant_api.voice.calls import CallState
 from assistant_api.voice.channel import VoiceChannel, answer_language
 from assistant_api.voice.errors import AudioRejected, SynthesisError, VoiceError
+from assistant_api.voice.handoff import handoff_staffed, spoken_handoff_hours
 from assistant_api.voice.media import fetch_recording
 from assistant_api.voice.phone_prompts import (
-    ANY_LANGUAGE,
     GREETING,
     MENU_CHOICES,
-    MENU_LANGUAGES,
-    PERSON_CHOICE,
+    MENU_FALLBACK,
     SAY_LANGUAGES,
+    chosen_language,
     prompts_for,
     wants_person,
 )
-from assistant_api.voice.routes import get_channel
+from assistant_api.voice.routes import get_channel, voice_domain
 from assistant_api.voice.signature import signature_valid
 from assistant_api.voice.sms import TwilioSmsSender, contacts_sms
-from assistant_api.voice.speech_text import speak_phone, speech_text
+from assistant_api.voice.speech_text import speak_phone
+from assistant_api.voice.spoken_answer import Segment, SpokenAnswer, compose_spoken, join_text
 from assistant_api.voice.twiml import TwiML
 from permanence.settings import Settings
 
-__all__ = ["MAX_ATTEMPTS", "router"]
+__all__ = ["router"]
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/v1/telephony", tags=["telephony"])
 
-#: Failed recordings before the caller is handed to a person.
-MAX_ATTEMPTS = 2
 _MEDIA_TIMEOUT_S = 10.0
+#: Key of the keypad menu's synthesised audio in the channel's prompt cache.
+_MENU_AUDIO = "telephony-menu"
 
 
 def _settings(request: Request) -> Settings:
     return get_services(request).settings
 
 
-def _url(request: Request, path: str, **query: str | int) -> str:
-    base = _settings(request).public_base_url or str(request.base_url)
-    suffix = f"?{urlencode(query)}" if query else ""
-    return f"{base.rstrip('/')}{path}{suffix}"
+def _base(request: Request) -> str:
+    return (_settings(request).public_base_url or str(request.base_url)).rstrip("/")
 
 
 def _signed_url(request: Request) -> str:
@@ -79,13 +112,23 @@ def _signed_url(request: Request) -> str:
 
 @asynccontextmanager
 async def _checked_form(request: Request) -> AsyncIterator[FormData]:
-    """The webhook's form, after checking Twilio's signature when a token is configured.
+    """The webhook's form, once the request is known to come from the platform.
 
-    Uploaded files are spooled to temporary files; leaving the block closes them.
+    With an auth token, Twilio's signature must be valid (403). Without one, the webhooks are
+    closed (403) unless ``allow_unsigned`` opens them for local testing. Uploaded files are
+    spooled to temporary files; leaving the block closes them.
     """
+    telephony = _settings(request).telephony
+    token = telephony.twilio_auth_token
+    if token is None and not telephony.allow_unsigned:
+        logger.warning("telephony webhook refused: no auth token is configured")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "the telephone line is not configured: set PERMANENCE_TELEPHONY_TWILIO_AUTH_TOKEN "
+            "(or PERMANENCE_TELEPHONY_ALLOW_UNSIGNED=1 for local testing only)",
+        )
     form = await request.form()
     try:
-        token = _settings(request).telephony.twilio_auth_token
         if token is not None:
             params = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
             signature = request.headers.get("x-twilio-signature")
@@ -97,25 +140,6 @@ async def _checked_form(request: Request) -> AsyncIterator[FormData]:
         yield form
     finally:
         await form.close()
-
-
-def _twiml(tw: TwiML) -> Response:
-    return Response(content=tw.render(), media_type="application/xml")
-
-
-def _language(value: str | None) -> str | None:
-    return value if value in SUPPORTED_LANGUAGES else None
-
-
-def _handoff(tw: TwiML, request: Request, language: str) -> None:
-    used, prompts = prompts_for(language)
-    number = _settings(request).telephony.handoff_number
-    if number:
-        tw.say(prompts.handoff.format(number=speak_phone(number, used)), SAY_LANGUAGES[used])
-        tw.dial(number)
-    else:
-        tw.say(prompts.no_handoff, SAY_LANGUAGES[used])
-        tw.hangup()
 
 
 def _sms_configured(settings: Settings) -> bool:
@@ -141,70 +165,199 @@ def _send_sms(settings: Settings, *, to: str, body: str) -> None:
         ).send(to=to, body=body)
 
 
-def _offer_menu(tw: TwiML, request: Request, language: str) -> None:
-    used, prompts = prompts_for(language)
-    gather = tw.gather(_url(request, "/v1/telephony/menu", lang=language), timeout=8)
-    options = [prompts.replay]
-    if _sms_configured(_settings(request)):
-        options.append(prompts.sms_option)
-    options += [prompts.another, prompts.person_option]
-    tw.say(" ".join(options), SAY_LANGUAGES[used], parent=gather)
-    tw.say(prompts.goodbye, SAY_LANGUAGES[used])
-    tw.hangup()
+# ---- state in and out of the webhook URLs ------------------------------------------------
 
 
-def _play_answer(tw: TwiML, request: Request, state: CallState, channel: VoiceChannel) -> None:
-    if state.audio_id and channel.store.get(state.audio_id) is not None:
-        tw.play(_url(request, f"/v1/voice/audio/{state.audio_id}.wav"))
-    else:
-        tw.say(state.text, SAY_LANGUAGES.get(state.language))
+def _int(value: str | None, default: int) -> int:
+    try:
+        return max(0, int(value)) if value else default
+    except ValueError:
+        return default
+
+
+def _state(request: Request) -> State:
+    value = request.query_params.get("s", "start")
+    for state in STATES:
+        if value == state:
+            return state
+    return "start"
+
+
+def _context(request: Request, form: FormData) -> CallContext:
+    settings = _settings(request)
+    language = request.query_params.get("lang")
+    call = get_services(request).calls.get(str(form.get("CallSid") or ""))
+    number = settings.telephony.handoff_number
+    return CallContext(
+        language=language if language in SUPPORTED_LANGUAGES else None,
+        attempt=_int(request.query_params.get("n"), 1) or 1,
+        timeouts=_int(request.query_params.get("t"), 0),
+        sms=_sms_configured(settings) and bool(form.get("From")) and call is not None,
+        handoff_number=number,
+        handoff_staffed=handoff_staffed(
+            number, settings.telephony.handoff_hours, dt.datetime.now(dt.UTC)
+        ),
+        transfer=call.transfer if call is not None else (),
+        follow=call.follow if call is not None else False,
+    )
+
+
+def _url(request: Request, target: Target, ctx: CallContext) -> str:
+    query: dict[str, str | int] = {"s": target.state}
+    if ctx.language:
+        query["lang"] = ctx.language
+    if ctx.attempt > 1:
+        query["n"] = ctx.attempt
+    if ctx.timeouts:
+        query["t"] = ctx.timeouts
+    return f"{_base(request)}/v1/telephony/{target.webhook}?{urlencode(query)}"
+
+
+# ---- rendering the actions -------------------------------------------------------------
+
+
+def _say_text(request: Request, action: Say) -> tuple[str, str]:
+    """The prompt's text and the platform voice's language tag."""
+    if action.prompt == "greeting":
+        return GREETING, SAY_LANGUAGES["fr"]
+    used, prompts = prompts_for(action.language)
+    template: str = getattr(prompts, action.prompt)
+    number = speak_phone(action.number, used) if action.number else ""
+    hours = ""
+    if action.prompt == "queue":
+        settings = _settings(request).telephony
+        when = (
+            spoken_handoff_hours(settings.handoff_hours, used) if settings.handoff_number else None
+        )
+        hours = prompts.queue_hours.format(when=when) if when else ""
+    return template.format(number=number, hours=hours), SAY_LANGUAGES[used]
+
+
+def _menu_audio(channel: VoiceChannel) -> str | None:
+    """The keypad menu, each choice in its own voice, synthesised once (id in the store)."""
+    try:
+        return channel.prompt_audio(
+            _MENU_AUDIO,
+            lambda: channel.synthesizer.synthesize_parts(MENU_CHOICES, fmt="mulaw"),
+        )
+    except (SynthesisError, ValueError) as exc:
+        logger.error("could not synthesise the keypad menu, falling back to <Say>: %s", exc)
+        return None
+
+
+class _Renderer:
+    """Turns call-flow actions into TwiML for one webhook response."""
+
+    def __init__(self, request: Request, ctx: CallContext, call: CallState | None) -> None:
+        self.request = request
+        self.ctx = ctx
+        self.call = call
+        self.channel = get_channel(request)
+        self.tw = TwiML()
+
+    def _play(self, action: Play, parent: ET.Element | None) -> None:
+        if action.part == "menu":
+            audio_id = _menu_audio(self.channel)
+            if audio_id is not None:
+                self.tw.play(self._audio_url(audio_id), parent=parent)
+            else:
+                self.tw.say(MENU_FALLBACK, SAY_LANGUAGES["fr"], parent=parent)
+            return
+        if self.call is None:  # the call book forgot the answer (expired, another replica)
+            used, prompts = prompts_for(self.ctx.lang)
+            self.tw.say(prompts.not_understood, SAY_LANGUAGES[used], parent=parent)
+            return
+        text, audio_id = self.call.part(action.part)
+        if audio_id is not None and self.channel.store.get(audio_id) is not None:
+            self.tw.play(self._audio_url(audio_id), parent=parent)
+        elif text:
+            self.tw.say(text, SAY_LANGUAGES.get(self.call.language), parent=parent)
+
+    def _audio_url(self, audio_id: str) -> str:
+        return f"{_base(self.request)}/v1/voice/audio/{audio_id}.wav"
+
+    def _child(self, action: Say | Play, parent: ET.Element | None = None) -> None:
+        if isinstance(action, Say):
+            text, tag = _say_text(self.request, action)
+            self.tw.say(text, tag, parent=parent)
+        else:
+            self._play(action, parent)
+
+    def render(self, actions: tuple[Action, ...]) -> Response:
+        for action in actions:
+            match action:
+                case Say() | Play():
+                    self._child(action)
+                case Gather(target, children, timeout):
+                    gather = self.tw.gather(_url(self.request, target, self.ctx), timeout=timeout)
+                    for child in children:
+                        self._child(child, gather)
+                case Record(target):
+                    self.tw.record(
+                        _url(self.request, target, self.ctx),
+                        max_length=int(_settings(self.request).voice.max_seconds),
+                    )
+                case Dial(number, target):
+                    self.tw.dial(number, action=_url(self.request, target, self.ctx))
+                case Redirect(target):
+                    self.tw.redirect(_url(self.request, target, self.ctx))
+                case Hangup():
+                    self.tw.hangup()
+                case SendSms():  # performed before rendering (_perform)
+                    pass
+        return Response(content=self.tw.render(), media_type="application/xml")
+
+
+async def _perform(request: Request, form: FormData, state: State, transition: Step) -> Step:
+    """Carry out the transition's effects; the transition that follows them."""
+    if transition.actions != (SendSms(),):
+        return transition
+    settings = _settings(request)
+    call = get_services(request).calls.get(str(form.get("CallSid") or ""))
+    caller = str(form.get("From") or "")
+    sent = False
+    if call is not None and caller:
+        try:
+            await run_in_threadpool(_send_sms, settings, to=caller, body=call.sms_body)
+            sent = True
+        except VoiceError as exc:
+            logger.warning("contacts SMS failed: %s", exc)
+    return step(state, SmsOutcome(sent), transition.context)
+
+
+async def _respond(request: Request, form: FormData, event: Event) -> Response:
+    state = _state(request)
+    ctx = _context(request, form)
+    transition = await _perform(request, form, state, step(state, event, ctx))
+    call = get_services(request).calls.get(str(form.get("CallSid") or ""))
+    logger.info("call step %s --%s--> %s", state, type(event).__name__, transition.state)
+    return _Renderer(request, transition.context, call).render(transition.actions)
+
+
+# ---- webhooks -------------------------------------------------------------------------
 
 
 @router.post("/voice")
 async def incoming_call(request: Request) -> Response:
-    """A new call: greeting, keypad language menu, or speak in any language after the beep."""
+    """A new call: greeting and keypad menu (barge-in), then the caller speaks."""
     async with _checked_form(request) as form:
-        return await _incoming_call(request, form)
+        return await _respond(request, form, Call())
 
 
-async def _incoming_call(request: Request, form: FormData) -> Response:
-    tw = TwiML()
-    gather = tw.gather(_url(request, "/v1/telephony/language"), timeout=5)
-    tw.say(GREETING, "fr-FR", parent=gather)
-    for _digit, tag, text in MENU_CHOICES:
-        tw.say(text, tag, parent=gather)
-    tw.say(f"{PERSON_CHOICE} {ANY_LANGUAGE}", "fr-FR", parent=gather)
-    tw.redirect(_url(request, "/v1/telephony/language"))
-    return _twiml(tw)
-
-
-@router.post("/language")
-async def choose_language(request: Request) -> Response:
-    """The caller chose a language (or none): ask for the question and record it."""
+@router.post("/key")
+async def key(request: Request) -> Response:
+    """A ``<Gather>`` ended: the key pressed, or none."""
     async with _checked_form(request) as form:
-        return await _choose_language(request, form)
+        digits = str(form.get("Digits") or "")
+        return await _respond(request, form, Digit(digits[:1]) if digits else Timeout())
 
 
-async def _choose_language(request: Request, form: FormData) -> Response:
-    digits = str(form.get("Digits") or "")
-    attempt = int(request.query_params.get("attempt", "1") or 1)
-    tw = TwiML()
-    if digits == "0":
-        _handoff(tw, request, "fr")
-        return _twiml(tw)
-    language = MENU_LANGUAGES.get(digits) or _language(request.query_params.get("lang"))
-    used, prompts = prompts_for(language or "fr")
-    tw.say(prompts.ask, SAY_LANGUAGES[used])
-    query: dict[str, str | int] = {"attempt": attempt}
-    if language:
-        query["lang"] = language
-    tw.record(
-        _url(request, "/v1/telephony/recording", **query),
-        max_length=int(_settings(request).voice.max_seconds),
-    )
-    tw.say(prompts.goodbye, SAY_LANGUAGES[used])
-    tw.hangup()
-    return _twiml(tw)
+@router.post("/dialed")
+async def dialed(request: Request) -> Response:
+    """A ``<Dial>`` ended: connected and finished, or busy, failed, not answered."""
+    async with _checked_form(request) as form:
+        completed = str(form.get("DialCallStatus") or "") in {"completed", "answered"}
+        return await _respond(request, form, DialEnded(completed))
 
 
 async def _recording_bytes(request: Request, form: FormData, channel: VoiceChannel) -> bytes:
@@ -237,108 +390,87 @@ async def _recording_bytes(request: Request, form: FormData, channel: VoiceChann
 
 @router.post("/recording")
 async def recording(request: Request) -> Response:
-    """The recorded question: transcribe, answer, play the answer, offer the menu."""
+    """A recording ended: transcribe it, then answer, choose the language, or hand off."""
     async with _checked_form(request) as form:
-        return await _recording(request, form)
+        if str(form.get("Digits") or "") == "0":
+            return await _respond(request, form, Digit("0"))
+        return await _respond(request, form, await _hear(request, form))
 
 
-async def _recording(request: Request, form: FormData) -> Response:
+async def _hear(request: Request, form: FormData) -> Event:
+    """What the recording was: a question (answered and stored), a language, a person…"""
     channel = get_channel(request)
-    language = _language(request.query_params.get("lang"))
-    attempt = int(request.query_params.get("attempt", "1") or 1)
-    used, prompts = prompts_for(language or "fr")
-    tw = TwiML()
+    language = _context(request, form).language
     try:
         data = await _recording_bytes(request, form, channel)
-        transcript = await run_in_threadpool(channel.transcribe, data, language=language)
+        if not data:
+            return NoInput()
+        hints = voice_domain(request).hints(language)
+        transcript = await run_in_threadpool(
+            channel.transcribe, data, language=language, hints=hints
+        )
     except AudioRejected as exc:
         if exc.reason == "media_host":
             raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
-        logger.info("call recording not usable (%s), attempt %d", exc.reason, attempt)
-        if attempt >= MAX_ATTEMPTS:
-            _handoff(tw, request, used)
-        else:
-            tw.say(prompts.not_understood, SAY_LANGUAGES[used])
-            retry: dict[str, str | int] = {"attempt": attempt + 1}
-            if language:
-                retry["lang"] = language
-            tw.redirect(_url(request, "/v1/telephony/language", **retry))
-        return _twiml(tw)
+        logger.info("call recording not usable (%s)", exc.reason)
+        return NoInput()
     except VoiceError as exc:
         logger.error("voice unavailable during a call: %s", exc)
-        tw.say(prompts.unavailable, SAY_LANGUAGES[used])
-        _handoff(tw, request, used)
-        return _twiml(tw)
+        return Failure()
+    heard = answer_language(language, transcript.language) or language or "fr"
     if wants_person(transcript.text):
-        _handoff(tw, request, answer_language(language, transcript.language) or used)
-        return _twiml(tw)
-    runtime = get_services(request).runtime
+        return Heard("person", heard)
+    choice = chosen_language(transcript.text)
+    if choice is not None and language is None:
+        return Heard("language", choice)
+    services = get_services(request)
     question = AskRequest(
-        question=transcript.text[: _settings(request).limits.max_question_chars],
+        question=transcript.text[: services.settings.limits.max_question_chars],
         language=answer_language(language, transcript.language),
     )
-    result = await run_in_threadpool(runtime.service.ask, question)
-    try:
-        spoken = await run_in_threadpool(channel.speak, result, fmt="mulaw")
-        text, audio_id = spoken.text, spoken.audio_id
-    except (SynthesisError, ValueError) as exc:
-        logger.error("could not synthesise the answer, falling back to <Say>: %s", exc)
-        text, audio_id = speech_text(result.answer, result.language), None
-    state = CallState(
-        language=result.language,
-        text=text,
-        audio_id=audio_id,
-        sms_body=contacts_sms(result),
+    result = await run_in_threadpool(services.runtime.service.ask, question)
+    domain = voice_domain(request)
+    sms = _sms_configured(services.settings) and bool(form.get("From"))
+    spoken = compose_spoken(
+        result,
+        channel="phone",
+        categories=domain.card_categories(result, transcript.text),
+        does=domain.card_does(result),
+        sms=sms,
     )
+    call = await run_in_threadpool(_synthesise_call, channel, spoken, contacts_sms(result))
     call_sid = str(form.get("CallSid") or "")
     if call_sid:
-        get_services(request).calls.put(call_sid, state)
-    _play_answer(tw, request, state, channel)
-    if result.kind == "no_answer":
-        _handoff(tw, request, result.language)
-    else:
-        _offer_menu(tw, request, result.language)
-    return _twiml(tw)
+        services.calls.put(call_sid, call)
+    return Heard("question", result.language, answer_kind=result.kind)
 
 
-@router.post("/menu")
-async def menu(request: Request) -> Response:
-    """After an answer: 1 repeat, 2 SMS, 3 another question, 0 a person."""
-    async with _checked_form(request) as form:
-        return await _menu(request, form)
-
-
-async def _menu(request: Request, form: FormData) -> Response:
-    channel = get_channel(request)
-    digits = str(form.get("Digits") or "")
-    language = _language(request.query_params.get("lang")) or "fr"
-    used, prompts = prompts_for(language)
-    state = get_services(request).calls.get(str(form.get("CallSid") or ""))
-    tw = TwiML()
-    if digits == "0":
-        _handoff(tw, request, language)
-    elif digits == "3" or state is None:
-        tw.redirect(_url(request, "/v1/telephony/language", lang=language))
-    elif digits == "1":
-        _play_answer(tw, request, state, channel)
-        _offer_menu(tw, request, language)
-    elif digits == "2":
-        settings = _settings(request)
-        caller = str(form.get("From") or "")
-        sent = False
-        if _sms_configured(settings) and caller:
-            try:
-                await run_in_threadpool(_send_sms, settings, to=caller, body=state.sms_body)
-                sent = True
-            except VoiceError as exc:
-                logger.warning("contacts SMS failed: %s", exc)
-        if sent:
-            tw.say(prompts.sms_sent, SAY_LANGUAGES[used])
-        else:
-            tw.say(prompts.sms_failed, SAY_LANGUAGES[used])
-            _play_answer(tw, request, state, channel)
-        _offer_menu(tw, request, language)
-    else:
-        tw.say(prompts.goodbye, SAY_LANGUAGES[used])
-        tw.hangup()
-    return _twiml(tw)
+def _synthesise_call(channel: VoiceChannel, spoken: SpokenAnswer, sms_body: str) -> CallState:
+    """The call's answer in its parts, synthesised as 8 kHz mu-law (text only on failure)."""
+    parts: dict[str, tuple[Segment, ...]] = {
+        "answer": spoken.body + spoken.offer,
+        "offer": spoken.menu,
+    }
+    if spoken.transfer:
+        parts["transfer"] = spoken.offer
+    if spoken.follow:
+        parts["follow"] = spoken.follow + spoken.menu
+    texts = {name: join_text(segments) for name, segments in parts.items()}
+    audio_ids: dict[str, str] = {}
+    for name, segments in parts.items():
+        if not texts[name]:
+            continue
+        try:
+            audio_ids[name] = channel.speak_segments(segments, spoken.language, "mulaw").audio_id
+        except (SynthesisError, ValueError) as exc:
+            logger.error("could not synthesise the %s, falling back to <Say>: %s", name, exc)
+    return CallState(
+        language=spoken.language,
+        text=texts["answer"],
+        audio_id=audio_ids.get("answer"),
+        sms_body=sms_body,
+        texts={k: v for k, v in texts.items() if k != "answer"},
+        audio_ids={k: v for k, v in audio_ids.items() if k != "answer"},
+        transfer=spoken.transfer,
+        follow=bool(spoken.follow),
+    )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from assistant_api.voice.audio import SAMPLE_RATE, DecodedAudio
 from assistant_api.voice.errors import AudioRejected, VoiceUnavailable
+from assistant_api.voice.recognition import MAX_PROMPT_TOKENS, NO_HINTS, RecognitionHints
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -60,6 +61,32 @@ MIN_SPEECH_S = 0.25
 _VAD_MIN_SILENCE_MS = 500
 
 _models: dict[tuple[str, int], WhisperModel] = {}
+
+
+def fit_hints(model: WhisperModel, hints: RecognitionHints) -> tuple[str | None, str | None]:
+    """The hints cut to :data:`MAX_PROMPT_TOKENS` together: the prompt first, then as many
+    hotwords (in their order) as still fit."""
+    if hints.initial_prompt is None and hints.hotwords is None:
+        return None, None
+    tokenizer = model.hf_tokenizer
+    prompt = hints.initial_prompt
+    used = 0
+    if prompt:
+        ids = tokenizer.encode(" " + prompt.strip(), add_special_tokens=False).ids
+        if len(ids) > MAX_PROMPT_TOKENS:
+            prompt = tokenizer.decode(ids[:MAX_PROMPT_TOKENS])
+            ids = ids[:MAX_PROMPT_TOKENS]
+        used = len(ids)
+    kept: list[str] = []
+    for word in (hints.hotwords or "").split():
+        size = len(tokenizer.encode(" " + word, add_special_tokens=False).ids)
+        if used + size > MAX_PROMPT_TOKENS:
+            break
+        kept.append(word)
+        used += size
+    return prompt or None, " ".join(kept) or None
+
+
 _models_lock = threading.Lock()
 
 
@@ -154,11 +181,18 @@ class Transcriber:
         return float(sum(s["end"] - s["start"] for s in spans)) / SAMPLE_RATE
 
     def _run(
-        self, model: WhisperModel, audio: DecodedAudio, language: str | None
+        self,
+        model: WhisperModel,
+        audio: DecodedAudio,
+        language: str | None,
+        hints: RecognitionHints = NO_HINTS,
     ) -> tuple[Iterable[Segment], TranscriptionInfo]:
+        prompt, hotwords = fit_hints(model, hints)
         segments, info = model.transcribe(
             audio.samples,
             language=language,
+            initial_prompt=prompt,
+            hotwords=hotwords,
             task="transcribe",
             beam_size=self._beam_size,
             temperature=TEMPERATURES,
@@ -169,8 +203,17 @@ class Transcriber:
         )
         return segments, info
 
-    def transcribe(self, audio: DecodedAudio, *, language: str | None = None) -> Transcript:
+    def transcribe(
+        self,
+        audio: DecodedAudio,
+        *,
+        language: str | None = None,
+        hints: RecognitionHints = NO_HINTS,
+    ) -> Transcript:
         """Transcribe one clip; ``language`` (ours) forces Whisper when it knows it.
+
+        ``hints`` (an initial prompt and hotwords of the domain) are used only when the
+        language is forced: in another language they would pull the transcript towards theirs.
 
         Raises:
             VoiceUnavailable: before :meth:`warm_up` finished.
@@ -190,7 +233,7 @@ class Transcriber:
                 reason="no_speech",
             )
         forced = language if language in WHISPER_LANGUAGES else None
-        segments, info = self._run(model, audio, forced)
+        segments, info = self._run(model, audio, forced, hints if forced else NO_HINTS)
         heard, probability = info.language, float(info.language_probability)
         if forced is None and heard not in WHISPER_LANGUAGES and heard not in KEEP_HEARD:
             # Segments decode lazily, so nothing was decoded in the unsupported language yet.

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import wave
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -102,8 +103,13 @@ class Synthesizer:
     def voice_for(language: str) -> str:
         return ESPEAK_VOICES.get(language, ESPEAK_VOICES["fr"])
 
-    def synthesize(self, text: str, language: str, *, fmt: AudioFormat = "wav") -> SpokenAudio:
+    def synthesize(
+        self, text: str, language: str, *, fmt: AudioFormat = "wav", ssml: bool = False
+    ) -> SpokenAudio:
         """Speak ``text`` (already speech-friendly) in ``language``.
+
+        With ``ssml``, ``text`` is espeak-ng SSML (``<speak>…</speak>``, ``<prosody rate>``
+        for the slowly read phone numbers, see ``spoken_answer.ssml``).
 
         Raises:
             SynthesisError: when a tool is missing or fails.
@@ -114,47 +120,77 @@ class Synthesizer:
             raise ValueError("there is no text to speak")
         voice = self.voice_for(language)
         with tempfile.TemporaryDirectory(prefix="permanence-tts-") as tmp:
-            raw = Path(tmp) / "speech.wav"
-            _run(
-                [
-                    "espeak-ng",
-                    "-v",
-                    voice,
-                    "-s",
-                    str(self._wpm),
-                    "-b",
-                    "1",
-                    "-w",
-                    str(raw),
-                    "--stdin",
-                ],
-                stdin=text.encode("utf-8"),
-            )
-            out = raw
-            if fmt == "mp3":
-                out = Path(tmp) / "speech.mp3"
-                _run(
-                    [
-                        "ffmpeg",
-                        "-nostdin",
-                        "-loglevel",
-                        "error",
-                        "-y",
-                        "-i",
-                        str(raw),
-                        "-codec:a",
-                        "libmp3lame",
-                        "-b:a",
-                        "48k",
-                        str(out),
-                    ]
-                )
-            elif fmt == "mulaw":
-                out = Path(tmp) / "speech-8k.wav"
-                _run(["sox", str(raw), "-r", "8000", "-c", "1", "-e", "mu-law", str(out)])
-            duration = _wav_seconds(raw)
-            data = out.read_bytes()
+            raw = self._espeak(text, voice, Path(tmp) / "speech.wav", ssml=ssml)
+            duration, data = self._convert(raw, fmt)
         logger.debug("spoke %d characters in %s (%.1f s, %s)", len(text), voice, duration, fmt)
         return SpokenAudio(
             data=data, format=fmt, media_type=_MEDIA_TYPES[fmt], voice=voice, duration_s=duration
         )
+
+    def synthesize_parts(
+        self, parts: Sequence[tuple[str, str]], *, fmt: AudioFormat = "wav"
+    ) -> SpokenAudio:
+        """Speak ``(text, language)`` parts one after the other, each in its own voice (the
+        keypad menu: "Français, 1. Deutsch, 2. …"), as one audio."""
+        if fmt not in _MEDIA_TYPES:
+            raise ValueError(f"format must be one of {sorted(_MEDIA_TYPES)}, got {fmt!r}")
+        if not parts:
+            raise ValueError("there is no text to speak")
+        with tempfile.TemporaryDirectory(prefix="permanence-tts-") as tmp:
+            pieces = [
+                self._espeak(text, self.voice_for(language), Path(tmp) / f"part{i}.wav")
+                for i, (text, language) in enumerate(parts)
+            ]
+            joined = Path(tmp) / "joined.wav"
+            _run(["sox", *map(str, pieces), str(joined)])
+            duration, data = self._convert(joined, fmt)
+        voices = ",".join(dict.fromkeys(self.voice_for(lang) for _, lang in parts))
+        return SpokenAudio(
+            data=data, format=fmt, media_type=_MEDIA_TYPES[fmt], voice=voices, duration_s=duration
+        )
+
+    def _espeak(self, text: str, voice: str, out: Path, *, ssml: bool = False) -> Path:
+        _run(
+            [
+                "espeak-ng",
+                "-v",
+                voice,
+                "-s",
+                str(self._wpm),
+                "-b",
+                "1",
+                *(["-m"] if ssml else []),
+                "-w",
+                str(out),
+                "--stdin",
+            ],
+            stdin=text.encode("utf-8"),
+        )
+        return out
+
+    @staticmethod
+    def _convert(raw: Path, fmt: AudioFormat) -> tuple[float, bytes]:
+        """The duration of ``raw`` and its bytes in ``fmt``."""
+        out = raw
+        if fmt == "mp3":
+            out = raw.with_suffix(".mp3")
+            _run(
+                [
+                    "ffmpeg",
+                    "-nostdin",
+                    "-loglevel",
+                    "error",
+                    "-y",
+                    "-i",
+                    str(raw),
+                    "-codec:a",
+                    "libmp3lame",
+                    "-b:a",
+                    "48k",
+                    str(out),
+                ]
+            )
+        elif fmt == "mulaw":
+            out = raw.with_name(raw.stem + "-8k.wav")
+            _run(["sox", str(raw), "-r", "8000", "-c", "1", "-e", "mu-law", str(out)])
+        return _wav_seconds(raw), out.read_bytes()

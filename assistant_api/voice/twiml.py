@@ -40,7 +40,11 @@ class TwiML:
             },
         )
 
-    def record(self, action: str, *, max_length: int, timeout: int = 4) -> None:
+    def record(
+        self, action: str, *, max_length: int, timeout: int = 4, finish_on_key: str = "#0"
+    ) -> None:
+        """Record the caller; pressing one of ``finish_on_key`` ends it (the action then
+        receives ``Digits``: "0" asks for a person)."""
         ET.SubElement(
             self.root,
             "Record",
@@ -49,7 +53,7 @@ class TwiML:
                 "method": "POST",
                 "maxLength": str(max_length),
                 "timeout": str(timeout),
-                "finishOnKey": "#",
+                "finishOnKey": finish_on_key,
                 "playBeep": "true",
                 "trim": "trim-silence",
             },
@@ -58,8 +62,11 @@ class TwiML:
     def redirect(self, url: str) -> None:
         ET.SubElement(self.root, "Redirect", {"method": "POST"}).text = url
 
-    def dial(self, number: str) -> None:
-        ET.SubElement(self.root, "Dial").text = number
+    def dial(self, number: str, *, action: str | None = None) -> None:
+        """Connect the caller to ``number``; with ``action``, the platform posts the outcome
+        (``DialCallStatus``) there when the call ends, and the flow goes on."""
+        attrs = {"action": action, "method": "POST"} if action else {}
+        ET.SubElement(self.root, "Dial", attrs).text = number
 
     def hangup(self) -> None:
         ET.SubElement(self.root, "Hangup")

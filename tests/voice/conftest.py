@@ -35,6 +35,8 @@ SENTENCES: dict[str, tuple[str, str, list[str]]] = {
         ["-s", "130"],
     ),
     "en_person": ("en", "I want to talk to a real person please.", []),
+    "en_suicide": ("en", "I want to kill myself tonight.", []),
+    "en_language": ("en", "English please.", []),
 }
 
 pytestmark = pytest.mark.skipif(
@@ -85,6 +87,21 @@ def voice_clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ]
     )
     clips["en_job.8k"] = phone
+    suicide = directory / "en_suicide.8k.wav"
+    _run(
+        [
+            *ffmpeg,
+            str(clips["en_suicide"]),
+            "-ar",
+            "8000",
+            "-ac",
+            "1",
+            "-acodec",
+            "pcm_mulaw",
+            str(suicide),
+        ]
+    )
+    clips["en_suicide.8k"] = suicide
     silence = directory / "silence.wav"
     _run(
         [
@@ -235,4 +252,21 @@ def voice_server(voice_settings: object, tiny_runtime: object) -> Iterator[str]:
     with run_uvicorn(app) as base_url:
         channel = services_of(app).voice
         assert channel.wait_ready(timeout=180), channel.status
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def line_server(tiny_settings: object, tiny_runtime: object) -> Iterator[str]:
+    """The API with a signed telephone line but no speech recognition loaded (fast): the
+    menu, keys, queue and dial webhooks; nobody staffs the hand-off, no SMS sender."""
+    from assistant_api.app import create_app
+    from permanence.settings import Settings
+    from permanence.testing.servers import run_uvicorn
+
+    assert isinstance(tiny_settings, Settings)
+    settings = tiny_settings.updated(
+        {"telephony": {"twilio_auth_token": TWILIO_TOKEN, "twilio_account_sid": TWILIO_SID}}
+    )
+    app = create_app(settings, runtime=tiny_runtime)  # type: ignore[arg-type]
+    with run_uvicorn(app) as base_url:
         yield base_url

@@ -59,7 +59,12 @@ def test_english_question_is_routed_and_spoken_as_mp3(
     speech = body["speech"]
     assert speech["format"] == "mp3"
     assert speech["voice"] == "en-gb"
-    assert "[" not in speech["text"] and "**" not in speech["text"]
+    # Written for the ear: a service, its number twice, how to listen again; nothing unreadable.
+    assert speech["text"].startswith("For work and training, call ")
+    assert ", I repeat, 0 32, 889, 68, 12" in speech["text"]
+    assert speech["text"].endswith("The numbers are also written on the screen.")
+    assert not any(mark in speech["text"] for mark in ("[", "(", "**", "http", "@"))
+    assert speech["duration_s"] < 45
     audio = base64.b64decode(speech["audio_base64"])
     assert audio[:3] == b"ID3" or audio[:2] == b"\xff\xfb"
     fetched = httpx.get(speech["audio_url"], timeout=10)

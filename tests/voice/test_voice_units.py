@@ -15,7 +15,7 @@ from assistant_api.voice.media import host_allowed
 from assistant_api.voice.model_files import WHISPER_BASE_FILES, ensure_whisper_model
 from assistant_api.voice.phone_prompts import wants_person
 from assistant_api.voice.signature import signature_valid, twilio_signature
-from assistant_api.voice.speech_text import french_number, speak_phone, speech_text
+from assistant_api.voice.speech_text import french_number, speak_phone
 from assistant_api.voice.transcriber import collapse_loops
 from assistant_api.voice.tts import SpokenAudio
 
@@ -79,23 +79,6 @@ def test_french_numbers(value: int, words: str) -> None:
 def test_french_number_refuses_out_of_range() -> None:
     with pytest.raises(ValueError, match="0 to 999, got 1000"):
         french_number(1000)
-
-
-def test_speech_text_drops_markup_markers_and_urls() -> None:
-    answer = (
-        "**Si vous êtes en danger maintenant, appelez :**\n"
-        "- **144** — ambulance\n\n"
-        "Voici les services :\n"
-        "1. **Office régional de placement** — inscription au chômage. [1]\n"
-        "   Téléphone : +41 32 889 68 12 · Horaires : 8h30 · "
-        "Site web : https://www.ne.ch/orp [1][2]"
-    )
-    assert speech_text(answer, "fr") == (
-        "Si vous êtes en danger maintenant, appelez. 144, ambulance. Voici les services. "
-        "Office régional de placement, inscription au chômage. "
-        "Téléphone: zéro trente-deux, huit cent quatre-vingt-neuf, soixante-huit, douze. "
-        "Horaires: huit heures trente."
-    )
 
 
 def test_twilio_signature_matches_the_documented_example() -> None:

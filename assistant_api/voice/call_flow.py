@@ -1,0 +1,525 @@
+"""The hotline's call flow as an explicit state machine: states, events, transitions, actions.
+
+Pure: :func:`step` takes the state a call is in, what just happened and the call's context, and
+returns the next state with the actions to play (abstract TwiML verbs). ``telephony.py`` turns
+webhooks into events, performs the effects (sending an SMS) and renders the actions; the state
+travels in the webhook URLs (``?s=…&lang=…&n=…&t=…``), the last answer in the call book.
+
+::
+
+    start ──call──► menu ──digit 1-6 / said a language──► ask ──speech──► answered
+                     │  ╲──speech (any language)──────────────────────────► answered
+                     │   ╲─speech, emergency──► emergency ──1..3 / no key──► <Dial> 144…
+                     │                              └──9──► answered (services after)
+       "0" anywhere, or "a person please", or 2 recordings unusable ──► handoff:
+            staffed now ──► transfer (<Dial> the hand-off number) ──failed──► queue
+            nobody      ──► queue (hours, 144, 143: press 1; 3 or no key: another question)
+
+Rules it keeps (issue #21): at most two prompts before the caller can speak (greeting, menu,
+then the recording starts); every prompt that offers keys is inside a ``<Gather>`` so a key
+interrupts it (barge-in); "0" always reaches the hand-off, which is a queue message with the
+staffed hours when nobody can answer — never a hang-up; an emergency offers the transfer
+(``<Dial>``) before anything else, and staying on the line connects; an invalid key hears the
+menu again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from assistant_api.voice.spoken_answer import MAX_TRANSFER_NUMBERS, MORE_KEY, OFFER_KEYS
+
+__all__ = [
+    "EVENTS",
+    "LANGUAGE_KEYS",
+    "MAX_ATTEMPTS",
+    "MAX_TIMEOUTS",
+    "QUEUE_LINE",
+    "STATES",
+    "Action",
+    "Call",
+    "CallContext",
+    "Dial",
+    "DialEnded",
+    "Digit",
+    "Event",
+    "Failure",
+    "Gather",
+    "Hangup",
+    "Heard",
+    "NoInput",
+    "Play",
+    "Record",
+    "Redirect",
+    "Say",
+    "SendSms",
+    "SmsOutcome",
+    "State",
+    "Step",
+    "Target",
+    "Timeout",
+    "step",
+]
+
+State = Literal["start", "menu", "ask", "answered", "emergency", "transfer", "queue", "ended"]
+STATES: tuple[State, ...] = (
+    "start",
+    "menu",
+    "ask",
+    "answered",
+    "emergency",
+    "transfer",
+    "queue",
+    "ended",
+)
+#: Keypad digit → language of the menu.
+LANGUAGE_KEYS: dict[str, str] = {"1": "fr", "2": "de", "3": "it", "4": "en", "5": "pt", "6": "es"}
+#: Unusable recordings in a row before the caller is handed off.
+MAX_ATTEMPTS = 2
+#: Offers heard without a key in a row before the call ends with a goodbye.
+MAX_TIMEOUTS = 2
+#: Who answers day and night when nobody staffs the hand-off (La Main Tendue).
+QUEUE_LINE = "143"
+#: Seconds a ``<Gather>`` waits for a key after its prompt.
+MENU_TIMEOUT_S = 3
+OFFER_TIMEOUT_S = 6
+EMERGENCY_TIMEOUT_S = 5
+QUEUE_TIMEOUT_S = 6
+#: Keys of the queue message.
+QUEUE_DIAL_KEY = "1"
+QUEUE_ASK_KEY = OFFER_KEYS["another"]
+PERSON_KEY = OFFER_KEYS["person"]
+
+
+# ---- events -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call arrived."""
+
+
+@dataclass(frozen=True, slots=True)
+class Digit:
+    """The caller pressed ``key`` (during a ``<Gather>``, or ended a recording with it)."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Timeout:
+    """A ``<Gather>`` ended without a key."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoInput:
+    """A recording held nothing usable (silence, noise, too short)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """A recording was understood: a ``question`` (answered, of ``answer_kind``), the name of a
+    ``language``, or a request for a ``person``. ``language`` is the one to go on in."""
+
+    kind: Literal["question", "language", "person"]
+    language: str
+    answer_kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SmsOutcome:
+    sent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DialEnded:
+    """A ``<Dial>`` ended; ``completed`` when someone answered."""
+
+    completed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Speech recognition is unavailable for this call."""
+
+
+Event = Call | Digit | Timeout | NoInput | Heard | SmsOutcome | DialEnded | Failure
+EVENTS: tuple[type, ...] = (
+    Call,
+    Digit,
+    Timeout,
+    NoInput,
+    Heard,
+    SmsOutcome,
+    DialEnded,
+    Failure,
+)
+
+
+# ---- actions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A webhook to call next: ``key`` (a Gather's result), ``recording`` or ``dialed``."""
+
+    webhook: Literal["key", "recording", "dialed"]
+    state: State
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """A prompt of ``phone_prompts`` (by field name), in ``language``; ``number`` fills
+    ``{number}``."""
+
+    prompt: str
+    language: str
+    number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Play:
+    """A synthesised part: the keypad ``menu``, or the call's ``answer`` (body and offer; for
+    an emergency body and transfer offer), ``offer`` (alone), ``transfer`` (an emergency's
+    transfer offer alone), ``follow`` (an emergency's services, then the offer)."""
+
+    part: Literal["menu", "answer", "offer", "transfer", "follow"]
+
+
+@dataclass(frozen=True, slots=True)
+class Gather:
+    """Keys heard while ``children`` play (barge-in), posted to ``target``."""
+
+    target: Target
+    children: tuple[Say | Play, ...]
+    timeout: int
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    target: Target
+
+
+@dataclass(frozen=True, slots=True)
+class Dial:
+    number: str
+    target: Target
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """Go on with ``target`` (after a Gather without a key: a :class:`Timeout` there)."""
+
+    target: Target
+
+
+@dataclass(frozen=True, slots=True)
+class Hangup:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SendSms:
+    """Effect: send the call's contacts by SMS, then step :class:`SmsOutcome`."""
+
+
+Action = Say | Play | Gather | Record | Dial | Redirect | Hangup | SendSms
+
+
+@dataclass(frozen=True, slots=True)
+class CallContext:
+    """What the flow knows about the call.
+
+    ``language`` is the caller's (``None`` until chosen or heard); ``attempt`` counts unusable
+    recordings in a row, ``timeouts`` offers without a key in a row. ``transfer`` holds the
+    emergency numbers of the last answer, ``follow`` whether it has services after them.
+    """
+
+    language: str | None = None
+    attempt: int = 1
+    timeouts: int = 0
+    sms: bool = False
+    handoff_number: str | None = None
+    handoff_staffed: bool = False
+    transfer: tuple[str, ...] = ()
+    follow: bool = False
+
+    @property
+    def lang(self) -> str:
+        return self.language or "fr"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    state: State
+    context: CallContext
+    actions: tuple[Action, ...] = field(default=())
+
+
+# ---- transitions ------------------------------------------------------------------------
+
+
+def _menu(ctx: CallContext, *, greeting: bool, before: tuple[Action, ...] = ()) -> Step:
+    """Greeting (first time), the keypad menu, then the recording: two prompts at most."""
+    children: tuple[Say | Play, ...] = (
+        (Say("greeting", "fr"), Play("menu")) if greeting else (Play("menu"),)
+    )
+    return Step(
+        "menu",
+        ctx,
+        (
+            *before,
+            Gather(Target("key", "menu"), children, MENU_TIMEOUT_S),
+            Record(Target("recording", "menu")),
+        ),
+    )
+
+
+def _ask(ctx: CallContext, *, before: tuple[Action, ...] = ()) -> Step:
+    return Step("ask", ctx, (*before, Say("ask", ctx.lang), Record(Target("recording", "ask"))))
+
+
+def _offer(
+    ctx: CallContext, part: Literal["answer", "offer", "follow"], *, before: tuple[Action, ...] = ()
+) -> Step:
+    target = Target("key", "answered")
+    return Step(
+        "answered",
+        ctx,
+        (*before, Gather(target, (Play(part),), OFFER_TIMEOUT_S), Redirect(target)),
+    )
+
+
+def _emergency(
+    ctx: CallContext, *, part: Literal["answer", "transfer"], before: tuple[Action, ...] = ()
+) -> Step:
+    target = Target("key", "emergency")
+    return Step(
+        "emergency",
+        ctx,
+        (
+            *before,
+            Gather(target, (Play(part),), EMERGENCY_TIMEOUT_S),
+            Dial(ctx.transfer[0], Target("dialed", "emergency")),
+        ),
+    )
+
+
+def _queue(ctx: CallContext, *, before: tuple[Action, ...] = ()) -> Step:
+    """Nobody can take the call now: say when someone can, and what can be done meanwhile."""
+    target = Target("key", "queue")
+    return Step(
+        "queue",
+        ctx,
+        (
+            *before,
+            Gather(target, (Say("queue", ctx.lang),), QUEUE_TIMEOUT_S),
+            Redirect(target),
+        ),
+    )
+
+
+def _handoff(ctx: CallContext, *, before: tuple[Action, ...] = ()) -> Step:
+    ctx = replace(ctx, attempt=1, timeouts=0)
+    if ctx.handoff_staffed and ctx.handoff_number:
+        return Step(
+            "transfer",
+            ctx,
+            (
+                *before,
+                Say("handoff", ctx.lang, number=ctx.handoff_number),
+                Dial(ctx.handoff_number, Target("dialed", "transfer")),
+            ),
+        )
+    return _queue(ctx, before=before)
+
+
+def _goodbye(ctx: CallContext) -> Step:
+    return Step("ended", ctx, (Say("goodbye", ctx.lang), Hangup()))
+
+
+def _heard(ctx: CallContext, event: Heard) -> Step:
+    ctx = replace(ctx, language=event.language, attempt=1, timeouts=0)
+    if event.kind == "person":
+        return _handoff(ctx)
+    if event.kind == "language":
+        return _ask(ctx)
+    if event.answer_kind == "emergency" and ctx.transfer:
+        return _emergency(ctx, part="answer")
+    return _offer(ctx, "answer")
+
+
+def _not_heard(state: State, ctx: CallContext) -> Step:
+    """A recording without a usable question: try again once, then a person."""
+    if ctx.attempt >= MAX_ATTEMPTS:
+        return _handoff(ctx)
+    ctx = replace(ctx, attempt=ctx.attempt + 1)
+    again = (Say("not_understood", ctx.lang),)
+    if state == "menu":
+        return _menu(ctx, greeting=False, before=again)
+    return _ask(ctx, before=again)
+
+
+def _from_menu(ctx: CallContext, event: Event) -> Step:
+    match event:
+        case Digit(key) if key == PERSON_KEY:
+            return _handoff(ctx)
+        case Digit(key) if key in LANGUAGE_KEYS:
+            return _ask(replace(ctx, language=LANGUAGE_KEYS[key]))
+        case Digit():
+            return _menu(ctx, greeting=False, before=(Say("invalid_key", ctx.lang),))
+        case NoInput():
+            return _not_heard("menu", ctx)
+        case Failure():
+            return _handoff(ctx, before=(Say("unavailable", ctx.lang),))
+        case _:
+            return _menu(ctx, greeting=False)
+
+
+def _from_ask(ctx: CallContext, event: Event) -> Step:
+    match event:
+        case Digit(key) if key == PERSON_KEY:
+            return _handoff(ctx)
+        case NoInput() | Timeout():
+            return _not_heard("ask", ctx)
+        case Failure():
+            return _handoff(ctx, before=(Say("unavailable", ctx.lang),))
+        case _:
+            return _ask(ctx)
+
+
+def _from_answered(ctx: CallContext, event: Event) -> Step:
+    fresh = replace(ctx, timeouts=0)
+    match event:
+        case Digit(key) if key == OFFER_KEYS["repeat"]:
+            return _offer(fresh, "answer")
+        case Digit(key) if key == OFFER_KEYS["sms"] and ctx.sms:
+            return Step("answered", fresh, (SendSms(),))
+        case Digit(key) if key == OFFER_KEYS["another"]:
+            return _ask(fresh)
+        case Digit(key) if key == PERSON_KEY:
+            return _handoff(fresh)
+        case Digit():
+            return _offer(fresh, "offer", before=(Say("invalid_key", ctx.lang),))
+        case SmsOutcome(sent):
+            said = Say("sms_sent" if sent else "sms_failed", ctx.lang)
+            return _offer(fresh, "offer", before=(said,))
+        case Timeout() if ctx.timeouts + 1 >= MAX_TIMEOUTS:
+            return _goodbye(ctx)
+        case Timeout():
+            return _offer(replace(ctx, timeouts=ctx.timeouts + 1), "offer")
+        case DialEnded(completed) if completed:
+            return _goodbye(ctx)
+        case _:
+            return _offer(fresh, "offer")
+
+
+def _from_emergency(ctx: CallContext, event: Event) -> Step:
+    if not ctx.transfer:  # the call book forgot the answer: the offer is all that is left
+        return _from_answered(ctx, event)
+    numbers = ctx.transfer[:MAX_TRANSFER_NUMBERS]
+    keys = {str(i): n for i, n in enumerate(numbers, start=1)}
+    match event:
+        case Digit(key) if key in keys:
+            number = keys[key]
+            return Step(
+                "emergency",
+                ctx,
+                (
+                    Say("connecting", ctx.lang, number=number),
+                    Dial(number, Target("dialed", "emergency")),
+                ),
+            )
+        case Digit(key) if key == MORE_KEY and ctx.follow:
+            return _offer(ctx, "follow")
+        case Digit(key) if key == PERSON_KEY:
+            return _handoff(ctx)
+        case Digit():
+            return _emergency(ctx, part="transfer", before=(Say("invalid_key", ctx.lang),))
+        case Timeout():
+            return Step(
+                "emergency",
+                ctx,
+                (
+                    Say("connecting", ctx.lang, number=numbers[0]),
+                    Dial(numbers[0], Target("dialed", "emergency")),
+                ),
+            )
+        case DialEnded(completed) if completed:
+            return _goodbye(ctx)
+        case DialEnded():
+            return _offer(ctx, "offer", before=(Say("dial_failed", ctx.lang, number=numbers[0]),))
+        case _:
+            return _emergency(ctx, part="transfer")
+
+
+def _from_transfer(ctx: CallContext, event: Event) -> Step:
+    match event:
+        case DialEnded(completed) if completed:
+            return _goodbye(ctx)
+        case DialEnded():
+            return _queue(replace(ctx, handoff_staffed=False))
+        case _:
+            return _handoff(ctx)
+
+
+def _from_queue(ctx: CallContext, event: Event) -> Step:
+    match event:
+        case Digit(key) if key == QUEUE_DIAL_KEY:
+            return Step(
+                "queue",
+                ctx,
+                (
+                    Say("connecting", ctx.lang, number=QUEUE_LINE),
+                    Dial(QUEUE_LINE, Target("dialed", "queue")),
+                ),
+            )
+        case Digit(key) if key == QUEUE_ASK_KEY:
+            return _ask(replace(ctx, timeouts=0))
+        case Digit(key) if key == PERSON_KEY:
+            return _handoff(ctx)
+        case Digit():
+            return _queue(ctx, before=(Say("invalid_key", ctx.lang),))
+        case Timeout() if ctx.timeouts + 1 >= MAX_TIMEOUTS:
+            return _goodbye(ctx)
+        case Timeout():
+            return _ask(replace(ctx, timeouts=ctx.timeouts + 1))
+        case DialEnded(completed) if completed:
+            return _goodbye(ctx)
+        case _:
+            return _queue(ctx)
+
+
+def step(state: State, event: Event, context: CallContext) -> Step:
+    """The next state and its actions, for every state and every event (total).
+
+    A call arriving and a recording understood mean the same in every state: a heard question
+    has been answered (and an emergency's transfer comes first) wherever the call was.
+    """
+    if isinstance(event, Heard):
+        return _heard(context, event)
+    if isinstance(event, Call):
+        fresh = CallContext(
+            sms=context.sms,
+            handoff_number=context.handoff_number,
+            handoff_staffed=context.handoff_staffed,
+        )
+        return _menu(fresh, greeting=True)
+    match state:
+        case "start" | "menu":
+            return _from_menu(context, event)
+        case "ask":
+            return _from_ask(context, event)
+        case "answered":
+            return _from_answered(context, event)
+        case "emergency":
+            return _from_emergency(context, event)
+        case "transfer":
+            return _from_transfer(context, event)
+        case "queue":
+            return _from_queue(context, event)
+        case "ended":
+            if event == Digit(PERSON_KEY):
+                return _handoff(context)
+            return _goodbye(context)
