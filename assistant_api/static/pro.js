@@ -21,11 +21,20 @@
     services: "Prestations", eligibility: "Pour qui", service_area: "Région desservie",
     locations: "Adresses", phones: "Téléphones", emails: "E-mails", website: "Site web",
     hours: "Horaires", languages: "Langues", application: "Démarche (comment demander, quoi apporter)",
-    fees: "Coûts", notes: "Remarques", last_verified: "Dernière vérification", id: "Identifiant"
+    fees: "Coûts", notes: "Remarques", last_verified: "Fiche écrite le", id: "Identifiant"
   };
   var FIELD_ORDER = ["name", "acronym", "categories", "description", "services", "eligibility",
     "service_area", "locations", "phones", "emails", "website", "hours", "languages",
     "application", "fees", "notes", "last_verified", "id"];
+
+  //: Contact facts dated one by one (record.assured); last_verified is when the file was written.
+  var ASSURED_FIELDS = ["locations", "phones", "emails", "website", "hours"];
+
+  function assuredText(record, field) {
+    var a = (record.assured || {})[field];
+    return a ? "vérifié le " + a.assured_date + (a.assured_by ? " (" + a.assured_by + ")" : "")
+      : "date de vérification inconnue";
+  }
 
   function $(id) { return document.getElementById(id); }
 
@@ -280,6 +289,10 @@
       var node = valueNode(field, record[field]);
       if (!node) return;
       var dd = h("dd", { "data-field": field }, [node]);
+      if (ASSURED_FIELDS.indexOf(field) >= 0) {
+        var assured = (record.assured || {})[field];
+        dd.appendChild(h("p", { class: "pro-assured", "data-assured": assured ? assured.assured_date : "unknown", text: "Coordonnée " + assuredText(record, field) + "." }));
+      }
       if (unconfirmed.indexOf(field) >= 0) dd.appendChild(h("p", { class: "pro-unconfirmed", text: "⚠ À confirmer : information ancienne, contradictoire ou non vérifiée." }));
       var from = provenance[field] || [];
       if (from.length) {
@@ -328,7 +341,12 @@
     if ((record.unconfirmed || []).length) {
       lines.push("À confirmer : " + record.unconfirmed.map(function (f) { return FIELD_LABELS[f] || f; }).join(", "));
     }
-    lines.push("Informations vérifiées le " + record.last_verified + " (sources : " + (record.sources || []).join(" ; ") + ")");
+    var checked = ASSURED_FIELDS.filter(function (f) {
+      var v = record[f];
+      return v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && !v.length);
+    }).map(function (f) { return (FIELD_LABELS[f] || f) + " " + assuredText(record, f); });
+    if (checked.length) lines.push("Vérification des coordonnées : " + checked.join(" ; "));
+    lines.push("Fiche écrite le " + record.last_verified + " (sources : " + (record.sources || []).join(" ; ") + ")");
     return lines.join("\n");
   }
 

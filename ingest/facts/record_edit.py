@@ -40,8 +40,25 @@ def _blocks(lines: list[str]) -> dict[str, tuple[int, int]]:
     return spans
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """A safe dumper that writes a value twice rather than as ``&id001``/``*id001``.
+
+    One ``date`` object dated two facts (``assured``) would otherwise become an anchor and an
+    alias, which the hand-edited records never use.
+    """
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def _dump(key: str, value: object) -> list[str]:
-    text = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=100)
+    text = yaml.dump(
+        {key: value},
+        Dumper=_NoAliasDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+    )
     return text.splitlines(keepends=True)
 
 

@@ -13,8 +13,6 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import cast
 
-import extruct
-
 from ingest.facts.hours import OSM_DAYS, Schedule
 from ingest.facts.models import Fact, FactOrigin
 from ingest.facts.phones import phone_from_link
@@ -132,6 +130,10 @@ def _item_facts(
 
 def structured_facts(html: str, url: str, *, page_date: str | None = None) -> list[Fact]:
     """Every fact of the page's JSON-LD and microdata items."""
+    # Imported here: extruct pulls in rdflib, html5lib and mf2py (0.75 s), and ``ingest``
+    # re-exports the light freshness rules of this package to every process.
+    import extruct
+
     try:
         data = extruct.extract(
             html, base_url=url, syntaxes=list(_SYNTAXES), uniform=True, errors="ignore"

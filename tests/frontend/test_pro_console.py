@@ -152,9 +152,16 @@ def test_search_detail_copy_and_print(frontend_server: str, browser: BrowserFact
         filled = {
             k
             for k, v in record.items()
-            if v not in (None, [], "") and k not in {"sources", "provenance", "unconfirmed"}
+            if v not in (None, [], "", {})
+            and k not in {"sources", "provenance", "unconfirmed", "assured"}
         }
         assert set(fields) == filled
+        for field in {"locations", "phones", "emails", "website", "hours"} & set(fields):
+            dated = fields[field].find_element(By.CSS_SELECTOR, ".pro-assured")
+            assured = record["assured"].get(field)
+            assert dated.get_attribute("data-assured") == (
+                assured["assured_date"] if assured else "unknown"
+            )
         for field, urls in record["provenance"].items():
             links = fields[field].find_elements(By.CSS_SELECTOR, ".pro-provenance a")
             assert [a.get_attribute("href") for a in links] == urls
@@ -171,7 +178,7 @@ def test_search_detail_copy_and_print(frontend_server: str, browser: BrowserFact
         assert summary.startswith(f"Orientation vers : {record['name']}")
         for phone in record["phones"]:
             assert phone["number"] in summary
-        assert f"Informations vérifiées le {record['last_verified']}" in summary
+        assert f"Fiche écrite le {record['last_verified']}" in summary
         screenshot(driver, "pro-detail", full_page=True)
 
         driver.execute_cdp_cmd(
