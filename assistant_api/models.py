@@ -16,6 +16,7 @@ __all__ = [
     "AskRequest",
     "AskResponse",
     "Citation",
+    "Clarification",
     "EmergencyNumber",
     "FeedbackRating",
     "FeedbackReceipt",
@@ -38,7 +39,15 @@ class AskRequest(BaseModel):
     )
     audience: Literal["public", "professional"] = "public"
     commune: str | None = Field(default=None, max_length=80)
-    top_k: int | None = Field(default=None, ge=1, le=10, description="Institutions to return.")
+    top_k: int | None = Field(
+        default=None, ge=1, le=10, strict=True, description="Institutions to return."
+    )
+    conversation_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{16,64}$",
+        description="AskResponse.conversation_id of the earlier answer, to ask a follow-up "
+        "('et si j'habite à Boudry ?'); unknown or expired ids start a new conversation.",
+    )
 
 
 class Citation(BaseModel):
@@ -55,7 +64,12 @@ class Citation(BaseModel):
 
 
 class InstitutionCard(BaseModel):
-    """One institution to contact, with what it can do for this question."""
+    """One institution to contact, with what it can do for this question.
+
+    ``why`` says what it does for this need in the answer's language, without its name (the
+    name is ``name``: written once); ``phones`` and ``address`` start with the number and the
+    site that serve the asker's commune.
+    """
 
     id: str
     name: str
@@ -66,6 +80,9 @@ class InstitutionCard(BaseModel):
     website: str | None = None
     address: str | None = None
     hours: str | None = None
+    #: One note on the age of the facts shown ("last checked in 2015…"), in the answer's
+    #: language; ``None`` when they are recent or undated but not doubted.
+    note: str | None = None
     service_area: list[str] = Field(default_factory=list)
     citations: list[int] = Field(default_factory=list)
     score: float = 0.0
@@ -80,6 +97,13 @@ class Timings(BaseModel):
     total: float = 0.0
     retrieval: float = 0.0
     generation: float = 0.0
+
+
+class Clarification(BaseModel):
+    """What the assistant asks back, in the answer's language."""
+
+    field: Literal["commune", "age", "permit"]
+    question: str
 
 
 class AskResponse(BaseModel):
@@ -102,6 +126,16 @@ class AskResponse(BaseModel):
     answer_id: str = Field(
         default_factory=lambda: uuid.uuid4().hex,
         description="Opaque id of this answer; send it back with POST /v1/feedback.",
+    )
+    conversation_id: str | None = Field(
+        default=None,
+        description="The conversation this answer belongs to; send it with the next question. "
+        "Kept 30 minutes after the last question, redacted, never on disk.",
+    )
+    clarification: Clarification | None = Field(
+        default=None,
+        description="One question the assistant asks back when the answer depends on it "
+        "(where the person lives); null otherwise.",
     )
 
 

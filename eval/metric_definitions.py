@@ -112,6 +112,33 @@ METRIC_DEFINITIONS: Mapping[str, MetricDefinition] = MappingProxyType(
             "Share of answered questions whose answer is in the language the question was "
             "written (or spoken) in.",
         ),
+        "language_purity": _D(
+            "Answer language purity",
+            "Share of an answer's own prose lines (names, quoted source excerpts, addresses, "
+            "links, e-mails and numbers taken out; lines of fewer than three words left out) "
+            "that the language identifier assigns to the question's language; mean over "
+            "orientation answers with at least one prose line.",
+            short="Purity",
+        ),
+        "answer_words_p50": _D(
+            "Answer length (median words)",
+            "Median number of words (letters only, so numbers and [n] markers do not count) of "
+            "the orientation answers.",
+            short="Words p50",
+        ),
+        "actionable_rate": _D(
+            "Actionable rate",
+            "Among retrieval questions with an acceptable institution in the first three, the "
+            "share where the first acceptable one's card shows a phone, or an address with "
+            "opening hours.",
+            short="Actionable",
+        ),
+        "first_right_without_phone": _D(
+            "First right institution without a phone",
+            "Number of retrieval questions whose first acceptable institution (in the first "
+            "three) shows no phone number at all: the list the facts work looks for numbers for.",
+            short="No phone",
+        ),
         "context_precision": _D(
             "Context precision (text)",
             "Average precision of the cited snippets, a snippet being relevant when its "

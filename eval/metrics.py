@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant_api import AskResponse
+from eval.answer_quality import answer_words, language_purity
 from eval.gold import GoldQuestion
 from eval.records import Outcome
 
@@ -24,6 +25,7 @@ __all__ = [
     "citation_markers",
     "compute_metrics",
     "count_key",
+    "first_right_contact",
     "group_metrics",
     "harmful_referral",
     "is_count_key",
@@ -115,6 +117,50 @@ def harmful_referral(
     A harmful service counts even when an acceptable one ranks above it: a person may read on.
     """
     return bool(set(ranked[:depth]) & set(harmful))
+
+
+def first_right_contact(
+    ranked: Sequence[str],
+    contacts: Sequence[str],
+    acceptable: Sequence[str],
+    depth: int = RANK_DEPTH,
+) -> str | None:
+    """What the first acceptable institution's card shows (``phone``…), ``None`` if none ranked.
+
+    An outcome without contact kinds (a baseline, an old report) also gives ``None``.
+    """
+    wanted = set(acceptable)
+    for rank, institution_id in enumerate(ranked[:depth]):
+        if institution_id in wanted:
+            return contacts[rank] if rank < len(contacts) else None
+    return None
+
+
+def _reader_metrics(pairs: list[_Pair]) -> tuple[MetricSet, dict[str, int]]:
+    """Language purity, length and actionability of the answers a person reads (issue 17)."""
+    answers = [(q, o) for q, o in pairs if o.error is None and o.kind == "orientation"]
+    purities = [p for q, o in answers if (p := language_purity(o.answer, q.language)) is not None]
+    words = [float(answer_words(o.answer)) for _, o in answers]
+    firsts = [
+        c
+        for q, o in pairs
+        if q.is_retrieval
+        and (c := first_right_contact(o.ranked, o.contacts, q.acceptable)) is not None
+    ]
+    metrics: MetricSet = {
+        "language_purity": _mean(purities),
+        "answer_words_p50": percentile(words, 50),
+        "actionable_rate": _rate(sum(1 for c in firsts if c != "none"), len(firsts)),
+        # A count, not a rate: the list of institutions the facts work should find a phone for.
+        "first_right_without_phone": sum(1 for c in firsts if c != "phone"),
+    }
+    counts = {
+        "language_purity": len(purities),
+        "answer_words_p50": len(words),
+        "actionable_rate": len(firsts),
+        "first_right_without_phone": len(firsts),
+    }
+    return metrics, counts
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:
@@ -216,6 +262,10 @@ def compute_metrics(
         for name, (counted, success) in _answer_rates(answered).items():
             metrics[name] = _rate(sum(1 for q, o in counted if success(q, o)), len(counted))
             counts[name] = len(counted)
+    if any(o.kind is not None for _, o in answered):
+        reader, reader_counts = _reader_metrics(pairs)
+        metrics.update(reader)
+        counts.update(reader_counts)
     latencies = [o.latency_ms for _, o in answered]
     metrics["latency_p50_ms"] = percentile(latencies, 50)
     metrics["latency_p95_ms"] = percentile(latencies, 95)

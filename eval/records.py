@@ -31,6 +31,10 @@ class Outcome(BaseModel):
     context_ids: tuple[str, ...] = Field(
         default=(), description="Institution ids of the retrieved texts, in the same order."
     )
+    contacts: tuple[str, ...] = Field(
+        default=(),
+        description="Per ranked institution, what its card shows: phone, address_hours or none.",
+    )
     citation_valid: bool | None = Field(
         default=None, description="None when the answer has no citation to check."
     )

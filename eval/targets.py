@@ -15,7 +15,7 @@ from typing import Protocol
 import httpx
 from pydantic import ValidationError
 
-from assistant_api import AskRequest, AskResponse
+from assistant_api import AskRequest, AskResponse, InstitutionCard
 from eval.errors import TargetError
 from eval.gold import GoldQuestion
 from eval.metrics import check_citations
@@ -66,6 +66,13 @@ def request_for(question: GoldQuestion) -> AskRequest:
     return AskRequest(question=question.question, audience=question.audience)
 
 
+def contact_kind(card: InstitutionCard) -> str:
+    """What a card lets a person do first: call (``phone``), go (``address_hours``), or neither."""
+    if card.phones:
+        return "phone"
+    return "address_hours" if card.address and card.hours else "none"
+
+
 def outcome_from_response(question_id: str, response: AskResponse, latency_ms: float) -> Outcome:
     """Reduce an answer contract to the fields the metrics read."""
     valid, problems = check_citations(response)
@@ -75,6 +82,7 @@ def outcome_from_response(question_id: str, response: AskResponse, latency_ms: f
         kind=response.kind,
         language=response.language,
         answer=response.answer,
+        contacts=tuple(contact_kind(card) for card in response.institutions),
         contexts=tuple(c.snippet for c in response.citations if c.snippet),
         context_ids=tuple(c.institution_id for c in response.citations if c.institution_id),
         citation_valid=valid,

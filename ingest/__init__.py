@@ -13,7 +13,9 @@ from ingest.errors import (
     IngestError,
     SourceConfigError,
     StoreError,
+    StoreFullError,
 )
+from ingest.facts.freshness import FactAge, FreshnessStatus, fact_age
 from ingest.fiche import CATEGORY_LABELS, CORPUS_SOURCE_ID, fiche_document, fiche_url
 from ingest.records import (
     CATEGORIES,
@@ -45,7 +47,9 @@ __all__ = [
     "DocumentKind",
     "DocumentStore",
     "ExtractionError",
+    "FactAge",
     "FetchError",
+    "FreshnessStatus",
     "IngestError",
     "Institution",
     "Location",
@@ -54,7 +58,9 @@ __all__ = [
     "RoleScope",
     "SourceConfigError",
     "StoreError",
+    "StoreFullError",
     "UpsertOutcome",
+    "fact_age",
     "fiche_document",
     "fiche_url",
 ]

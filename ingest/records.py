@@ -176,6 +176,10 @@ class Institution(BaseModel):
     categories: list[str] = Field(min_length=1)
     description: str = Field(min_length=40)
     services: list[str] = Field(default_factory=list)
+    #: Ids of ``corpora/vocabulary/services.yaml`` terms for what ``services`` says, so that an
+    #: answer can say it in any language; derived from ``services`` (no provenance of its own),
+    #: checked against the vocabulary by ``permanence corpus check``.
+    service_terms: list[str] = Field(default_factory=list)
     #: When to turn to this institution, phrased the way people describe their situation
     #: ("je n'ai pas de voiture pour aller à mes rendez-vous à l'hôpital"). Editorial text
     #: derived from the sourced services and description, so it adds no fact and needs no

@@ -7,25 +7,32 @@ model writes anything here, so nothing can be hallucinated, and a crawled page c
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
 from typing import Protocol
+from urllib.parse import urlsplit
 
+from assistant_api.answer.reader import (
+    isolate,
+    matched_terms,
+    pick_location,
+    pick_phone,
+    shown_freshness,
+)
 from assistant_api.answer.templates import TemplateSet
+from assistant_api.answer.untrusted import untrusted_text
 from assistant_api.models import Citation, EmergencyNumber, InstitutionCard
-from assistant_api.triage.content_guard import strip_instructions
-from assistant_api.triage.safety import fold
-from index import ChunkHit, InstitutionHit
+from index import ChunkHit, Glossary, InstitutionHit
 from ingest import Institution, fiche_url
+from ingest.corpus import CommuneTable, Vocabulary, load_communes, load_vocabulary
+from permanence.settings import PROJECT_ROOT
 
 __all__ = ["CitationBook", "ComposedAnswer", "Composer", "ExtractiveComposer"]
 
 #: Characters of a chunk shown as the citation snippet.
 SNIPPET_CHARS = 280
-#: Services quoted in a "why" sentence.
-WHY_SERVICES = 3
-_TOKEN = re.compile(r"\w{4,}")
 
 
 class Composer(Protocol):
@@ -53,16 +60,25 @@ class Composer(Protocol):
 class CitationBook:
     """Hands out citation numbers, one per distinct document URL, in order of first use."""
 
-    def __init__(self, *, is_instruction: Callable[[str], bool] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        is_instruction: Callable[[str], bool] | None = None,
+        records: Mapping[str, Institution] | None = None,
+    ) -> None:
         self._by_url: dict[str, Citation] = {}
         self._is_instruction = is_instruction
+        self._records: Mapping[str, Institution] = records or {}
 
     def cite(self, hit: ChunkHit) -> int:
         chunk = hit.chunk
         if chunk.url not in self._by_url:
-            body = chunk.body
-            if self._is_instruction is not None:
-                body, _removed = strip_instructions(body, self._is_instruction)
+            # Crawled text is untrusted (issue 22): unreviewed numbers, bank details, payment
+            # requests and instructions never reach a snippet. Keep this call on every path
+            # that turns chunk text into quoted text.
+            body = untrusted_text(
+                chunk, chunk.body, records=self._records, is_instruction=self._is_instruction
+            )
             snippet = " ".join(body.split())
             if len(snippet) > SNIPPET_CHARS:
                 snippet = snippet[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
@@ -90,21 +106,17 @@ class ComposedAnswer:
     emergency_numbers: list[EmergencyNumber] = field(default_factory=list)
 
 
-def _pick_services(institution: Institution, question: str) -> list[str]:
-    """Services whose words appear in the question first, then the record's order."""
-    words = {w for w in _TOKEN.findall(fold(question))}
-    scored = [
-        (
-            sum(
-                1 for w in _TOKEN.findall(fold(s)) if w in words or w[:5] in {x[:5] for x in words}
-            ),
-            i,
-            s,
-        )
-        for i, s in enumerate(institution.services)
-    ]
-    scored.sort(key=lambda t: (-t[0], t[1]))
-    return [s for _, _, s in scored[:WHY_SERVICES]]
+@lru_cache(maxsize=1)
+def _default_lexicons() -> tuple[Vocabulary, Glossary, CommuneTable]:
+    """The checkout's vocabulary, glossary and commune table, read once per process."""
+    glossary = Glossary.from_file(PROJECT_ROOT / "corpora" / "glossary.yaml")
+    return load_vocabulary(), glossary, load_communes()
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter and a final full stop (labels are lower case)."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "。", "።", "؟", "!")) else text + "."
 
 
 def _supporting(hit: InstitutionHit, institution_id: str) -> ChunkHit:
@@ -122,8 +134,32 @@ class ExtractiveComposer:
     from citation snippets, so a poisoned page is never quoted to the asker.
     """
 
-    def __init__(self, *, is_instruction: Callable[[str], bool] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        is_instruction: Callable[[str], bool] | None = None,
+        vocabulary: Vocabulary | None = None,
+        glossary: Glossary | None = None,
+        communes: CommuneTable | None = None,
+        today: date | None = None,
+    ) -> None:
         self._is_instruction = is_instruction
+        self._vocabulary = vocabulary
+        self._glossary = glossary
+        self._communes = communes
+        self._today = today
+
+    def _lexicons(self) -> tuple[Vocabulary, Glossary, CommuneTable]:
+        vocabulary, glossary, communes = (
+            (self._vocabulary, self._glossary, self._communes)
+            if self._vocabulary and self._glossary and self._communes
+            else _default_lexicons()
+        )
+        return (
+            self._vocabulary or vocabulary,
+            self._glossary or glossary,
+            self._communes or communes,
+        )
 
     def compose(
         self,
@@ -137,7 +173,7 @@ class ExtractiveComposer:
         intro: str | None = None,
     ) -> ComposedAnswer:
         """Compose for ``hits`` (already ranked and cut to the number to show)."""
-        book = CitationBook(is_instruction=self._is_instruction)
+        book = CitationBook(is_instruction=self._is_instruction, records=records)
         lines: list[str] = []
         numbers = [
             EmergencyNumber(number=n, label=templates.emergency_labels.get(n, n)) for n in emergency
@@ -151,6 +187,11 @@ class ExtractiveComposer:
         elif hits or intro:
             lines.append(intro or templates.intro)
         cards: list[InstitutionCard] = []
+        vocabulary, glossary, communes = self._lexicons()
+        concepts = glossary.concepts(question)
+        french = glossary.french_words(concepts)
+        today = self._today or date.today()
+        rtl = templates.direction == "rtl"
         for rank, hit in enumerate(hits, start=1):
             record = records.get(hit.institution_id)
             if record is None:
@@ -158,30 +199,36 @@ class ExtractiveComposer:
             support = _supporting(hit, record.id)
             fact_n = book.cite(support)
             extra = [book.cite(c) for c in hit.chunks[:2] if c.chunk.url != support.chunk.url]
-            services = _pick_services(record, question)
-            why = (
-                templates.why.format(name=record.name, services="; ".join(services))
-                if services
-                else templates.why_generic.format(name=record.name)
+            terms = matched_terms(
+                record,
+                vocabulary,
+                question=question,
+                language=templates.language,
+                concepts=concepts,
+                french_words=french,
             )
-            why_refs = "".join(f"[{n}]" for n in [fact_n, *extra])
-            lines.append(f"{rank}. **{record.name}** — {why} {why_refs}")
-            if hit.serves_commune and commune:
-                lines.append(f"   {templates.serves_commune.format(commune=commune)} [{fact_n}]")
-            contact = self._contact_line(record, templates)
-            if contact:
-                lines.append(f"   {contact} [{fact_n}]")
+            does = (
+                _sentence(("؛ " if rtl else "; ").join(t.label(templates.language) for t in terms))
+                if terms
+                else templates.generic
+            )
+            refs = "".join(f"[{n}]" for n in [fact_n, *extra])
+            # The name once, then what it does for this need, in the asker's language.
+            lines.append(f"{rank}. **{isolate(record.name)}** — {does} {refs}")
+            entry = _contact(record, templates, commune=commune, communes=communes, today=today)
+            lines.extend(f"   {line} [{fact_n}]" for line in entry.lines)
             cards.append(
                 InstitutionCard(
                     id=record.id,
                     name=record.name,
                     acronym=record.acronym,
-                    why=f"{why}",
-                    phones=[p.number for p in record.phones],
+                    why=does,
+                    phones=entry.phones,
                     emails=list(record.emails),
                     website=record.website,
-                    address=record.address(),
-                    hours=record.hours,
+                    address=entry.address,
+                    hours=entry.hours,
+                    note=entry.note,
                     service_area=list(record.service_area),
                     citations=[fact_n, *extra],
                     score=round(hit.score, 6),
@@ -197,23 +244,62 @@ class ExtractiveComposer:
             emergency_numbers=numbers,
         )
 
-    @staticmethod
-    def _contact_line(record: Institution, templates: TemplateSet) -> str:
-        labels = templates.labels
-        mark = f" {templates.unconfirmed}"
-        parts: list[str] = []
-        if record.phones:
-            flag = mark if "phones" in record.unconfirmed else ""
-            parts.append(f"{labels.phone} : {', '.join(p.number for p in record.phones[:2])}{flag}")
-        address = record.address()
-        if address:
-            flag = mark if "locations" in record.unconfirmed else ""
-            parts.append(f"{labels.address} : {address}{flag}")
-        if record.hours:
-            flag = mark if "hours" in record.unconfirmed else ""
-            parts.append(f"{labels.hours} : {record.hours}{flag}")
-        if record.website:
-            parts.append(f"{labels.website} : {record.website}")
-        elif record.emails:
-            parts.append(f"{labels.email} : {record.emails[0]}")
-        return " · ".join(parts)
+
+@dataclass(frozen=True)
+class _Contact:
+    """The contact to use first, as answer lines and as the card's fields."""
+
+    lines: list[str]
+    phones: list[str]
+    address: str | None
+    hours: str | None
+    note: str | None
+
+
+def _contact(
+    record: Institution,
+    templates: TemplateSet,
+    *,
+    commune: str | None,
+    communes: CommuneTable,
+    today: date,
+) -> _Contact:
+    """Phone and site serving the asker's commune, hours as a quoted excerpt, one age note."""
+    labels = templates.labels
+    location = pick_location(record, commune, communes)
+    phone = pick_phone(record, location, commune, communes)
+    shown = [f for f, v in (("phones", phone), ("address", location), ("hours", record.hours)) if v]
+    freshness = shown_freshness(record, shown, today=today)
+    hours = None if freshness.hide_hours else record.hours
+    parts: list[str] = []
+    if phone is not None:
+        parts.append(f"{labels.phone}: {isolate(phone.number)}")
+    elif record.emails:
+        parts.append(f"{labels.email}: {isolate(record.emails[0])}")
+    elif record.website:
+        # The site's host: the full link is on the card, and a long path is not read.
+        host = urlsplit(record.website).netloc.removeprefix("www.")
+        parts.append(f"{labels.website}: {isolate(host or record.website)}")
+    address = None
+    if location is not None:
+        # The site's name helps only to tell several sites apart.
+        site = location if len(record.locations) > 1 else location.model_copy(update={"name": None})
+        address = site.one_line() or None
+    if address:
+        parts.append(f"{labels.address}: {isolate(address)}")
+    lines = [" · ".join(parts)] if parts else []
+    if hours:
+        # French text of the source: quoted, never as the answer's own sentence.
+        lines.append(f"{labels.hours}: {isolate(f'«{hours}»')}")
+    note = None
+    if freshness.stale_year is not None:
+        note = templates.checked_in.format(year=freshness.stale_year)
+    elif freshness.unconfirmed:
+        note = templates.not_checked
+    if note:
+        lines.append(note)
+    phones = [p.number for p in record.phones]
+    if phone is not None:
+        phones = [phone.number, *(n for n in phones if n != phone.number)]
+    # The card keeps stale hours beside the note: the answer's text leaves them out.
+    return _Contact(lines=lines, phones=phones, address=address, hours=record.hours, note=note)

@@ -44,6 +44,11 @@ class TemplateSet(BaseModel):
     closing: str
     unconfirmed: str
     emergency_labels: dict[str, str]
+    #: Freshness notes (one per institution, issue 17): a stale fact's year, or unconfirmed.
+    checked_in: str
+    not_checked: str
+    #: What an institution does when none of its services has a vocabulary term.
+    generic: str
 
 
 class AnswerTemplates:

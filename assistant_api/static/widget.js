@@ -127,7 +127,7 @@
         var url = safeUrl(m[5]);
         frag.appendChild(url ? h("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, [m[5]]) : document.createTextNode(m[5]));
       } else if (m[6] !== undefined) {
-        frag.appendChild(h("a", { href: telHref(m[6]), class: "pw-tel" }, [m[6]]));
+        frag.appendChild(h("a", { href: telHref(m[6]), class: "pw-tel", dir: "ltr" }, [m[6]]));
       } else if (m[7] !== undefined) {
         var em = h("em");
         em.appendChild(inline(m[7], ctx));
@@ -335,6 +335,8 @@
     this.recorder = null;
     this.speaking = null;
     this.retentionDays = null;
+    // The conversation the next question follows up on (AskResponse.conversation_id).
+    this.conversationId = null;
   }
 
   Widget.prototype.t = function (key) {
@@ -345,6 +347,23 @@
   Widget.prototype.bind = function (el, key, attr, values) {
     this.bindings.push({ el: el, key: key, attr: attr, values: values });
     this.apply(this.bindings[this.bindings.length - 1]);
+    return el;
+  };
+
+  /** Load the strings of an answer's language once: its labels follow the answer (issue 17). */
+  Widget.prototype.stringsFor = async function (lang) {
+    this.byLang = this.byLang || {};
+    if (!lang || lang === this.lang || this.byLang[lang]) return;
+    try { this.byLang[lang] = await this.loadStrings(lang); } catch (e) { this.byLang[lang] = {}; }
+  };
+
+  /** Label ``el`` in the answer's language when its strings are loaded, else bind it. */
+  Widget.prototype.label = function (el, key, lang, attr, values) {
+    var own = lang && lang !== this.lang && this.byLang && this.byLang[lang] && this.byLang[lang][key];
+    if (!own) return this.bind(el, key, attr, values);
+    var value = fmt(own, values);
+    if (attr) el.setAttribute(attr, value);
+    else { el.textContent = value; el.setAttribute("lang", lang); }
     return el;
   };
 
@@ -498,6 +517,13 @@
       h("div", { class: "pw-form-row" }, [self.input, self.mic, self.send]),
       self.recording
     ]);
+    // "New question": forget the conversation (on the server too) and start again.
+    self.newQuestion = h("button", {
+      type: "button", class: "pw-new-question", hidden: true,
+      onclick: function () { self.startOver(); }
+    });
+    t(self.newQuestion, "new_question");
+    self.form.appendChild(self.newQuestion);
 
     var privacy = h("details", { class: "pw-privacy" }, [
       t(h("summary"), "privacy_title"),
@@ -559,12 +585,18 @@
     if (!question || this.busy) return;
     this.input.value = "";
     this.addUserMessage(question);
-    var body = { question: question, language: null, audience: "public", commune: COMMUNE };
+    var body = {
+      question: question, language: null, audience: "public", commune: COMMUNE,
+      conversation_id: this.conversationId
+    };
     var article = this.startAnswer();
     this.setBusy(true);
     var self = this;
     try {
       var result = await ask(body, function (text) { self.streamInto(article, text); });
+      this.conversationId = result.conversation_id || null;
+      this.newQuestion.hidden = !this.conversationId;
+      await this.stringsFor(result.language);
       this.renderAnswer(article, result, null);
     } catch (err) {
       this.renderError(article, err);
@@ -572,6 +604,23 @@
       this.setBusy(false);
       this.input.focus();
     }
+  };
+
+  /** Forget the thread: the server deletes the conversation, the log shows the welcome again. */
+  Widget.prototype.startOver = function () {
+    var id = this.conversationId;
+    this.conversationId = null;
+    this.newQuestion.hidden = true;
+    if (id) {
+      fetch(API + "/v1/conversations/" + encodeURIComponent(id), { method: "DELETE" })
+        .catch(function () { /* it expires on its own within 30 minutes */ });
+    }
+    var welcome = this.log.querySelector(".pw-welcome");
+    this.log.textContent = "";
+    if (welcome) this.log.appendChild(welcome);
+    this.emergency.hidden = true;
+    this.emergency.textContent = "";
+    this.input.focus();
   };
 
   Widget.prototype.startAnswer = function () {
@@ -607,7 +656,7 @@
     var dir = result.direction || (RTL[lang] ? "rtl" : "ltr");
     var citations = {};
     (result.citations || []).forEach(function (c) { citations[c.n] = c; });
-    var ctx = { citations: citations, t: self.t.bind(self) };
+    var ctx = { citations: citations, t: self.t.bind(self), lang: lang };
 
     article.textContent = "";
     article.setAttribute("aria-busy", "false");
@@ -619,20 +668,24 @@
     if (result.kind === "emergency") self.showEmergency(result.emergency_numbers || []);
     if (result.kind === "no_answer") {
       article.appendChild(h("div", { class: "pw-noanswer" }, [
-        self.bind(h("h3", { class: "pw-noanswer-title" }), "no_answer_title")
+        self.label(h("h3", { class: "pw-noanswer-title" }), "no_answer_title", lang)
       ]));
     }
     var text = h("div", { class: "pw-answer-text" });
     text.appendChild(markdown(result.answer, ctx));
     article.appendChild(text);
+    if (result.clarification && result.clarification.question) {
+      // The one question the assistant asks back (where the person lives), in its language.
+      article.appendChild(h("p", { class: "pw-clarification", text: result.clarification.question }));
+    }
 
     if ((result.institutions || []).length) {
       var cards = h("ul", { class: "pw-cards" });
       result.institutions.forEach(function (inst) { cards.appendChild(self.card(inst, ctx)); });
-      article.appendChild(self.bind(h("h3", { class: "pw-cards-title" }), "cards_title"));
+      article.appendChild(self.label(h("h3", { class: "pw-cards-title" }), "cards_title", lang));
       article.appendChild(cards);
     }
-    if ((result.citations || []).length) article.appendChild(self.sources(result.citations));
+    if ((result.citations || []).length) article.appendChild(self.sources(result.citations, lang));
     article.appendChild(self.actions(result, audio, lang));
 
     self.live.textContent = "";
@@ -664,14 +717,15 @@
     var rows = h("dl", { class: "pw-card-facts" });
     function row(key, content) {
       if (!content) return;
-      rows.appendChild(self.bind(h("dt"), key));
+      rows.appendChild(self.label(h("dt"), key, ctx.lang));
       rows.appendChild(h("dd", null, [content]));
     }
     if ((inst.phones || []).length) {
       var phones = h("span");
       inst.phones.forEach(function (p, i) {
         if (i) phones.appendChild(document.createTextNode(", "));
-        phones.appendChild(h("a", { href: telHref(p), class: "pw-tel" }, [p]));
+        // Digits keep their order inside right-to-left text: "+41 32 889 37 85", not reversed.
+        phones.appendChild(h("bdi", null, [h("a", { href: telHref(p), class: "pw-tel", dir: "ltr" }, [p])]));
       });
       row("phone", phones);
     }
@@ -679,17 +733,18 @@
       var mails = h("span");
       inst.emails.forEach(function (e, i) {
         if (i) mails.appendChild(document.createTextNode(", "));
-        mails.appendChild(h("a", { href: "mailto:" + e }, [e]));
+        mails.appendChild(h("bdi", null, [h("a", { href: "mailto:" + e, dir: "ltr" }, [e])]));
       });
       row("email", mails);
     }
     if (inst.address) {
       var map = h("a", { href: mapHref(inst.address), target: "_blank", rel: "noopener noreferrer", class: "pw-map" });
-      self.bind(map, "map");
-      self.bind(map, "map_label", "aria-label", { address: inst.address });
-      row("address", h("span", null, [inst.address, " · ", map]));
+      self.label(map, "map", ctx.lang);
+      self.label(map, "map_label", ctx.lang, "aria-label", { address: inst.address });
+      row("address", h("span", null, [h("bdi", null, [inst.address]), " · ", map]));
     }
-    if (inst.hours) row("hours", document.createTextNode(inst.hours));
+    // Hours are the source's French text: shown as such, isolated from the answer's direction.
+    if (inst.hours) row("hours", h("bdi", { lang: "fr" }, [inst.hours]));
     var site = inst.website ? safeUrl(inst.website) : null;
     if (site) {
       row("website", h("a", { href: site, target: "_blank", rel: "noopener noreferrer" }, [
@@ -701,13 +756,14 @@
     (inst.citations || []).forEach(function (n) { cites.appendChild(citationLink(n, ctx)); });
     var name = inst.name + (inst.acronym && inst.name.indexOf(inst.acronym) < 0 ? " (" + inst.acronym + ")" : "");
     return h("li", { class: "pw-card", "data-institution": inst.id }, [
-      h("h4", { class: "pw-card-name" }, [name, " ", cites]),
+      h("h4", { class: "pw-card-name" }, [h("bdi", null, [name]), " ", cites]),
       inst.why ? h("p", { class: "pw-card-why" }, [inline(inst.why, ctx)]) : null,
-      rows
+      rows,
+      inst.note ? h("p", { class: "pw-card-note" }, [inst.note]) : null
     ]);
   };
 
-  Widget.prototype.sources = function (citations) {
+  Widget.prototype.sources = function (citations, lang) {
     var self = this;
     var list = h("ol", { class: "pw-sources-list" });
     citations.forEach(function (c) {
@@ -719,7 +775,7 @@
       ]));
     });
     var summary = h("summary");
-    self.bind(summary, "sources_count", null, { count: citations.length });
+    self.label(summary, "sources_count", lang, null, { count: citations.length });
     return h("details", { class: "pw-sources" }, [summary, list]);
   };
 
@@ -889,6 +945,7 @@
       var payload = await res.json();
       self.addUserMessage(payload.transcript || "…");
       var article = self.startAnswer();
+      await self.stringsFor(payload.result.language);
       self.renderAnswer(article, payload.result, audioSource(payload));
     } catch (err) {
       message = "voice_failed";

@@ -32,11 +32,10 @@ from ingest.corpus.conversations import (
 from ingest.corpus.gold import GoldProblem, GoldQuestion, GoldSet, read_gold_dir, read_gold_set
 from ingest.corpus.hsds import (
     HSDS_TABLES,
-    export_hsds,
     from_hsds_tables,
-    import_hsds,
     to_hsds_tables,
 )
+from ingest.corpus.hsds_files import export_hsds, import_hsds
 from ingest.corpus.loader import (
     LoadProblem,
     dump_institution,
@@ -47,6 +46,13 @@ from ingest.corpus.loader import (
     write_institution,
 )
 from ingest.corpus.stats import corpus_stats
+from ingest.corpus.vocabulary import (
+    ServiceTerm,
+    Vocabulary,
+    VocabularyError,
+    default_vocabulary_path,
+    load_vocabulary,
+)
 
 __all__ = [
     "CANTON",
@@ -67,11 +73,15 @@ __all__ = [
     "GoldSet",
     "LoadProblem",
     "PlaceName",
+    "ServiceTerm",
     "Severity",
+    "Vocabulary",
+    "VocabularyError",
     "check_corpus",
     "check_institution",
     "corpus_stats",
     "default_communes_path",
+    "default_vocabulary_path",
     "dump_institution",
     "export_hsds",
     "from_hsds_tables",
@@ -81,6 +91,7 @@ __all__ = [
     "load_conversations",
     "load_corpus",
     "load_institution",
+    "load_vocabulary",
     "normalize_place",
     "read_conversations",
     "read_gold_dir",

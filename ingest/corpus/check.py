@@ -48,6 +48,7 @@ from ingest.corpus.communes import (
 from ingest.corpus.conversations import read_conversations
 from ingest.corpus.gold import CONVERSATIONS_FILE, read_gold_dir
 from ingest.corpus.loader import iter_record_files, read_institution
+from ingest.corpus.vocabulary import VocabularyError, default_vocabulary_path, load_vocabulary
 from ingest.errors import CorpusError
 from ingest.records import CATEGORIES, Institution
 
@@ -249,6 +250,7 @@ def check_corpus(
                     Finding("error", file, f"id {inst_id!r} is used by {len(files)} files")
                 )
 
+    findings.extend(_check_service_terms(records, files_by_id))
     ids = set(files_by_id)
     if table is not None:
         table_file = str(communes_path)
@@ -305,6 +307,24 @@ def check_corpus(
         sum(f.severity == "error" for f in findings),
         sum(f.severity == "warning" for f in findings),
     )
+    return findings
+
+
+def _check_service_terms(
+    records: dict[str, Institution], files_by_id: dict[str, list[str]]
+) -> list[Finding]:
+    """Every ``service_terms`` id must be a term of the vocabulary (a bad vocabulary is one)."""
+    path = default_vocabulary_path()
+    try:
+        known = load_vocabulary(path).ids()
+    except VocabularyError as exc:
+        return [Finding("error", str(path), str(exc))]
+    findings: list[Finding] = []
+    for inst_id, record in records.items():
+        unknown = [t for t in record.service_terms if t not in known]
+        if unknown:
+            file = files_by_id[inst_id][0]
+            findings.append(Finding("error", file, f"service_terms {unknown} are not in {path}"))
     return findings
 
 

@@ -119,7 +119,7 @@ def _print_tree(mapping: Mapping[str, object], *, indent: int) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from ingest.corpus.hsds import export_hsds
+    from ingest.corpus.hsds_files import export_hsds
     from ingest.corpus.loader import load_corpus
 
     corpus, _, _ = _paths(args)
@@ -130,7 +130,7 @@ def _run_export(args: argparse.Namespace) -> int:
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from ingest.corpus.hsds import import_hsds
+    from ingest.corpus.hsds_files import import_hsds
     from ingest.corpus.loader import load_corpus, write_institution
 
     institutions = import_hsds(args.hsds)

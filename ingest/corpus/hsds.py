@@ -18,7 +18,7 @@ website               ``organization.website`` and ``service.url``
 emails                ``contacts`` rows (``email``); the first also in ``organization.email``
 eligibility           ``service.eligibility_description``
 application, fees     ``service.application_process``, ``service.fees_description``
-last_verified         ``service.assured_date`` (ISO date)
+assured, last_verif. ``metadata`` rows, ``service.assured_date`` (see :mod:`.hsds_assured`)
 hours                 ``schedules.description`` (free text; no RRULE is invented)
 locations             ``locations`` (``location_type: physical``, ``name``) + ``addresses``
                       (``address_1`` street, ``address_2`` post-office box, ``city`` commune,
@@ -45,15 +45,15 @@ when only a post-office box is known), so that nothing is invented on export.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from ingest.corpus import vocabulary as _terms
+from ingest.corpus.hsds_assured import assurance_rows, read_assurances, service_assured_date
 from ingest.errors import CorpusError
 from ingest.fiche import CATEGORY_LABELS
 from ingest.records import Institution
@@ -64,9 +64,8 @@ __all__ = [
     "ROLE_LABELS",
     "ROLE_TAXONOMY",
     "TAXONOMY",
-    "export_hsds",
+    "Row",
     "from_hsds_tables",
-    "import_hsds",
     "to_hsds_tables",
 ]
 
@@ -109,6 +108,7 @@ HSDS_TABLES: tuple[str, ...] = (
     "languages",
     "attributes",
     "taxonomy_terms",
+    "metadata",
 )
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -125,6 +125,7 @@ def to_hsds_tables(institutions: Iterable[Institution]) -> dict[str, list[Row]]:
     tables: dict[str, list[Row]] = {name: [] for name in HSDS_TABLES}
     used_categories: list[str] = []
     used_roles: set[str] = set()
+    used_terms: list[str] = []
     for inst in institutions:
         org_id = inst.id
         svc_id = _service_id(org_id)
@@ -157,10 +158,12 @@ def to_hsds_tables(institutions: Iterable[Institution]) -> dict[str, list[Row]]:
                 "eligibility_description": inst.eligibility,
                 "application_process": inst.application,
                 "fees_description": inst.fees,
-                "assured_date": inst.last_verified.isoformat(),
+                "assured_date": service_assured_date(inst),
+                "assurer_email": None,
                 EXTENSION_KEY: {
                     "services": list(inst.services),
                     "situations": list(inst.situations),
+                    "last_verified": inst.last_verified.isoformat(),
                 },
             }
         )
@@ -240,6 +243,9 @@ def to_hsds_tables(institutions: Iterable[Institution]) -> dict[str, list[Row]]:
             )
             if category not in used_categories:
                 used_categories.append(category)
+        tables["metadata"].extend(assurance_rows(inst))
+        tables["attributes"].extend(_terms.service_term_attributes(svc_id, inst.service_terms))
+        used_terms.extend(t for t in inst.service_terms if t not in used_terms)
         if inst.roles is not None:
             for link in _ROLE_LINKS:
                 for role in getattr(inst.roles, link):
@@ -263,6 +269,7 @@ def to_hsds_tables(institutions: Iterable[Institution]) -> dict[str, list[Row]]:
                 "taxonomy": TAXONOMY,
             }
         )
+    tables["taxonomy_terms"].extend(_terms.service_term_rows(used_terms))
     for role in sorted(used_roles):
         tables["taxonomy_terms"].append(
             {
@@ -312,6 +319,7 @@ def from_hsds_tables(tables: dict[str, list[Row]]) -> list[Institution]:
     languages = _group(tables.get("languages", []), "service_id", "languages")
     attributes = _group(tables.get("attributes", []), "link_id", "attributes")
     terms = _index(tables.get("taxonomy_terms", []), "id", "taxonomy_terms")
+    assured = read_assurances(tables)
 
     org_ids = {row["id"] for row in tables.get("organizations", [])}
     for table_name, grouped in (
@@ -347,10 +355,11 @@ def from_hsds_tables(tables: dict[str, list[Row]]) -> list[Institution]:
                 }
             )
         categories = []
+        service_terms: list[str] = []
         roles: dict[str, list[str]] = {}
         for attribute in attributes.get(svc_id, []):
             link = attribute.get("link_type")
-            if link != "category" and link not in _ROLE_LINKS:
+            if link not in ("category", _terms.SERVICE_TERM_LINK, *_ROLE_LINKS):
                 continue
             term = terms.get(attribute["taxonomy_term_id"])
             if term is None:
@@ -360,6 +369,8 @@ def from_hsds_tables(tables: dict[str, list[Row]]) -> list[Institution]:
                 )
             if link == "category":
                 categories.append(term["code"])
+            elif link == _terms.SERVICE_TERM_LINK:
+                service_terms.append(term["code"])
             else:
                 roles.setdefault(link, []).append(term["code"])
         hours = [row.get("description") for row in schedules.get(svc_id, [])]
@@ -370,6 +381,7 @@ def from_hsds_tables(tables: dict[str, list[Row]]) -> list[Institution]:
             "categories": categories,
             "description": org.get("description"),
             "services": ext_svc.get("services", []),
+            "service_terms": service_terms,
             "situations": ext_svc.get("situations", []),
             "eligibility": service.get("eligibility_description"),
             "service_area": [row["name"] for row in areas.get(svc_id, [])],
@@ -389,7 +401,8 @@ def from_hsds_tables(tables: dict[str, list[Row]]) -> list[Institution]:
             "provenance": ext_org.get("provenance", {}),
             "unconfirmed": ext_org.get("unconfirmed", []),
             "notes": ext_org.get("notes"),
-            "last_verified": service.get("assured_date"),
+            "assured": assured.get(org_id, {}),
+            "last_verified": ext_svc.get("last_verified") or service.get("assured_date"),
         }
         try:
             institutions.append(Institution.model_validate(record))
@@ -399,42 +412,3 @@ def from_hsds_tables(tables: dict[str, list[Row]]) -> list[Institution]:
             )
             raise CorpusError(f"organization {org_id!r}: {problems}") from exc
     return institutions
-
-
-def export_hsds(institutions: Iterable[Institution], directory: Path) -> dict[str, int]:
-    """Write ``<table>.json`` files into ``directory``; returns the row count per table."""
-    directory.mkdir(parents=True, exist_ok=True)
-    tables = to_hsds_tables(institutions)
-    for name, rows in tables.items():
-        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-        (directory / f"{name}.json").write_text(text, encoding="utf-8")
-    logger.info("wrote HSDS tables to %s", directory)
-    return {name: len(rows) for name, rows in tables.items()}
-
-
-def import_hsds(directory: Path) -> list[Institution]:
-    """Read the tables written by :func:`export_hsds` back into institutions.
-
-    ``organizations.json`` and ``services.json`` are required; a missing optional table
-    counts as empty.
-
-    Raises:
-        CorpusError: a required table is missing, a file is not a JSON array of objects, or a
-            record cannot be rebuilt.
-    """
-    tables: dict[str, list[Row]] = {}
-    for name in HSDS_TABLES:
-        path = directory / f"{name}.json"
-        if not path.exists():
-            if name in ("organizations", "services"):
-                raise CorpusError(f"{path}: missing; an HSDS export needs {name}.json")
-            tables[name] = []
-            continue
-        try:
-            rows = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise CorpusError(f"{path}: not valid JSON (line {exc.lineno}): {exc.msg}") from exc
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise CorpusError(f"{path}: expected a JSON array of objects")
-        tables[name] = rows
-    return from_hsds_tables(tables)

@@ -153,6 +153,8 @@ OUTCOMES = {
         ranked=("a", "x"),
         kind="orientation",
         language="fr",
+        answer="1. **A** aide pour le loyer et les dettes de la famille [1]",
+        contacts=("phone", "none"),
         latency_ms=10.0,
         citation_valid=True,
     ),
@@ -161,6 +163,7 @@ OUTCOMES = {
         ranked=("x", "y", "b"),
         kind="orientation",
         language="fr",
+        contacts=("none", "none", "address_hours"),
         latency_ms=20.0,
         citation_valid=False,
     ),
@@ -198,6 +201,12 @@ def test_compute_metrics_exact() -> None:
         "latency_p50_ms": 30.0,
         "latency_p95_ms": 50.0,
         "harmful_referrals": 0,  # no question of this set lists harmful services
+        # q1's prose is French as asked; q2's empty answer has no prose line to judge
+        "language_purity": 1.0,
+        "answer_words_p50": 0.0,  # nearest rank of q2's 0 words and q1's 11
+        # q1's right institution shows a phone, q2's an address with hours; q5 records none
+        "actionable_rate": 1.0,
+        "first_right_without_phone": 1,
         # n of each figure: q6 is an error (a miss for hit@k, left out of the answer rates)
         "n:errors": 6,
         "n:hit@1": 5,
@@ -214,6 +223,10 @@ def test_compute_metrics_exact() -> None:
         "n:language_match": 5,
         "n:latency_p50_ms": 5,
         "n:latency_p95_ms": 5,
+        "n:language_purity": 1,
+        "n:answer_words_p50": 2,
+        "n:actionable_rate": 2,
+        "n:first_right_without_phone": 2,
     }
 
 

@@ -15,6 +15,7 @@ from urllib.parse import quote, urljoin
 import httpx
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
@@ -417,3 +418,77 @@ def test_one_tag_embedding_on_another_origin(
             urljoin(f"{frontend_server}/", c["url"]) for c in expected["citations"]
         }
         screenshot(driver, "widget-embedded-other-origin")
+
+
+ARABIC_QUESTION = "لا أملك المال لدفع الإيجار، أحتاج إلى مساعدة اجتماعية في نوشاتيل"
+
+
+def test_arabic_answer_is_rtl_with_phones_left_to_right_and_arabic_labels(
+    frontend_server: str, browser: BrowserFactory
+) -> None:
+    """Issue 17: labels follow the answer's language (the interface stays French), and a phone
+    number inside Arabic text keeps its digit order."""
+    expected = api_answer(frontend_server, ARABIC_QUESTION)
+    assert (expected["kind"], expected["language"]) == ("orientation", "ar")
+    phones = [p for i in expected["institutions"] for p in i["phones"]]
+    assert phones, "the tiny corpus answers this with an institution that has a phone"
+    arabic = strings("ar")
+    with browser() as driver:
+        open_demo_page(driver, frontend_server)
+        assert widget_state(driver)["lang"] == "fr"
+        article = ask_widget(driver, ARABIC_QUESTION)
+        assert (article.get_attribute("lang"), article.get_attribute("dir")) == ("ar", "rtl")
+        labels = {dt.text for dt in shadow_query_all(driver, "article[data-kind] .pw-card dt")}
+        assert arabic["phone"] in labels
+        assert labels <= {
+            arabic[k] for k in ("phone", "email", "address", "hours", "website", "area")
+        }
+        title = shadow_query(driver, "article[data-kind] .pw-cards-title")
+        assert title is not None and title.text == arabic["cards_title"]
+        tel = shadow_query_all(driver, "article[data-kind] .pw-card bdi > a.pw-tel")
+        assert [a.text for a in tel] == phones
+        directions = driver.execute_script(
+            "return arguments[0].map(a => getComputedStyle(a).direction);", tel
+        )
+        assert set(directions) == {"ltr"}
+        # The digits are laid out left to right: the first group starts left of the last one.
+        spans = driver.execute_script(
+            "const a = arguments[0]; const r = document.createRange();"
+            "const t = a.firstChild; r.setStart(t, 0); r.setEnd(t, 3);"
+            "const first = r.getBoundingClientRect().left;"
+            "r.setStart(t, t.length - 2); r.setEnd(t, t.length);"
+            "return [first, r.getBoundingClientRect().left];",
+            tel[0],
+        )
+        assert spans[0] < spans[1]
+        screenshot(driver, "widget-answer-ar")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", tel[0])
+        screenshot(driver, "widget-cards-ar")
+
+
+def test_the_widget_keeps_the_thread_and_can_start_over(
+    frontend_server: str, browser: BrowserFactory
+) -> None:
+    first = api_answer(frontend_server, "je n'ai plus d'argent pour manger ce mois-ci")
+    assert first["clarification"] is not None
+    with browser() as driver:
+        open_demo_page(driver, frontend_server)
+        new_question = shadow_query(driver, ".pw-new-question")
+        assert new_question is not None and not new_question.is_displayed()
+        article = ask_widget(driver, "je n'ai plus d'argent pour manger ce mois-ci")
+        assert article.get_attribute("data-kind") == first["kind"]
+        asked = shadow_query(driver, ".pw-clarification")
+        assert asked is not None and asked.text == first["clarification"]["question"]
+        assert new_question.is_displayed() and new_question.text == strings("fr")["new_question"]
+        follow = ask_widget(driver, "j'habite à Cernier")
+        doors = [
+            e.get_attribute("data-institution")
+            for e in follow.find_elements(By.CSS_SELECTOR, ".pw-card")
+        ]
+        assert follow.get_attribute("data-kind") == "orientation"
+        assert "gsr-val-de-ruz" in doors, doors
+        screenshot(driver, "widget-conversation")
+        new_question.click()
+        assert shadow_query_all(driver, ".pw-answer") == []
+        assert shadow_query(driver, ".pw-welcome") is not None
+        assert not new_question.is_displayed()
