@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from assistant_api.models import AskRequest, AskResponse, Citation, InstitutionCard
     from assistant_api.runtime import AssistantRuntime, open_runtime
     from assistant_api.services import Services
+    from assistant_api.triage.language import LanguageDetector
 
 __all__ = [
     "AskRequest",
@@ -31,6 +32,7 @@ __all__ = [
     "AssistantService",
     "Citation",
     "InstitutionCard",
+    "LanguageDetector",
     "Services",
     "create_app",
     "open_runtime",
@@ -44,6 +46,7 @@ _HOME = {
     "AssistantService": "assistant_api.answer.service",
     "Citation": "assistant_api.models",
     "InstitutionCard": "assistant_api.models",
+    "LanguageDetector": "assistant_api.triage.language",
     "Services": "assistant_api.services",
     "create_app": "assistant_api.app",
     "open_runtime": "assistant_api.runtime",

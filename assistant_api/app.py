@@ -26,6 +26,8 @@ from assistant_api.http.routes import (
     admin,
     ask,
     chat,
+    conversations,
+    facts,
     feedback,
     frontend,
     health,
@@ -87,7 +89,18 @@ def create_app(settings: Settings, *, runtime: AssistantRuntime | None = None) -
         lifespan=lifespan,
     )
     app.state.services = None
-    for module in (ask, health, institutions, session, feedback, admin, metrics, chat):
+    for module in (
+        ask,
+        conversations,
+        health,
+        institutions,
+        session,
+        feedback,
+        admin,
+        metrics,
+        chat,
+        facts,
+    ):
         app.include_router(module.router)
     app.include_router(voice_router)  # /v1/voice
     app.include_router(telephony_router)  # /v1/telephony

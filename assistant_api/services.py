@@ -19,11 +19,18 @@ from assistant_api.analytics.store import AnalyticsStore
 from assistant_api.analytics.themes import ThemeClassifier
 from assistant_api.answer.composer import Composer
 from assistant_api.answer.institution_search import InstitutionSearch
+from assistant_api.conversation import (
+    ConversationalAssistant,
+    ConversationLexicon,
+    ConversationStore,
+    FollowUpReader,
+)
+from assistant_api.http.issued import IssuedAnswers
 from assistant_api.http.metrics import ApiMetrics
 from assistant_api.http.ratelimit import TokenBucketLimiter
 from assistant_api.http.reindex import ReindexJob
 from assistant_api.llm import LLMComposer
-from assistant_api.runtime import AssistantRuntime, open_runtime
+from assistant_api.runtime import AssistantRuntime, build_communes, open_runtime
 from assistant_api.voice.calls import CallBook
 from assistant_api.voice.channel import VoiceChannel
 from index import Glossary
@@ -60,9 +67,11 @@ class Services:
     analytics: AnalyticsStore
     recorder: AnalyticsRecorder
     search: InstitutionSearch
+    conversations: ConversationalAssistant
     components: ComponentStatus
     calls: CallBook = field(default_factory=CallBook)
     reindex: ReindexJob = field(default_factory=ReindexJob)
+    issued: IssuedAnswers = field(default_factory=IssuedAnswers)  # answer ids feedback may name
     owns_runtime: bool = True
 
     def close(self) -> None:
@@ -87,7 +96,9 @@ def open_services(
     runtime = runtime or open_runtime(settings)
     try:
         store = AnalyticsStore(
-            settings.data_dir / "analytics.db", retention_days=settings.retention_days
+            settings.data_dir / "analytics.db",
+            retention_days=settings.retention_days,
+            max_pages=settings.analytics_max_pages,
         )
     except BaseException:
         if owns_runtime:
@@ -101,6 +112,18 @@ def open_services(
         themes=ThemeClassifier(_glossary(runtime, settings), records=records),
     )
     metrics.analytics_pending.set_function(lambda: float(recorder.pending))
+    glossary = _glossary(runtime, settings)
+    communes = runtime.communes or build_communes(list(records.values()))
+    lexicon = ConversationLexicon.load(settings.prompts_dir / "conversation.yaml")
+    conversations = ConversationalAssistant(
+        service=runtime.service,
+        store=ConversationStore(),
+        communes=communes,
+        lexicon=lexicon,
+        reader=FollowUpReader(communes=communes, lexicon=lexicon, glossary=glossary),
+        redact=redactor.redact,
+        glossary=glossary,
+    )
     components.set("redactor", redactor.name)
     components.set("composer", composer_name(runtime.composer))
     if isinstance(runtime.composer, LLMComposer):
@@ -116,6 +139,7 @@ def open_services(
         analytics=store,
         recorder=recorder,
         search=InstitutionSearch(list(records.values())),
+        conversations=conversations,
         components=components,
         owns_runtime=owns_runtime,
     )

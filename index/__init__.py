@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from index.backends import EdgeIndex, SearchFilter, ServerIndex, VectorIndex, stored_chunk_count
+from index.backends import (
+    BuildMarker,
+    EdgeIndex,
+    SearchFilter,
+    ServerIndex,
+    VectorIndex,
+    stored_chunk_count,
+)
 from index.chunker import Chunker
 from index.embedders import E5Embedder, Embedder, SentenceTransformerEmbedder, USEEmbedder
 from index.errors import (
@@ -10,6 +17,7 @@ from index.errors import (
     EmbedderError,
     IndexingError,
     IndexInUseError,
+    IndexLockedError,
     ModelMismatchError,
 )
 from index.glossary import Glossary
@@ -23,6 +31,7 @@ from index.sparse import BM25Encoder
 __all__ = [
     "BM25Encoder",
     "BackendError",
+    "BuildMarker",
     "Chunk",
     "ChunkHit",
     "Chunker",
@@ -33,6 +42,7 @@ __all__ = [
     "Glossary",
     "HybridRetriever",
     "IndexInUseError",
+    "IndexLockedError",
     "IndexReport",
     "Indexer",
     "IndexingError",

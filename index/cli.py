@@ -11,7 +11,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "index", help="Chunk and embed the stored documents into the vector index."
     )
-    parser.add_argument("--rebuild", action="store_true", help="Drop the index and start over.")
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="Build a new index from scratch; it replaces the live one only once complete.",
+    )
     parser.set_defaults(handler=_run_index)
 
 
@@ -56,6 +60,7 @@ def _run_index(args: argparse.Namespace) -> int:
         store.close()
     console.print(
         f"indexed {report.documents} documents → {report.chunks} chunks: "
-        f"{report.added} added, {report.deleted} deleted, {report.unchanged} unchanged"
+        f"{report.added} added, {report.deleted} deleted, {report.unchanged} unchanged "
+        f"({report.updated} with corrected audience or institution)"
     )
     return 0

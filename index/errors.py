@@ -6,7 +6,8 @@
     └── IndexingError
         ├── EmbedderError       a model cannot be loaded or fails on input
         ├── BackendError        the vector store cannot be opened, written or queried
-        │   └── IndexInUseError the embedded index is locked by another process
+        │   ├── IndexInUseError the embedded index is locked by another process
+        │   └── IndexLockedError another writer is building or updating the index
         └── ModelMismatchError  a collection was built with other embedding models
 """
 
@@ -18,6 +19,7 @@ __all__ = [
     "BackendError",
     "EmbedderError",
     "IndexInUseError",
+    "IndexLockedError",
     "IndexingError",
     "ModelMismatchError",
 ]
@@ -40,6 +42,13 @@ class IndexInUseError(BackendError):
 
     Qdrant Edge locks its write-ahead log for as long as a shard is open and has no read-only
     mode, so a second process cannot even read the index; callers turn this into advice.
+    """
+
+
+class IndexLockedError(BackendError):
+    """A second writer: another process builds or updates the index (its writer lock is held).
+
+    Two builds at once would race to publish; the second one is refused before it writes.
     """
 
 

@@ -5,6 +5,7 @@
     PermanenceError
     └── IngestError
         ├── StoreError        the document store cannot be opened or written
+        │   └── StoreFullError    the disk (or the file's size cap) is full: nothing was written
         ├── CorpusError       a curated record or table is malformed
         ├── SourceConfigError sources.yaml (or --config) is malformed
         ├── FetchError        a URL could not be fetched (carries url and status)
@@ -24,6 +25,7 @@ __all__ = [
     "IngestError",
     "SourceConfigError",
     "StoreError",
+    "StoreFullError",
 ]
 
 
@@ -33,6 +35,10 @@ class IngestError(PermanenceError):
 
 class StoreError(IngestError):
     """The document store cannot be opened or written."""
+
+
+class StoreFullError(StoreError):
+    """SQLite reported SQLITE_FULL: the write was rolled back; free disk space and retry."""
 
 
 class CorpusError(IngestError):

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from permanence.errors import ConfigurationError
@@ -149,12 +149,44 @@ class TelephonySettings(_Group):
     handoff_number: str | None = Field(
         default=None, description="A staffed phone number callers are transferred to."
     )
+    handoff_hours: str | None = Field(
+        default=None,
+        description="When the hand-off number is staffed, in OpenStreetMap opening_hours "
+        "syntax ('Mo-Fr 08:00-12:00,14:00-17:00', Swiss time). Outside them, or with no "
+        "number, a caller asking for a person hears these hours and 143/144 instead of "
+        "being transferred. Unset: staffed whenever a number is set.",
+    )
+    allow_unsigned: bool = Field(
+        default=False,
+        description="Accept telephony webhooks without a Twilio signature when no auth token "
+        "is set, for local testing (`make demo`). Never in production: anyone could then "
+        "drive calls, send SMS and place transfers. Without it and without a token, the "
+        "webhooks answer 403.",
+    )
     sms_from_number: str | None = Field(
         default=None, description="Sender number for contact SMS; unset means no SMS offered."
     )
     sms_api_base: str = "https://api.twilio.com"
 
     _split = field_validator("media_hosts", mode="before")(_split_commas)
+
+    @field_validator("handoff_hours")
+    @classmethod
+    def _opening_hours(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        import opening_hours
+
+        # The stubs say SyntaxError; opening-hours-py 2.x raises its own ParserError.
+        parser_error: type[Exception] = getattr(opening_hours, "ParserError", SyntaxError)
+        try:
+            opening_hours.OpeningHours(value)
+        except parser_error as exc:
+            raise ValueError(
+                f"handoff_hours {value!r} is not OpenStreetMap opening_hours syntax "
+                "(e.g. 'Mo-Fr 08:00-12:00,14:00-17:00')"
+            ) from exc
+        return value
 
 
 class LimitSettings(_Group):
@@ -163,6 +195,26 @@ class LimitSettings(_Group):
     max_body_bytes: int = Field(default=65_536, ge=1024, description="Largest request body.")
     max_question_chars: int = Field(default=2000, ge=10, le=100_000)
     requests_per_minute: int = Field(default=120, ge=1, description="Per client, token bucket.")
+    #: One answer takes ~75 ms of 2 cores; 16 in flight queue for ~0.6 s at most, beyond which
+    #: a fast 503 says "retry" sooner than a queue would answer. One per client: with 2, one
+    #: flooding address raised polite clients' p95 3.4× (78 → 264 ms), with 1 it stayed
+    #: within 1.2× (``make bench``, "abuse"; re-run it when changing either).
+    max_in_flight: int = Field(
+        default=16, ge=1, le=10_000, description="Requests of /v1/* in flight at once; then 503."
+    )
+    client_in_flight: int = Field(
+        default=1,
+        ge=1,
+        le=10_000,
+        description="Requests of /v1/* one client may have in flight at once; then 429.",
+    )
+    trusted_proxies: CommaList = Field(
+        default_factory=list,
+        description="Addresses (or networks, '10.0.0.0/8') of the reverse proxies whose "
+        "X-Forwarded-For is believed; empty: the peer's address is the client's.",
+    )
+
+    _split = field_validator("trusted_proxies", mode="before")(_split_commas)
 
 
 class CrawlSettings(_Group):
@@ -173,6 +225,26 @@ class CrawlSettings(_Group):
         description="Identify the language of documents that declare none (loads a 129 MB "
         "model once per crawl process).",
     )
+
+
+class FactSettings(_Group):
+    """When a contact fact counts as current, ageing or stale (``ingest.facts.fact_age``)."""
+
+    current_days: int = Field(
+        default=183, ge=0, description="Up to this age (days, ≈ 6 months) a fact is current."
+    )
+    ageing_days: int = Field(
+        default=548, ge=0, description="Up to this age (days, ≈ 18 months) ageing; then stale."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FactSettings:
+        if self.ageing_days < self.current_days:
+            raise ValueError(
+                f"facts.ageing_days ({self.ageing_days}) must be >= facts.current_days "
+                f"({self.current_days})"
+            )
+        return self
 
 
 class Settings(BaseSettings):
@@ -214,6 +286,7 @@ class Settings(BaseSettings):
     telephony: TelephonySettings = Field(default_factory=TelephonySettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    facts: FactSettings = Field(default_factory=FactSettings)
     redactor: str = Field(
         default="presidio",
         pattern=r"^(presidio|regex)$",
@@ -224,8 +297,19 @@ class Settings(BaseSettings):
         default=None, description="Comma-separated professional bearer tokens."
     )
     admin_token: SecretStr | None = None
+    steward_tokens: SecretStr | None = Field(
+        default=None,
+        description="Comma-separated bearer tokens of data stewards (the facts review page); "
+        "the admin token is accepted too.",
+    )
     cors_origins: CommaList = Field(default_factory=list)
     retention_days: int = Field(default=90, ge=1)
+    analytics_max_pages: int | None = Field(
+        default=None,
+        ge=1,
+        description="Cap on analytics.db in SQLite pages (4 KiB each); past it, writes fail "
+        "as on a full disk and /health says so. None: only the disk limits it.",
+    )
     demo: bool = Field(
         default=False,
         description="Demo mode (`make demo`): with no professional token configured, the "
@@ -252,7 +336,7 @@ class Settings(BaseSettings):
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
 
-    @field_validator("admin_token", "pro_tokens")
+    @field_validator("admin_token", "pro_tokens", "steward_tokens")
     @classmethod
     def _refuse_weak_secrets(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:
@@ -286,6 +370,12 @@ class Settings(BaseSettings):
         if self.pro_tokens is None:
             return []
         return [t.strip() for t in self.pro_tokens.get_secret_value().split(",") if t.strip()]
+
+    def steward_token_list(self) -> list[str]:
+        """The configured data-steward tokens, without blanks."""
+        if self.steward_tokens is None:
+            return []
+        return [t.strip() for t in self.steward_tokens.get_secret_value().split(",") if t.strip()]
 
     def api_base_url(self) -> str:
         """Where this deployment's API is reached: ``public_base_url``, else host and port.

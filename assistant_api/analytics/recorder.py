@@ -6,6 +6,10 @@ redactor (Presidio takes 20–60 s), so start-up and request latency never wait 
 A question or comment about health, addiction, disability, violence or an emergency is not
 stored at all, only its theme (``sensitive.py``: :data:`WITHHELD` stands in its place).
 Nothing is logged with the question in it.
+
+Feedback is the one record a person waits for: :meth:`AnalyticsRecorder.record_feedback`
+returns a future that fails when the feedback could not be stored (a full disk, a full
+queue), so the route can answer 503 instead of 202 for what was dropped.
 """
 
 from __future__ import annotations
@@ -14,12 +18,18 @@ import contextlib
 import logging
 import queue
 import threading
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from assistant_api.analytics.redaction import Redactor, RegexRedactor
 from assistant_api.analytics.sensitive import WITHHELD
-from assistant_api.analytics.store import AnalyticsStore, AnswerRecord, FeedbackRecord
+from assistant_api.analytics.store import (
+    AnalyticsStore,
+    AnalyticsStoreError,
+    AnswerRecord,
+    FeedbackRecord,
+)
 from assistant_api.analytics.themes import ThemeClassifier
 from assistant_api.models import AskResponse, FeedbackRequest
 
@@ -45,6 +55,7 @@ class _AnswerEvent:
 class _FeedbackEvent:
     feedback: FeedbackRequest
     at: datetime
+    stored: Future[None] = field(default_factory=Future)
 
 
 _Event = _AnswerEvent | _FeedbackEvent | None
@@ -79,15 +90,22 @@ class AnalyticsRecorder:
     def record_answer(self, question: str, response: AskResponse, *, commune: str | None) -> None:
         self._put(_AnswerEvent(question, response, commune, datetime.now(UTC)))
 
-    def record_feedback(self, feedback: FeedbackRequest) -> None:
-        self._put(_FeedbackEvent(feedback, datetime.now(UTC)))
+    def record_feedback(self, feedback: FeedbackRequest) -> Future[None]:
+        """Queue feedback; the future is done once it is stored, or fails with
+        :class:`AnalyticsStoreError` when it could not be (it is then dropped)."""
+        event = _FeedbackEvent(feedback, datetime.now(UTC))
+        if not self._put(event):
+            event.stored.set_exception(AnalyticsStoreError("the analytics queue is full"))
+        return event.stored
 
-    def _put(self, event: _Event) -> None:
+    def _put(self, event: _Event) -> bool:
         try:
             self._queue.put_nowait(event)
         except queue.Full:
             self.dropped += 1
             logger.warning("analytics queue full; %d events dropped so far", self.dropped)
+            return False
+        return True
 
     def flush(self, timeout: float = 120.0) -> bool:
         """Wait until every queued event is stored; False on timeout (tests, admin reads)."""
@@ -136,10 +154,18 @@ class AnalyticsRecorder:
                     return
                 if self._abandon.is_set():
                     self.dropped += 1
+                    _fail(event, AnalyticsStoreError("the recorder closed before storing it"))
                     continue
                 self._handle(event)
-            except Exception:
+                if isinstance(event, _FeedbackEvent):
+                    event.stored.set_result(None)
+            except AnalyticsStoreError as exc:
+                self.dropped += 1
+                logger.error("analytics event dropped: %s", exc)
+                _fail(event, exc)
+            except Exception as exc:
                 logger.exception("analytics event could not be stored")
+                _fail(event, AnalyticsStoreError(f"{type(exc).__name__} while storing"))
             finally:
                 self._queue.task_done()
 
@@ -180,3 +206,9 @@ class AnalyticsRecorder:
         if self._themes.is_sensitive(text, emergency=emergency):
             return WITHHELD
         return self._redact(text)
+
+
+def _fail(event: _Event, error: AnalyticsStoreError) -> None:
+    """Tell whoever waits for a feedback that it was not stored."""
+    if isinstance(event, _FeedbackEvent) and not event.stored.done():
+        event.stored.set_exception(error)

@@ -4,10 +4,17 @@ Only redacted text reaches this module (the recorder redacts first). Rows older 
 retention period are purged at start-up and after writes, at most once an hour, and their
 bytes are overwritten (``secure_delete``). The API
 process is stateless apart from this store; PostgreSQL by URL is a later step (same schema).
+
+A write that fails (a full disk above all: SQLITE_FULL) is rolled back, raised as
+:class:`AnalyticsStoreError` to the caller, and remembered in :attr:`AnalyticsStore.failure`
+until a write succeeds again, so that ``/health`` and ``POST /v1/feedback`` can say so instead
+of accepting what cannot be kept.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Sequence
@@ -17,11 +24,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ingest.store import is_disk_full
+from permanence.errors import PermanenceError
 from permanence.sqlite_schema import Schema, connect
 
 __all__ = [
     "ANALYTICS_SCHEMA",
     "AnalyticsStore",
+    "AnalyticsStoreError",
+    "AnalyticsStoreFullError",
     "AnswerRecord",
     "BlindSpot",
     "BlindSpotGroup",
@@ -117,6 +128,17 @@ class BlindSpotReport(BaseModel):
     groups: list[BlindSpotGroup]
 
 
+logger = logging.getLogger(__name__)
+
+
+class AnalyticsStoreError(PermanenceError):
+    """A write to ``analytics.db`` failed and was rolled back; nothing of it is stored."""
+
+
+class AnalyticsStoreFullError(AnalyticsStoreError):
+    """SQLITE_FULL: the disk (or the file's ``max_pages`` cap) is full; free space."""
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -124,9 +146,19 @@ def _now() -> datetime:
 class AnalyticsStore:
     """Thread-safe (one connection, one lock); cheap enough for the write rate of one API."""
 
-    def __init__(self, path: Path, *, retention_days: int) -> None:
+    def __init__(self, path: Path, *, retention_days: int, max_pages: int | None = None) -> None:
+        """Open (or create) the store.
+
+        Args:
+            path: ``analytics.db``.
+            retention_days: Rows older than this are purged.
+            max_pages: A cap on the file's size in SQLite pages (4 KiB each); writes past it
+                fail as on a full disk. ``None``: no cap but the disk's.
+        """
         if retention_days < 1:
             raise ValueError(f"retention_days={retention_days} must be at least 1")
+        if max_pages is not None and max_pages < 1:
+            raise ValueError(f"max_pages={max_pages} must be at least 1")
         self._path = path
         self._retention = timedelta(days=retention_days)
         self._lock = threading.Lock()
@@ -134,71 +166,129 @@ class AnalyticsStore:
         # A purged row is overwritten with zeros, not left in a free page of the file: past
         # the retention period the text is gone from the disk, not only from the tables.
         self._conn.execute("PRAGMA secure_delete = ON")
+        if max_pages is not None:
+            self._conn.execute(f"PRAGMA max_page_count = {int(max_pages)}")
+        self._failure: str | None = None
         self._last_purge = 0.0
-        self.purge()
+        try:
+            self.purge()
+        except AnalyticsStoreError as exc:  # a full disk must not keep the API from starting
+            logger.warning("retention purge at start-up failed: %s", exc)
+
+    @property
+    def failure(self) -> str | None:
+        """Why the last write failed; ``None`` once a write has succeeded again."""
+        return self._failure
+
+    def _write(self, sql: str, params: Sequence[object]) -> int:
+        """Run one write and commit it; a failure is rolled back, remembered and raised.
+
+        Raises:
+            AnalyticsStoreFullError: SQLITE_FULL.
+            AnalyticsStoreError: any other SQLite failure.
+        """
+        with self._lock:
+            try:
+                rows = self._conn.execute(sql, params).rowcount
+                self._conn.commit()
+            except sqlite3.Error as exc:
+                if self._conn.in_transaction:
+                    try:
+                        self._conn.rollback()
+                    except sqlite3.Error as rollback_error:
+                        logger.warning("analytics rollback failed: %s", rollback_error)
+                if is_disk_full(exc):
+                    self._failure = "disk full: analytics.db cannot grow"
+                    raise AnalyticsStoreFullError(
+                        f"{self._path} is full (disk or size cap); the record was not stored"
+                    ) from exc
+                self._failure = f"write failed: {type(exc).__name__}"
+                raise AnalyticsStoreError(f"{self._path}: write failed: {exc}") from exc
+            self._failure = None
+            return int(rows)
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
 
     def add_answer(self, record: AnswerRecord) -> None:
-        with self._lock:
-            self._conn.execute(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record.answer_id,
-                    record.created_at.isoformat(),
-                    record.question,
-                    record.kind,
-                    record.language,
-                    record.commune,
-                    record.theme,
-                    record.confidence,
-                    ",".join(record.institutions),
-                ),
-            )
-            self._conn.commit()
+        """Store one answer.
+
+        Raises:
+            AnalyticsStoreError: the write failed (a full disk: :class:`AnalyticsStoreFullError`).
+        """
+        self._write(
+            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.answer_id,
+                record.created_at.isoformat(),
+                record.question,
+                record.kind,
+                record.language,
+                record.commune,
+                record.theme,
+                record.confidence,
+                ",".join(record.institutions),
+            ),
+        )
         self._maybe_purge()
 
     def add_feedback(self, record: FeedbackRecord) -> None:
-        with self._lock:
-            self._conn.execute(
-                "INSERT INTO feedback (answer_id, created_at, rating, institution_id, comment) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (
-                    record.answer_id,
-                    record.created_at.isoformat(),
-                    record.rating,
-                    record.institution_id,
-                    record.comment,
-                ),
-            )
-            self._conn.commit()
+        """Store one feedback.
+
+        Raises:
+            AnalyticsStoreError: the write failed (a full disk: :class:`AnalyticsStoreFullError`).
+        """
+        self._write(
+            "INSERT INTO feedback (answer_id, created_at, rating, institution_id, comment) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                record.answer_id,
+                record.created_at.isoformat(),
+                record.rating,
+                record.institution_id,
+                record.comment,
+            ),
+        )
         self._maybe_purge()
 
     def purge(self, *, now: datetime | None = None) -> int:
         """Delete rows older than the retention period; returns how many went."""
         cutoff = ((now or _now()) - self._retention).isoformat()
-        with self._lock:
-            gone = self._conn.execute(
-                "DELETE FROM answers WHERE created_at < ?", (cutoff,)
-            ).rowcount
-            gone += self._conn.execute(
-                "DELETE FROM feedback WHERE created_at < ?", (cutoff,)
-            ).rowcount
-            self._conn.commit()
+        gone = self._write("DELETE FROM answers WHERE created_at < ?", (cutoff,))
+        gone += self._write("DELETE FROM feedback WHERE created_at < ?", (cutoff,))
         self._last_purge = time.monotonic()
-        return int(gone)
+        return gone
 
     def _maybe_purge(self) -> None:
         if time.monotonic() - self._last_purge > PURGE_INTERVAL_S:
-            self.purge()
+            try:
+                self.purge()
+            except AnalyticsStoreError as exc:  # the record itself was stored; failure is kept
+                logger.warning("retention purge failed: %s", exc)
 
     def counts(self) -> dict[str, int]:
         with self._lock:
             answers = self._conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
             feedback = self._conn.execute("SELECT COUNT(*) FROM feedback").fetchone()[0]
         return {"answers": int(answers), "feedback": int(feedback)}
+
+    def institution_counts(self, *, days: int, now: datetime | None = None) -> dict[str, int]:
+        """How many answers of the last ``days`` named each institution (the stewardship view).
+
+        Answers record the institutions they named, not which of their facts were shown.
+        """
+        since = ((now or _now()) - timedelta(days=days)).isoformat()
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT institutions FROM answers WHERE created_at >= ?", (since,)
+            ).fetchall()
+        counts: dict[str, int] = {}
+        for (names,) in rows:
+            for name in str(names).split(","):
+                if name:
+                    counts[name] = counts.get(name, 0) + 1
+        return counts
 
     def all_text(self) -> list[str]:
         """Every stored free text (questions and comments): what a privacy audit reads."""

@@ -63,6 +63,11 @@ class CommuneDirectory:
             return [record.social_counter]
         return sorted(self._offices["social_counter"])
 
+    def is_regional_office(self, institution_id: str) -> bool:
+        """Whether ``institution_id`` is one of several offices of a kind, each serving its
+        region (a social counter, an ORP): then the asker's commune decides which one."""
+        return any(institution_id in ids and len(ids) > 1 for ids in self._offices.values())
+
     def office_for(self, institution_id: str, commune: str | None) -> str | None:
         """The office of the same kind as ``institution_id`` that serves ``commune``.
 

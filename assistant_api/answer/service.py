@@ -112,6 +112,10 @@ class AssistantService:
     def ready(self) -> bool:
         return self._ready.is_set()
 
+    def detect_language(self, text: str) -> str:
+        """The language ``text`` is written in, as an answer to it would be (a supported code)."""
+        return self._detector.detect(text)
+
     def _plan(self, request: AskRequest) -> _Plan:
         language = request.language or self._detector.detect(request.question)
         commune = self._communes.resolve(request.commune) if request.commune else None
@@ -129,8 +133,13 @@ class AssistantService:
             )
         return _Plan(language=language, commune=commune, audiences=audiences, roles=roles)
 
-    def ask(self, request: AskRequest) -> AskResponse:
-        """Answer one question. The caller has already checked professional access."""
+    def ask(self, request: AskRequest, *, regional_first: bool = False) -> AskResponse:
+        """Answer one question. The caller has already checked professional access.
+
+        ``regional_first``: the regional office serving the commune goes before the cantonal
+        doors — the conversation sets it when it asked where the person lives because the
+        door depends on it, and now knows.
+        """
         started = time.perf_counter()
         plan = self._plan(request)
         templates = self._templates.get(plan.language)
@@ -152,6 +161,10 @@ class AssistantService:
         )
         searches = [retrieval.timings_ms.get("retrieval", 0.0)]  # every search of this answer
         routed = self._route(retrieval, request.question, plan, searches)
+        if regional_first and plan.commune is not None:
+            routed = sorted(
+                routed, key=lambda hit: not self._communes.is_regional_office(hit.institution_id)
+            )
         hits = self._select(apply_roles(routed, self._records, plan.roles), top_k)
         generation_started = time.perf_counter()
         before_generation = len(searches)

@@ -124,6 +124,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     from assistant_api.app import create_app
     from assistant_api.http.access_log import uvicorn_log_config
     from assistant_api.http.demo import demo_access
+    from assistant_api.http.server_options import server_config
     from permanence.settings import get_settings
 
     access = demo_access(get_settings())
@@ -143,12 +144,14 @@ def _run_serve(args: argparse.Namespace) -> int:
                 access.intranet = str(exc)
             # On the terminal only (flushed before uvicorn's own lines), never through logging.
             print(access.banner(f"http://{host}:{port}"), flush=True)
-        # The access log keeps paths without their query and clients as pseudonyms (no IP).
-        uvicorn.run(
+        # The access log keeps paths without their query and clients as pseudonyms (no IP);
+        # X-Forwarded-For is believed from limits.trusted_proxies only; slow headers are cut.
+        config = server_config(
             create_app(settings),
+            settings.limits,
             host=host,
             port=port,
-            log_level="info",
             log_config=uvicorn_log_config(),
         )
+        uvicorn.Server(config).run()
     return 0

@@ -65,8 +65,9 @@ async def answer_question(
             headers={"WWW-Authenticate": "Bearer"},
         )
     started = time.perf_counter()
-    response = await run_in_threadpool(services.runtime.service.ask, request)
+    response = await run_in_threadpool(services.conversations.ask, request)
     services.metrics.answers.labels(response.kind, response.language, channel).inc()
     services.metrics.answer_latency.labels(response.kind).observe(time.perf_counter() - started)
     services.recorder.record_answer(request.question, response, commune=response.commune)
+    services.issued.add(response.answer_id)
     return response

@@ -22,6 +22,7 @@ __all__ = [
     "get_services",
     "is_professional",
     "require_admin",
+    "require_steward",
     "running_services",
 ]
 
@@ -89,5 +90,21 @@ def require_admin(
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "admin token required",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def require_steward(
+    settings: SettingsDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """A data steward's token (``steward_tokens``) or the admin token; else 401."""
+    token = _bearer(authorization)
+    accepted = settings.steward_token_list()
+    if settings.admin_token is not None:
+        accepted.append(settings.admin_token.get_secret_value())
+    if token is None or not _matches_any(token, accepted):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "data steward token required",
             headers={"WWW-Authenticate": "Bearer"},
         )

@@ -1,11 +1,14 @@
-"""Pure ASGI middleware: body size limit, per-client rate limit, request metrics.
+"""Pure ASGI middleware: body size limit, per-client rate limit, load shedding, metrics.
 
 Pure ASGI (not ``BaseHTTPMiddleware``) so streaming responses (SSE) pass through untouched.
-Order in the app, outermost first: metrics → rate limit → body limit → CORS → routes.
+Order in the app, outermost first: metrics → rate limit → in-flight caps → body limit → CORS
+→ routes. The client is ``scope["client"]``: the peer's address, or the one a trusted proxy
+forwarded (uvicorn rewrites it only for ``limits.trusted_proxies``, see ``server_options``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterable, Mapping
@@ -15,7 +18,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant_api.http.metrics import ApiMetrics
 from assistant_api.http.ratelimit import TokenBucketLimiter
 
-__all__ = ["BodyLimitMiddleware", "MetricsMiddleware", "RateLimitMiddleware"]
+__all__ = [
+    "BodyLimitMiddleware",
+    "ConcurrencyLimitMiddleware",
+    "MetricsMiddleware",
+    "RateLimitMiddleware",
+    "Tarpit",
+]
 
 
 async def _send_json(
@@ -34,6 +43,38 @@ async def _send_json(
         }
     )
     await send({"type": "http.response.body", "body": payload})
+
+
+#: Seconds a refusal of a client over its limits waits before it is sent. A flooding client
+#: sends its next request as soon as the last is refused: 32 connections made ~100 refusals a
+#: second, whose parsing and sending took CPU from the polite clients' answers (``make
+#: bench``, "abuse"). Waiting costs the server nothing but a sleeping coroutine.
+TARPIT_S = 1.0
+#: Refusals waiting at once, at most; beyond, they are sent at once (so that a flood of
+#: connections cannot hold a file descriptor each for a second).
+MAX_TARPITTED = 256
+
+
+class Tarpit:
+    """Delays refusals of over-limit clients, a bounded number at a time.
+
+    One per app, shared by the rate limit and the in-flight cap (``install.py``), so that the
+    bound holds for both; its counter lives on the event loop, like the caps'.
+    """
+
+    def __init__(self, *, seconds: float = TARPIT_S, max_held: int = MAX_TARPITTED) -> None:
+        self.seconds = seconds
+        self.max_held = max_held
+        self.held = 0
+
+    async def wait(self, at_most: float) -> None:
+        if self.held >= self.max_held or at_most <= 0:
+            return
+        self.held += 1
+        try:
+            await asyncio.sleep(min(self.seconds, at_most))
+        finally:
+            self.held -= 1
 
 
 class BodyLimitMiddleware:
@@ -107,18 +148,25 @@ class BodyLimitMiddleware:
 class RateLimitMiddleware:
     """429 with ``Retry-After`` once a client IP has used its tokens.
 
-    Only API paths (``/v1/…``) count; telephony webhooks are exempt (a platform calls from a
-    few addresses for many callers, and they are signed), as are probes and static files.
+    Only API paths (``/v1/…``) count, telephony webhooks included (unsigned ones are refused,
+    but refusing costs a request too; size ``requests_per_minute`` for the platform's
+    addresses, docs/voice.md); probes and static files do not.
     """
 
-    EXEMPT_PREFIXES = ("/v1/telephony",)
+    EXEMPT_PREFIXES: tuple[str, ...] = ()
 
     def __init__(
-        self, app: ASGIApp, *, limiter: TokenBucketLimiter, metrics: ApiMetrics | None = None
+        self,
+        app: ASGIApp,
+        *,
+        limiter: TokenBucketLimiter,
+        metrics: ApiMetrics | None = None,
+        tarpit: Tarpit | None = None,
     ) -> None:
         self.app = app
         self.limiter = limiter
         self.metrics = metrics
+        self.tarpit = tarpit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
@@ -136,6 +184,8 @@ class RateLimitMiddleware:
         if not decision.allowed:
             if self.metrics is not None:
                 self.metrics.rate_limited.inc()
+            if self.tarpit is not None:
+                await self.tarpit.wait(decision.retry_after_s)
             await _send_json(
                 send,
                 429,
@@ -144,6 +194,80 @@ class RateLimitMiddleware:
             )
             return
         await self.app(scope, receive, send)
+
+
+class ConcurrencyLimitMiddleware:
+    """At most ``max_in_flight`` API requests at once (then 503), ``client_in_flight`` per client
+    (then 429), both with ``Retry-After``, without queueing: the 503 at once, the 429 after
+    the tarpit's second (a client over its own limit is slowed, the others are not).
+
+    The global cap sheds load before answers queue for seconds behind the two cores; the
+    per-client cap is what keeps one flooding address from taking every slot (and most of the
+    CPU) from polite clients, which the token bucket alone does not while a burst lasts.
+    Probes and metrics (outside ``/v1/``) are never shed. Telephony webhooks are exempt from
+    the per-client cap only: a platform calls from a few addresses for many callers.
+
+    The counters live on the event loop (one per app): no lock is needed, and a request is
+    counted until its response, streamed or not, has been sent.
+    """
+
+    CLIENT_EXEMPT_PREFIXES = ("/v1/telephony",)
+    RETRY_AFTER_S = 1
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_in_flight: int,
+        client_in_flight: int,
+        tarpit: Tarpit | None = None,
+    ) -> None:
+        if max_in_flight < 1 or client_in_flight < 1:
+            raise ValueError(
+                f"max_in_flight={max_in_flight} and client_in_flight={client_in_flight} "
+                "must be at least 1"
+            )
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.client_in_flight = client_in_flight
+        self.tarpit = tarpit
+        self.in_flight = 0
+        self._clients: dict[str, int] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if (
+            scope["type"] != "http"
+            or not path.startswith("/v1/")
+            or scope.get("method") == "OPTIONS"  # CORS preflights: no work, and often parallel
+        ):
+            await self.app(scope, receive, send)
+            return
+        retry = [(b"retry-after", str(self.RETRY_AFTER_S).encode())]
+        if self.in_flight >= self.max_in_flight:
+            await _send_json(
+                send, 503, {"detail": "the service is busy; retry in a moment"}, headers=retry
+            )
+            return
+        client = scope.get("client")
+        key = None if path.startswith(self.CLIENT_EXEMPT_PREFIXES) else (client or ("?",))[0]
+        if key is not None and self._clients.get(key, 0) >= self.client_in_flight:
+            detail = f"at most {self.client_in_flight} requests at once per client; retry"
+            if self.tarpit is not None:
+                await self.tarpit.wait(self.RETRY_AFTER_S)
+            await _send_json(send, 429, {"detail": detail}, headers=retry)
+            return
+        self.in_flight += 1
+        if key is not None:
+            self._clients[key] = self._clients.get(key, 0) + 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+            if key is not None:
+                left = self._clients.pop(key) - 1
+                if left:
+                    self._clients[key] = left
 
 
 class MetricsMiddleware:

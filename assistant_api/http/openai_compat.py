@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant_api.answer.streaming import split_sentences
 from assistant_api.models import AskResponse
@@ -61,11 +61,41 @@ class ChatCompletionRequest(BaseModel):
     language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
     commune: str | None = Field(default=None, max_length=80)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_lone_surrogates(cls, data: object) -> object:
+        """JSON may escape half a UTF-16 pair (``"\\ud800"``), which is no text: refused here,
+        in any field (extra ones included), rather than failing later as a 500."""
+        if _has_lone_surrogate(data):
+            raise ValueError("the body holds a lone UTF-16 surrogate: it is not valid Unicode")
+        return data
+
     def question(self) -> str | None:
         for message in reversed(self.messages):
             if message.role == "user":
                 return message.text()
         return None
+
+    def earlier_questions(self) -> list[str]:
+        """The user messages before the last one (at most the last five): the conversation
+        the last question follows up on."""
+        asked = [m.text() for m in self.messages if m.role == "user"]
+        return [q for q in asked[:-1] if q and q.strip()][-5:]
+
+
+def _has_lone_surrogate(value: object, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= char <= "\udfff" for char in value)
+    if depth > 32:  # JSON nested this deep is refused by the field types anyway
+        return False
+    if isinstance(value, dict):
+        return any(
+            _has_lone_surrogate(k, depth + 1) or _has_lone_surrogate(v, depth + 1)
+            for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item, depth + 1) for item in value)
+    return False
 
 
 class ChoiceMessage(BaseModel):

@@ -170,6 +170,37 @@ def _api(figures: Mapping[str, object]) -> list[tuple[str, str]]:
     return rows
 
 
+def _abuse(figures: Mapping[str, object]) -> list[tuple[str, str]]:
+    """One row, absent from the figures of benches that predate the section."""
+    section = figures.get("abuse")
+    if section is None:
+        return []
+    if (reason := _skipped(section)) is not None:
+        return [("polite `POST /v1/ask` p95 beside one flooding client", reason)]
+    quiet = _get(figures, "abuse.quiet.p95_ms")
+    abused = _get(figures, "abuse.abused.p95_ms")
+    statuses = _get(figures, "abuse.flood_statuses")
+    flood = (
+        ", ".join(f"{count} × {status}" for status, count in statuses.items())
+        if isinstance(statuses, Mapping)
+        else "?"
+    )
+    label = (
+        f"polite `POST /v1/ask` p95, {_number(_get(figures, 'abuse.polite_clients'))} clients, "
+        f"quiet → beside one client with "
+        f"{_number(_get(figures, 'abuse.flood_connections'))} requests in flight"
+    )
+    return [
+        (
+            label,
+            f"{_ms(quiet)} → {_ms(abused)} (× {_number(_get(figures, 'abuse.p95_ratio'), 2)}; "
+            f"target ≤ 2), polite errors {_number(_get(figures, 'abuse.abused.errors'))}; "
+            f"the flood got {flood} "
+            f"({_number(_get(figures, 'abuse.flood_requests_per_s'), 1)} req/s)",
+        )
+    ]
+
+
 def _voice(figures: Mapping[str, object]) -> tuple[str, str]:
     section = figures.get("voice")
     clips = _get(figures, "voice.clips")
@@ -273,6 +304,7 @@ def render_section(figures: Mapping[str, object]) -> str:
             "query latency at {chunks} synthetic chunks (Qdrant Edge)",
         ),
         *_api(figures),
+        *_abuse(figures),
         _voice(figures),
         *_memory(figures),
     ]

@@ -22,8 +22,9 @@ from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from eval.bench.abuse import run_abuse
 from eval.bench.load import run_concurrent, run_sequential
-from eval.bench.server import peak_rss_mib, serve_in_thread, serve_subprocess
+from eval.bench.server import limit_variables, peak_rss_mib, serve_in_thread, serve_subprocess
 from eval.bench.synthetic import synthetic_latency
 from eval.gold import load_gold
 from eval.metrics import percentile
@@ -56,6 +57,8 @@ class BenchConfig:
     redactor: str = "presidio"  # the production default; loads in the background at start-up
     settle_s: float = 60.0  # idle wait after start-up so that loading does not skew latency
     embed_models: str = "use"
+    abuse_seconds: float = 20.0  # each of the quiet and the abused phase
+    abuse_connections: int = 32
 
     @classmethod
     def quick(cls, embed_models: str = "use") -> BenchConfig:
@@ -75,6 +78,8 @@ class BenchConfig:
             redactor="regex",
             settle_s=0.0,
             embed_models=embed_models,
+            abuse_seconds=2.0,
+            abuse_connections=8,
         )
 
 
@@ -237,7 +242,9 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
         settings = Settings(
             data_dir=data_dir,
             embed_models=[m.strip() for m in config.embed_models.split(",") if m.strip()],
-            limits=LimitSettings(requests_per_minute=100_000_000),
+            limits=LimitSettings(
+                requests_per_minute=100_000_000, max_in_flight=10_000, client_in_flight=10_000
+            ),
             voice=VoiceSettings(enabled=False),
             redactor=config.redactor,
         )
@@ -339,6 +346,41 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
                 )
 
             _timed("voice", voice, figures)
+
+            def abuse() -> Figures:
+                # The production limits, not the lifted ones of the sections above.
+                limits = LimitSettings()
+                if config.api_subprocess:
+                    close_runtime()
+                    server = serve_subprocess(
+                        data_dir,
+                        config.embed_models,
+                        config.redactor,
+                        out_dir / "api-abuse.log",
+                        environment=limit_variables(limits),
+                    )
+                else:
+                    server = serve_in_thread(
+                        settings.updated({"limits": limits.model_dump()}), runtime
+                    )
+                with server as running:
+                    time.sleep(config.settle_s)
+                    run_sequential(running.url, questions[:3], requests=3)  # warm-up
+                    result = run_abuse(
+                        running.url,
+                        questions,
+                        seconds=config.abuse_seconds,
+                        flood_connections=config.abuse_connections,
+                    )
+                return {
+                    "server": "subprocess" if running.pid else "thread of the bench process",
+                    "requests_per_minute": limits.requests_per_minute,
+                    "max_in_flight": limits.max_in_flight,
+                    "client_in_flight": limits.client_in_flight,
+                    **result.as_dict(),
+                }
+
+            _timed("abuse", abuse, figures)
         finally:
             close_runtime()
         usage_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

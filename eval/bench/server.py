@@ -20,10 +20,17 @@ from pathlib import Path
 import httpx
 
 from assistant_api import AssistantRuntime
-from permanence.settings import Settings
+from permanence.settings import LimitSettings, Settings
 from permanence.testing.servers import STARTUP_TIMEOUT_S, free_port, run_uvicorn
 
-__all__ = ["RunningServer", "peak_rss_mib", "run_uvicorn", "serve_in_thread", "serve_subprocess"]
+__all__ = [
+    "RunningServer",
+    "limit_variables",
+    "peak_rss_mib",
+    "run_uvicorn",
+    "serve_in_thread",
+    "serve_subprocess",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,21 @@ def _wait_ready(url: str, alive: object) -> None:
     raise RuntimeError(f"the API at {url} did not answer /health within {STARTUP_TIMEOUT_S} s")
 
 
+def limit_variables(limits: LimitSettings) -> dict[str, str]:
+    """The environment that gives ``permanence serve`` these per-client and in-flight limits."""
+    return {
+        "PERMANENCE_LIMITS_REQUESTS_PER_MINUTE": str(limits.requests_per_minute),
+        "PERMANENCE_LIMITS_MAX_IN_FLIGHT": str(limits.max_in_flight),
+        "PERMANENCE_LIMITS_CLIENT_IN_FLIGHT": str(limits.client_in_flight),
+    }
+
+
+#: The bench's lifted limits: its load comes from one address, as no real client's does.
+LIFTED_LIMITS = LimitSettings(
+    requests_per_minute=100_000_000, max_in_flight=10_000, client_in_flight=10_000
+)
+
+
 @contextlib.contextmanager
 def serve_subprocess(
     data_dir: Path,
@@ -64,7 +86,7 @@ def serve_subprocess(
     log_path: Path,
     environment: Mapping[str, str] | None = None,
 ) -> Iterator[RunningServer]:
-    """``permanence serve`` in its own process, rate limit lifted, voice off.
+    """``permanence serve`` in its own process, limits lifted, voice off.
 
     ``environment`` adds or overrides variables (the demo test sets ``PERMANENCE_DEMO``);
     everything the server prints goes to ``log_path``.
@@ -74,7 +96,7 @@ def serve_subprocess(
         **os.environ,
         "PERMANENCE_DATA_DIR": str(data_dir),
         "PERMANENCE_EMBED_MODELS": embed_models,
-        "PERMANENCE_LIMITS_REQUESTS_PER_MINUTE": "100000000",
+        **limit_variables(LIFTED_LIMITS),
         "PERMANENCE_VOICE_ENABLED": "false",
         "PERMANENCE_REDACTOR": redactor,
         **(environment or {}),

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from index.backends.builds import BuildMarker
+
 __all__ = ["IndexedPoint", "SearchFilter", "SparseVec", "VectorHit", "VectorIndex"]
 
 
@@ -57,6 +59,18 @@ class VectorIndex(Protocol):
     def upsert(self, points: list[IndexedPoint]) -> None: ...
 
     def delete(self, ids: list[str]) -> None: ...
+
+    def set_payloads(self, payloads: dict[str, dict[str, object]]) -> None:
+        """Replace the payloads of stored points, vectors untouched (metadata corrections)."""
+
+    def begin_build(self) -> None:
+        """Take the writer lock and record that a build (full or incremental) is under way."""
+
+    def finish_build(self, *, documents: int, chunks: int) -> None:
+        """Record the finished build (and make a rebuild the live index); release the lock."""
+
+    def build_marker(self) -> BuildMarker | None:
+        """What the last build of the open index recorded; ``None`` when it recorded none."""
 
     def point_ids_by_url(self) -> dict[str, set[str]]:
         """Every stored point id grouped by document URL (for incremental sync)."""

@@ -8,6 +8,7 @@ The default: nothing to install or run, 1.7 ms a dense query at 100k chunks (mea
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import threading
 from collections.abc import Sequence
@@ -17,9 +18,21 @@ from typing import Any
 import qdrant_edge as qe
 
 from index.backends.base import IndexedPoint, SearchFilter, SparseVec, VectorHit
+from index.backends.builds import (
+    BuildMarker,
+    WriterLock,
+    build_dirs,
+    live_build,
+    new_build_dir,
+    publish,
+    read_marker,
+    write_marker,
+)
 from index.errors import BackendError, IndexInUseError, ModelMismatchError
 
 __all__ = ["EdgeIndex", "stored_chunk_count"]
+
+logger = logging.getLogger(__name__)
 
 SPARSE_NAME = "bm25"
 _META_FILE = "collection.json"
@@ -62,7 +75,8 @@ def _load_shard(path: Path) -> qe.EdgeShard:
 
 
 def stored_chunk_count(path: Path) -> int | None:
-    """Chunks in the index at ``path``, read without any model; ``None`` when none was built.
+    """Chunks in the live build of the index at ``path``, read without any model; ``None``
+    when none was built.
 
     Lets a command say "build the index first" (or "a server holds it") in a second instead of
     after loading the embedding models.
@@ -70,9 +84,10 @@ def stored_chunk_count(path: Path) -> int | None:
     Raises:
         IndexInUseError: another process has the index open.
     """
-    if not (path / _META_FILE).exists():
+    build = live_build(path)
+    if build is None or not (build / _META_FILE).exists():
         return None
-    shard = _load_shard(path)
+    shard = _load_shard(build)
     try:
         return int(shard.count(qe.CountRequest(exact=True)))
     finally:
@@ -84,10 +99,18 @@ def _payloads(records: list[qe.Record]) -> dict[str, dict[str, object]]:
 
 
 class EdgeIndex:
-    """A Qdrant Edge shard under ``path``."""
+    """A Qdrant Edge shard: the live build under ``path``, or a new build being written.
+
+    ``open(rebuild=True)`` writes into a new build folder and leaves the live one alone until
+    :meth:`finish_build` publishes it (:mod:`index.backends.builds`). Writing takes the
+    index's writer lock; reading never does, so a server keeps answering during a rebuild.
+    """
 
     def __init__(self, path: Path) -> None:
         self._path = Path(path)
+        self._build: Path | None = None
+        self._staging = False
+        self._writer = WriterLock(self._path)
         self._shard: qe.EdgeShard | None = None
         self._lock = threading.RLock()
 
@@ -98,34 +121,98 @@ class EdgeIndex:
         return self._shard
 
     def open(self, dense_dims: dict[str, int], *, rebuild: bool = False) -> None:
-        meta_path = self._path / _META_FILE
         with self._lock:
-            if rebuild and self._path.exists():
-                shutil.rmtree(self._path)
-            config = qe.EdgeConfig(
-                vectors={
-                    name: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)
-                    for name, dim in dense_dims.items()
-                },
-                sparse_vectors={SPARSE_NAME: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
-            )
-            if meta_path.exists():
-                recorded = json.loads(meta_path.read_text(encoding="utf-8"))
+            live = live_build(self._path)
+            if rebuild:
+                self._writer.acquire()
+                self._remove_unused_builds(keep=live)
+                self._create(new_build_dir(self._path), dense_dims)
+                self._staging = True
+                self._write_marker(BuildMarker.now("building", documents=0, chunks=0))
+                return
+            if live is not None and (live / _META_FILE).exists():
+                recorded = json.loads((live / _META_FILE).read_text(encoding="utf-8"))
                 if recorded.get("dense") != dense_dims:
                     raise ModelMismatchError(
                         f"index at {self._path} was built with models {recorded.get('dense')}, "
                         f"configured now: {dense_dims}; run `permanence index --rebuild`"
                     )
-                self._shard = _load_shard(self._path)
+                self._shard = _load_shard(live)
+                self._build = live
                 self._index_payload_fields()
                 return
-            self._path.mkdir(parents=True, exist_ok=True)
+            # Nothing built yet: the first build has no live index to protect.
+            build = new_build_dir(self._path)
+            self._create(build, dense_dims)
+            publish(self._path, build)
+
+    def _create(self, build: Path, dense_dims: dict[str, int]) -> None:
+        config = qe.EdgeConfig(
+            vectors={
+                name: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)
+                for name, dim in dense_dims.items()
+            },
+            sparse_vectors={SPARSE_NAME: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+        try:
+            self._shard = qe.EdgeShard.create(str(build / "shard"), config)
+        except Exception as exc:
+            raise BackendError(f"cannot create index at {build}: {exc}") from exc
+        self._build = build
+        self._index_payload_fields()
+        meta = json.dumps({"dense": dense_dims, "sparse": SPARSE_NAME})
+        (build / _META_FILE).write_text(meta, "utf-8")
+
+    def begin_build(self) -> None:
+        """Take the writer lock and mark the build unfinished until :meth:`finish_build`."""
+        with self._lock:
+            self._writer.acquire()
+            self._write_marker(BuildMarker.now("building", documents=0, chunks=0))
+
+    def finish_build(self, *, documents: int, chunks: int) -> None:
+        """Record a finished build; a rebuild becomes the live index here, atomically."""
+        with self._lock:
+            self._writer.acquire()
+            self.shard.flush()
+            self._write_marker(BuildMarker.now("complete", documents=documents, chunks=chunks))
+            if self._staging and self._build is not None:
+                previous = live_build(self._path)
+                publish(self._path, self._build)
+                self._staging = False
+                logger.info("index build %s is live", self._build.name)
+                self._remove_unused_builds(keep=previous)
+            self._writer.release()
+
+    def build_marker(self) -> BuildMarker | None:
+        """The marker of the build this object has open (``None``: it records none)."""
+        return read_marker(self._build) if self._build is not None else None
+
+    def _write_marker(self, marker: BuildMarker) -> None:
+        if self._build is None:
+            raise BackendError(f"index at {self._path} is not open; call open() first")
+        write_marker(self._build, marker)
+
+    def _remove_unused_builds(self, *, keep: Path | None) -> None:
+        """Delete builds nobody uses: not live, not ``keep``, not open in another process.
+
+        An unfinished build (a killed rebuild) goes too. A build some process still has open
+        is kept (the engine's lock tells); the next rebuild tries again.
+        """
+        live = live_build(self._path)
+        for build in build_dirs(self._path):
+            if build in (live, keep, self._build):
+                continue
             try:
-                self._shard = qe.EdgeShard.create(str(self._path / "shard"), config)
-            except Exception as exc:
-                raise BackendError(f"cannot create index at {self._path}: {exc}") from exc
-            self._index_payload_fields()
-            meta_path.write_text(json.dumps({"dense": dense_dims, "sparse": SPARSE_NAME}), "utf-8")
+                _load_shard(build).close()
+            except IndexInUseError:
+                continue
+            except BackendError:
+                pass  # unreadable: a build killed before its shard was whole
+            shutil.rmtree(build, ignore_errors=True)
+
+    def _require_writer(self) -> None:
+        """Every write takes the writer lock first: a second writer fails before it writes."""
+        self._writer.acquire()
 
     def _index_payload_fields(self) -> None:
         """Keyword indexes on the filtered fields (idempotent: older indexes gain them on open)."""
@@ -176,6 +263,7 @@ class EdgeIndex:
             for p in points
         ]
         with self._lock:
+            self._require_writer()
             self.shard.update(qe.UpdateOperation.upsert_points(edge_points))
             self.shard.flush()
 
@@ -183,7 +271,18 @@ class EdgeIndex:
         if not ids:
             return
         with self._lock:
+            self._require_writer()
             self.shard.update(qe.UpdateOperation.delete_points(list(ids)))
+            self.shard.flush()
+
+    def set_payloads(self, payloads: dict[str, dict[str, object]]) -> None:
+        """Replace the payload of existing points (an audience or institution corrected)."""
+        if not payloads:
+            return
+        with self._lock:
+            self._require_writer()
+            for point_id, payload in payloads.items():
+                self.shard.update(qe.UpdateOperation.overwrite_payload([point_id], payload))
             self.shard.flush()
 
     def point_ids_by_url(self) -> dict[str, set[str]]:
@@ -245,3 +344,4 @@ class EdgeIndex:
             if self._shard is not None:
                 self._shard.close()
                 self._shard = None
+            self._writer.release()

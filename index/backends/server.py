@@ -10,10 +10,12 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from qdrant_client import QdrantClient, models
 
 from index.backends.base import IndexedPoint, SearchFilter, SparseVec, VectorHit
+from index.backends.builds import BuildMarker
 from index.errors import BackendError, ModelMismatchError
 
 __all__ = ["ServerIndex"]
@@ -154,6 +156,40 @@ class ServerIndex:
         with self._lock:
             self.client.delete(
                 self._collection, points_selector=models.PointIdsList(points=list(ids)), wait=True
+            )
+
+    def set_payloads(self, payloads: dict[str, dict[str, object]]) -> None:
+        if not payloads:
+            return
+        with self._lock:
+            for point_id, payload in payloads.items():
+                self.client.overwrite_payload(self._collection, payload, points=[point_id])
+
+    def begin_build(self) -> None:
+        """Mark the build unfinished in the meta collection.
+
+        A server collection has no atomic swap here (that would need a collection alias) nor
+        a writer lock: Qdrant serialises writes, and the marker still tells a partial build.
+        """
+        self._set_marker(BuildMarker.now("building", documents=0, chunks=0))
+
+    def finish_build(self, *, documents: int, chunks: int) -> None:
+        self._set_marker(BuildMarker.now("complete", documents=documents, chunks=chunks))
+
+    def build_marker(self) -> BuildMarker | None:
+        with self._lock:
+            records = self.client.retrieve(self._meta_collection, [_META_ID], with_payload=True)
+        build = (records[0].payload or {}).get("build") if records else None
+        if not isinstance(build, dict) or build.get("state") not in ("building", "complete"):
+            return None
+        return BuildMarker(
+            build["state"], int(build["documents"]), int(build["chunks"]), str(build["at"])
+        )
+
+    def _set_marker(self, marker: BuildMarker) -> None:
+        with self._lock:
+            self.client.set_payload(
+                self._meta_collection, {"build": asdict(marker)}, points=[_META_ID]
             )
 
     def point_ids_by_url(self) -> dict[str, set[str]]:

@@ -86,6 +86,15 @@ class Crawler:
         with StoreThread() as store_thread:
             run = await store_thread(self._store.start_run, source.name)
             report = CrawlReport(source.name, run.id, run.started_at, resumed=run.resumed)
+            # Pages this crawl will not rewrite (same hash, 304, sitemap-fresh) must still
+            # follow a corrected audience or institution; applied before fetching, so a source
+            # made professional is never public for the length of a crawl.
+            report.reassigned = await store_thread(
+                self._store.reapply_source,
+                source.name,
+                audience=source.effective_audience,
+                institution_id=source.institution_id,
+            )
             try:
                 self.extractor.warm_up()
                 complete = await self._run_session(source, run, report, store_thread, credentials)

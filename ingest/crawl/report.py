@@ -92,6 +92,8 @@ class CrawlReport:
     finished_at: datetime | None = None
     complete: bool = False
     gone_absent: list[str] = field(default_factory=list)
+    #: Stored pages whose audience or institution the source's configuration corrected.
+    reassigned: int = 0
     fatal: str | None = None
     urls: list[UrlOutcome] = field(default_factory=list)
 
@@ -125,6 +127,7 @@ class CrawlReport:
             "counts": self.counts(),
             "outcomes": self.outcome_counts(),
             "gone_absent": self.gone_absent,
+            "reassigned": self.reassigned,
             "urls": [asdict(u) for u in self.urls],
         }
 

@@ -5,6 +5,7 @@ Public names only; callers import from ``ingest.store`` (or ``ingest``), never i
 
 from __future__ import annotations
 
+from ingest.store.database import is_disk_full
 from ingest.store.documents import GONE_STRIKES_TO_CONFIRM, UpsertOutcome
 from ingest.store.facade import DocumentStore
 from ingest.store.ledger import CrawlRun, FrontierEntry, PageState
@@ -32,4 +33,5 @@ __all__ = [
     "ProposalStatus",
     "ProposalSync",
     "UpsertOutcome",
+    "is_disk_full",
 ]

@@ -88,6 +88,34 @@ class Documents(StoreDatabase):
             )
             return UpsertOutcome(document.url, "new" if row is None else "changed", version)
 
+    def reapply_source(
+        self, source_id: str, *, audience: Audience, institution_id: str | None
+    ) -> int:
+        """Give the current documents of ``source_id`` the audience (and institution) its
+        configuration names now; returns how many rows changed.
+
+        Why apart from :meth:`upsert`: a source corrected from public to professional keeps
+        its pages byte for byte, so no fetch makes a new version — the correction must still
+        hold at once, in place, for every page of the source (unchanged, 304 or not re-fetched).
+        ``institution_id`` is applied only when the source names one; otherwise each page keeps
+        the institution its fiche or domain linked it to.
+        """
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE documents SET audience = ? WHERE source_id = ? AND is_current = 1 "
+                "AND audience != ?",
+                (audience, source_id, audience),
+            )
+            changed = cursor.rowcount
+            if institution_id is not None:
+                cursor = conn.execute(
+                    "UPDATE documents SET institution_id = ? WHERE source_id = ? "
+                    "AND is_current = 1 AND institution_id IS NOT ?",
+                    (institution_id, source_id, institution_id),
+                )
+                changed += cursor.rowcount
+            return int(changed)
+
     def touch(self, url: str, *, fetched_at: datetime | None = None) -> bool:
         """Record that ``url`` answered 304 Not Modified; returns whether it is known."""
         when = (fetched_at or datetime.now(UTC)).isoformat()

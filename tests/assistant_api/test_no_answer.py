@@ -8,6 +8,7 @@ import pytest
 
 from assistant_api.answer.communes import CommuneDirectory
 from assistant_api.answer.service import _Plan
+from assistant_api.triage.roles import QuestionRoles
 from ingest.corpus import load_communes
 
 pytestmark = pytest.mark.integration
@@ -26,7 +27,7 @@ def test_without_a_counter_to_name_the_no_answer_ends_as_a_sentence(
     composed = service._no_answer(
         question,
         templates,
-        _Plan(language=language, commune=None, audiences=("public",)),
+        _Plan(language=language, commune=None, audiences=("public",), roles=QuestionRoles()),
         retrieval,
         [],
     )
@@ -43,7 +44,7 @@ def test_with_a_counter_the_no_answer_names_it(tiny_runtime: Any) -> None:
     composed = service._no_answer(
         question,
         templates,
-        _Plan(language="fr", commune="Val-de-Ruz", audiences=("public",)),
+        _Plan(language="fr", commune="Val-de-Ruz", audiences=("public",), roles=QuestionRoles()),
         retrieval,
         [],
     )

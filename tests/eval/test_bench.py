@@ -23,6 +23,7 @@ SECTIONS = {
     "query_latency_synthetic",
     "api",
     "voice",
+    "abuse",
     "memory",
 }
 

@@ -199,3 +199,28 @@ def test_bench_refuses_readme_with_quick(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exited:
         bench_main(["--quick", "--out", str(tmp_path), "--readme", str(readme)])
     assert exited.value.code == 2
+
+
+def test_the_abuse_figures_are_one_row() -> None:
+    figures = copy.deepcopy(FIGURES)
+    assert "beside one client" not in render_section(figures)  # benches before the section
+    figures["abuse"] = {
+        "polite_clients": 2,
+        "flood_connections": 32,
+        "quiet": {"requests": 70, "errors": 0, "p95_ms": 164.7},
+        "abused": {"requests": 70, "errors": 0, "p95_ms": 197.2},
+        "p95_ratio": 1.2,
+        "flood_requests_per_s": 31.8,
+        "flood_statuses": {"200": 69, "429": 757},
+    }
+    section = render_section(figures)
+    assert (
+        "| polite `POST /v1/ask` p95, 2 clients, quiet → beside one client with 32 requests in "
+        "flight | 165 ms → 197 ms (× 1.20; target ≤ 2), polite errors 0; the flood got "
+        "69 × 200, 757 × 429 (31.8 req/s) |"
+    ) in section
+    figures["abuse"] = {"skipped": "no loopback"}
+    assert (
+        "| polite `POST /v1/ask` p95 beside one flooding client | not measured: no loopback |"
+        in (render_section(figures))
+    )

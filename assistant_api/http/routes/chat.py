@@ -7,10 +7,11 @@ need some key to talk at all).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, status
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from assistant_api.http.asking import answer_question
 from assistant_api.http.deps import ServicesDep, is_professional
@@ -46,11 +47,22 @@ async def chat_completions(
     if question is None or not question.strip():
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "no user message with text")
     professional = is_professional(services.settings, authorization)
+    audience: Literal["public", "professional"] = "professional" if professional else "public"
+    limit = services.settings.limits.max_question_chars
+    earlier = [q[:limit] for q in body.earlier_questions()]
+    conversation_id = (
+        await run_in_threadpool(
+            services.conversations.replay, earlier, audience=audience, language=body.language
+        )
+        if earlier
+        else None
+    )
     ask = AskRequest(
         question=question,
         language=body.language,
         commune=body.commune,
-        audience="professional" if professional else "public",
+        audience=audience,
+        conversation_id=conversation_id,
     )
     response = await answer_question(
         ask,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from ingest import Assurance, Institution
 from ingest.corpus import HSDS_TABLES, export_hsds, import_hsds, load_corpus
 from ingest.errors import CorpusError
 from permanence.settings import PROJECT_ROOT
@@ -30,6 +32,7 @@ def test_export_writes_one_json_array_per_table(resources: Path, tmp_path: Path)
         "languages": 4,
         "attributes": 4,
         "taxonomy_terms": 4,
+        "metadata": 0,
     }
 
 
@@ -64,7 +67,12 @@ def test_export_field_mapping(resources: Path, tmp_path: Path) -> None:
     service = table("services")[0]
     assert service["organization_id"] == "alpha-social"
     assert service["status"] == "active"
-    assert service["assured_date"] == "2026-01-15"
+    # No fact of the fixtures is dated: the service is not "assured" on the day its file was
+    # written, and that day travels as last_verified.
+    assert service["assured_date"] is None
+    extension = service["x_permanence"]
+    assert isinstance(extension, dict)
+    assert extension["last_verified"] == "2026-01-15"
     assert service["eligibility_description"] == "Habitants des communes desservies."
     assert table("addresses")[0] == {
         "id": "alpha-social--location-0--address",
@@ -149,3 +157,70 @@ def test_import_names_the_organization_of_an_invalid_record(
     assert str(caught.value) == (
         "organization 'beta-emploi': field 'description': String should have at least 40 characters"
     )
+
+
+def _assured(inst: Institution, **fields: tuple[date, str | None]) -> Institution:
+    assured = {
+        f: Assurance(assured_date=day, assured_by="A. Steward", source=source)
+        for f, (day, source) in fields.items()
+    }
+    return inst.model_copy(update={"assured": assured})
+
+
+@pytest.mark.unit
+def test_assured_dates_round_trip_per_fact(resources: Path, tmp_path: Path) -> None:
+    alpha, *others = load_corpus(resources / "valid")
+    page = "https://example.org/alpha/contact"
+    dated = _assured(
+        alpha,
+        phones=(date(2025, 3, 14), page),
+        emails=(date(2024, 1, 2), None),
+        hours=(date(2026, 6, 30), page),
+        services=(date(2023, 5, 5), None),
+    )
+    assert dated.locations and dated.phones and dated.emails and dated.hours
+
+    export_hsds([dated, *others], tmp_path)
+    metadata = json.loads((tmp_path / "metadata.json").read_text())
+    services = json.loads((tmp_path / "services.json").read_text())
+
+    phone_rows = [r for r in metadata if r["resource_type"] == "phone"]
+    assert [(r["resource_id"], r["last_action_date"], r["updated_by"]) for r in phone_rows] == [
+        (f"alpha-social--phone-{i}", "2025-03-14", "A. Steward") for i in range(len(alpha.phones))
+    ]
+    assert {r["x_permanence"]["field"] for r in metadata} == {
+        "phones",
+        "emails",
+        "hours",
+        "services",
+    }
+    # locations are filled but undated: the service as a whole has no assured date.
+    assert services[0]["assured_date"] is None
+    assert import_hsds(tmp_path) == [dated, *others]
+
+
+@pytest.mark.unit
+def test_service_assured_date_is_the_oldest_contact_fact(resources: Path, tmp_path: Path) -> None:
+    alpha = load_corpus(resources / "valid")[0]
+    filled = [f for f in ("phones", "emails", "locations", "hours", "website") if getattr(alpha, f)]
+    days = {f: (date(2026, 1, 1 + i), None) for i, f in enumerate(filled)}
+    export_hsds([_assured(alpha, **days)], tmp_path)
+
+    service = json.loads((tmp_path / "services.json").read_text())[0]
+
+    assert len(filled) >= 2
+    assert service["assured_date"] == "2026-01-01"
+    assert service["assurer_email"] is None
+
+
+@pytest.mark.unit
+def test_export_without_metadata_still_imports(resources: Path, tmp_path: Path) -> None:
+    institutions = load_corpus(resources / "valid")
+    export_hsds(institutions, tmp_path)
+    (tmp_path / "metadata.json").unlink()
+    services = json.loads((tmp_path / "services.json").read_text())
+    for row in services:  # as written before per-fact dates: last_verified as assured_date
+        row["assured_date"] = row["x_permanence"].pop("last_verified")
+    (tmp_path / "services.json").write_text(json.dumps(services))
+
+    assert import_hsds(tmp_path) == institutions
