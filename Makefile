@@ -26,9 +26,11 @@ data: install
 	$(BIN)/permanence crawl --mirror intranet
 	$(BIN)/permanence index
 
-# Demo mode: a professional token made for this run is printed at start (see README).
+# Demo mode: a professional token made for this run is printed at start (see README); the
+# telephone webhooks accept unsigned calls, so a local TwiML simulator can drive the hotline
+# (never set PERMANENCE_TELEPHONY_ALLOW_UNSIGNED in production: docs/voice.md).
 demo: data
-	PERMANENCE_DEMO=1 $(BIN)/permanence serve --host $${PERMANENCE_HOST:-127.0.0.1} --port $${PERMANENCE_PORT:-8000}
+	PERMANENCE_DEMO=1 PERMANENCE_TELEPHONY_ALLOW_UNSIGNED=$${PERMANENCE_TELEPHONY_ALLOW_UNSIGNED:-1} $(BIN)/permanence serve --host $${PERMANENCE_HOST:-127.0.0.1} --port $${PERMANENCE_PORT:-8000}
 
 test: install-test
 	$(BIN)/pytest -q
