@@ -40,6 +40,7 @@ CORPUS_LANGUAGE = "fr"
 DOES_CHARS = 80
 #: The service vocabulary whose labels the answer's cards use (corpora/vocabulary/).
 VOCABULARY_PATH = Path(__file__).resolve().parents[2] / "corpora" / "vocabulary" / "services.yaml"
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 _PARENTHESES = re.compile(r"\s*[\(\[][^)\]]*[\)\]]")
 _CITATIONS = re.compile(r"\[\d+\]")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -68,6 +69,19 @@ def _labels(path: Path) -> dict[str, frozenset[str]]:
     return {language: frozenset(labels) for language, labels in found.items()}
 
 
+def _generic_whys(prompts_dir: Path) -> frozenset[str]:
+    """The answer templates' "deals with questions like yours", folded, in every language: a
+    card saying only that says nothing a category phrase would not say better."""
+    found: set[str] = set()
+    for path in sorted((prompts_dir / "answer").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key in ("generic", "why_generic"):
+            text = data.get(key)
+            if isinstance(text, str) and "{" not in text:
+                found.add(_fold(text))
+    return frozenset(found)
+
+
 def _shorten(parts: list[str], language: str) -> str:
     """At most two parts within :data:`DOES_CHARS`, joined; lower case after the name but in
     German (nouns) and for acronyms."""
@@ -93,15 +107,22 @@ class VoiceDomain:
         records: Mapping[str, Institution],
         vocabulary: RecognitionVocabulary | None = None,
         labels: dict[str, frozenset[str]] | None = None,
+        generic: frozenset[str] = frozenset(),
     ) -> None:
         self.glossary = glossary
         self.records = records
         self.vocabulary = vocabulary
         self.labels = labels or {}
+        self.generic = generic
 
     @classmethod
     def load(
-        cls, *, glossary: Glossary, glossary_path: Path, records: Mapping[str, Institution]
+        cls,
+        *,
+        glossary: Glossary,
+        glossary_path: Path,
+        records: Mapping[str, Institution],
+        prompts_dir: Path | None = None,
     ) -> VoiceDomain:
         """The domain with its recognition vocabulary (communes from ``corpora/communes.yaml``)."""
         table = load_communes()
@@ -118,6 +139,7 @@ class VoiceDomain:
             records=records,
             vocabulary=vocabulary,
             labels=_labels(VOCABULARY_PATH),
+            generic=_generic_whys(prompts_dir or PROMPTS_DIR),
         )
 
     def card_does(self, result: AskResponse) -> dict[str, str]:
@@ -140,7 +162,7 @@ class VoiceDomain:
         if language == CORPUS_LANGUAGE:
             for pattern, words in _SHORTHAND:
                 why = pattern.sub(words, why)
-        if not why:
+        if not why or _fold(why) in self.generic:
             return None
         if card.name in card.why:  # "X peut vous aider pour : a; b." around French services
             _head, _, services = why.partition(" : ")

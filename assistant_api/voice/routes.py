@@ -81,7 +81,10 @@ def voice_domain(request: Request) -> VoiceDomain:
             services.settings.glossary_path
         )
         return VoiceDomain.load(
-            glossary=glossary, glossary_path=services.settings.glossary_path, records=records
+            glossary=glossary,
+            glossary_path=services.settings.glossary_path,
+            records=records,
+            prompts_dir=services.settings.prompts_dir,
         )
 
     return services.voice.domain(records, build)

@@ -78,7 +78,8 @@ SHORT_NUMBER_DIGITS = 4
 SLOW_RATE = 0.8
 #: espeak-ng at 150 wpm per language: characters per second of text, and seconds per digit
 #: group of a phone number read slowly ("0 32", "889", "66", "49" are four groups). Measured
-#: on the phrases and eight numbers (calibration in eval/bench/spoken_answers.py); numbers are
+#: on the phrases and eight numbers, synthesised; eval/bench/spoken_answers.py reports the
+#: estimate's error against the WAVs (0.9 s p50, 2.3 s p95 on the dev answers); numbers are
 #: long in some voices (Arabic reads "889" as "eight hundred and eighty-nine", 2.4 s). The
 #: estimate only chooses how much to say; the WAV duration is what the bench reports.
 SPEECH_RATES: Mapping[str, tuple[float, float]] = {

@@ -90,6 +90,7 @@ def measure(
             glossary=glossary,
             glossary_path=settings.glossary_path,
             records=runtime.service.institutions,
+            prompts_dir=settings.prompts_dir,
         )
         ensure_whisper_model(settings.whisper_model_dir)
         transcriber = Transcriber(

@@ -79,6 +79,7 @@ def measure(gold: Path, *, per_language: int | None = None) -> dict[str, object]
             glossary=glossary,
             glossary_path=settings.glossary_path,
             records=runtime.service.institutions,
+            prompts_dir=settings.prompts_dir,
         )
         questions = [q for q in load_gold(gold) if q.audience == "public"]
         if per_language is not None:

@@ -59,6 +59,10 @@ def test_the_product_forces_the_language_without_hints(domain: VoiceDomain) -> N
     assert prompt is not None and "debiti e le fatture" in prompt
 
 
+def test_the_answer_templates_generic_reasons_are_known(domain: VoiceDomain) -> None:
+    assert domain.generic  # read from prompts/answer/*.yaml (why_generic or generic)
+
+
 def test_no_hints_without_a_known_language(domain: VoiceDomain) -> None:
     assert domain.hints(None) == NO_HINTS
 
@@ -92,13 +96,20 @@ def _answer(language: str, why: str) -> AskResponse:
         ),
         pytest.param("de", "aide sociale (aide financière).", None, id="a-french-label-in-german"),
         pytest.param("en", "", None, id="empty"),
+        pytest.param("fr", "S'occupe de ce genre de question.", None, id="generic"),
+        pytest.param("de", "Kümmert sich um solche Fragen.", None, id="generic-de"),
     ],
 )
 def test_a_cards_why_is_read_only_in_the_callers_language(
     domain: VoiceDomain, language: str, why: str, does: str | None
 ) -> None:
     labels = {"de": frozenset({"sozialhilfe", "sozialberatung und begleitung"})}
-    known = VoiceDomain(glossary=domain.glossary, records=domain.records, labels=labels)
+    known = VoiceDomain(
+        glossary=domain.glossary,
+        records=domain.records,
+        labels=labels,
+        generic=frozenset({"s'occupe de ce genre de question", "kummert sich um solche fragen"}),
+    )
     assert known.card_does(_answer(language, why)).get("orp") == does
 
 
