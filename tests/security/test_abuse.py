@@ -335,7 +335,7 @@ def test_the_tarpit_holds_a_bounded_number_of_refusals() -> None:
 def test_caps_are_validated() -> None:
     with pytest.raises(ValueError, match="max_in_flight=0"):
         ConcurrencyLimitMiddleware(_hello, max_in_flight=0, client_in_flight=1)
-    assert LimitSettings().max_in_flight == 16 and LimitSettings().client_in_flight == 1
+    assert LimitSettings().max_in_flight == 16 and LimitSettings().client_in_flight == 4
 
 
 @pytest.mark.integration
