@@ -105,14 +105,14 @@ def open_services(
             runtime.close()
         raise
     redactor = build_redactor(settings.redactor)
+    glossary = _glossary(runtime, settings)
     records = runtime.service.institutions
     recorder = AnalyticsRecorder(
         store=store,
         redactor=redactor,
-        themes=ThemeClassifier(_glossary(runtime, settings), records=records),
+        themes=ThemeClassifier(glossary, records=records),
     )
     metrics.analytics_pending.set_function(lambda: float(recorder.pending))
-    glossary = _glossary(runtime, settings)
     communes = runtime.communes or build_communes(list(records.values()))
     lexicon = ConversationLexicon.load(settings.prompts_dir / "conversation.yaml")
     conversations = ConversationalAssistant(
@@ -122,7 +122,6 @@ def open_services(
         lexicon=lexicon,
         reader=FollowUpReader(communes=communes, lexicon=lexicon, glossary=glossary),
         redact=redactor.redact,
-        glossary=glossary,
     )
     components.set("redactor", redactor.name)
     components.set("composer", composer_name(runtime.composer))

@@ -14,17 +14,19 @@ Modules declare their file's shape as ``LexiconModel`` subclasses (validators ra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError
 from pydantic_core import ErrorDetails
 
 from permanence.errors import ConfigurationError
+from permanence.text import fold
 
-__all__ = ["LexiconError", "LexiconModel", "load_lexicon"]
+__all__ = ["FoldedPattern", "LexiconError", "LexiconModel", "load_lexicon"]
 
 
 class LexiconError(ConfigurationError, ValueError):
@@ -42,6 +44,21 @@ class LexiconModel(BaseModel):
 
 
 ModelT = TypeVar("ModelT", bound=LexiconModel)
+
+
+def _folded_pattern(value: object) -> re.Pattern[str]:
+    """A pattern of the file, folded like the questions it is matched against, compiled."""
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a pattern; write it as a quoted string")
+    try:
+        return re.compile(fold(value))
+    except re.error as exc:
+        raise ValueError(f"bad pattern {value!r}: {exc}; fix the regex") from exc
+
+
+#: A regular expression of a lexicon file, folded as :func:`permanence.text.fold` folds the
+#: questions (so accents may be written) and compiled once at load.
+FoldedPattern = Annotated[re.Pattern[str], PlainValidator(_folded_pattern)]
 
 #: Pydantic's wording replaced by what an editor of the file should do.
 _MESSAGES = {

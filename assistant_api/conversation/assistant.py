@@ -21,7 +21,6 @@ from assistant_api.conversation.followup import FollowUp, FollowUpReader
 from assistant_api.conversation.lexicon import ConversationLexicon
 from assistant_api.conversation.store import Conversation, ConversationStore, Turn
 from assistant_api.models import AskRequest, AskResponse, Clarification
-from index import Glossary
 from permanence import fold
 
 __all__ = ["MIN_DETECTED_WORDS", "ConversationalAssistant"]
@@ -49,7 +48,6 @@ class ConversationalAssistant:
         lexicon: ConversationLexicon,
         reader: FollowUpReader,
         redact: Callable[[str], str],
-        glossary: Glossary | None = None,
     ) -> None:
         self._service = service
         self._store = store
@@ -57,7 +55,6 @@ class ConversationalAssistant:
         self._lexicon = lexicon
         self._reader = reader
         self._redact = redact
-        self._glossary = glossary
 
     @property
     def store(self) -> ConversationStore:
@@ -178,9 +175,6 @@ class ConversationalAssistant:
         text = fact_text(record, follow.field, self._lexicon.frames(base.language), marks=marks)
         return base.model_copy(update={"answer": text, "institutions": [card], "citations": cited})
 
-    def _needs(self, text: str) -> set[str]:
-        return set(self._glossary.concepts(text)) if self._glossary is not None else set()
-
     def _about(self, question: str, doors: Sequence[str]) -> str:
         """The door a question names (by name or acronym), else the first one shown."""
         folded = fold(question)
@@ -200,7 +194,7 @@ class ConversationalAssistant:
             return None
         shown = response.institutions[:REMEMBERED_DOORS]
         regional_door = any(self._communes.is_regional_office(card.id) for card in shown)
-        if not regional_door and not (self._needs(need) & self._lexicon.regional_needs):
+        if not regional_door and not (self._reader.needs(need) & self._lexicon.regional_needs):
             return None
         question = self._lexicon.frames(response.language).ask_commune
         return Clarification(field="commune", question=question)

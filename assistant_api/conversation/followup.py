@@ -56,7 +56,7 @@ class FollowUpReader:
         words = len(question.split())
         if words > MAX_FOLLOWUP_WORDS:
             return FollowUp(kind="new", commune=commune)
-        own = self._needs(question) - self._needs(previous.need)
+        own = self.needs(question) - self.needs(previous.need)
         if own:
             return FollowUp(kind="new", commune=commune)
         field = self._lexicon.asked_field(question)
@@ -69,5 +69,6 @@ class FollowUpReader:
             return FollowUp(kind="new")
         return FollowUp(kind="refine")
 
-    def _needs(self, text: str) -> set[str]:
+    def needs(self, text: str) -> set[str]:
+        """The glossary needs ``text`` names (none without a glossary)."""
         return set(self._glossary.concepts(text)) if self._glossary is not None else set()

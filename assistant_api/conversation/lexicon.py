@@ -6,15 +6,14 @@ Read through the shared loader, so an editor's typo is reported with the file an
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, PlainValidator, field_validator
+from pydantic import Field, field_validator
 
 from assistant_api.triage.language import SUPPORTED_LANGUAGES
 from permanence import fold
-from permanence.lexicon import LexiconModel, load_lexicon
+from permanence.lexicon import FoldedPattern, LexiconModel, load_lexicon
 from permanence.settings import PROJECT_ROOT
 
 __all__ = [
@@ -41,16 +40,7 @@ FACT_FIELDS: tuple[FactField, ...] = (
 )
 
 
-def _folded_pattern(value: object) -> re.Pattern[str]:
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a pattern; write it as a quoted string")
-    try:
-        return re.compile(fold(value))
-    except re.error as exc:
-        raise ValueError(f"bad pattern {value!r}: {exc}; fix the regex") from exc
-
-
-_Pattern = Annotated[re.Pattern[str], PlainValidator(_folded_pattern)]
+_Pattern = FoldedPattern
 
 
 class LanguageFrames(LexiconModel):

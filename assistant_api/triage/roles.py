@@ -15,17 +15,15 @@ nothing is hidden. An unrecognised question has no role, and nothing is hidden f
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import Field, PlainValidator, field_validator
+from pydantic import Field, field_validator
 
 from assistant_api.triage.language import SUPPORTED_LANGUAGES
 from ingest import Role
 from permanence import fold
-from permanence.lexicon import LexiconModel, load_lexicon
+from permanence.lexicon import FoldedPattern, LexiconModel, load_lexicon
 from permanence.settings import PROJECT_ROOT
 
 __all__ = ["DEFAULT_ROLES_PATH", "OPPOSED", "QuestionRoles", "RoleRecognizer"]
@@ -38,16 +36,7 @@ DEFAULT_ROLES_PATH = PROJECT_ROOT / "prompts" / "roles.yaml"
 OPPOSED: tuple[tuple[Role, Role], ...] = (("victim", "perpetrator"),)
 
 
-def _folded_pattern(value: object) -> re.Pattern[str]:
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a pattern; write it as a quoted string")
-    try:
-        return re.compile(fold(value))
-    except re.error as exc:
-        raise ValueError(f"bad pattern {value!r}: {exc}; fix the regex") from exc
-
-
-_Pattern = Annotated[re.Pattern[str], PlainValidator(_folded_pattern)]
+_Pattern = FoldedPattern
 
 
 def _known_languages(value: dict[str, object]) -> dict[str, object]:

@@ -16,16 +16,14 @@ an invalid regex is a load error that names the rule and the pattern.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import Field, PlainValidator
+from pydantic import Field
 
 from assistant_api.triage.scope import Scope
 from permanence import fold
-from permanence.lexicon import LexiconModel, load_lexicon
+from permanence.lexicon import FoldedPattern, LexiconModel, load_lexicon
 
 __all__ = ["SafetyLexicon", "Triage", "fold"]
 
@@ -44,17 +42,7 @@ class Triage:
     layer: str = "lexicon"
 
 
-def _folded_pattern(value: object) -> re.Pattern[str]:
-    """A pattern of the file, folded like the questions it is matched against, compiled."""
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a pattern; write it as a quoted string")
-    try:
-        return re.compile(fold(value))
-    except re.error as exc:
-        raise ValueError(f"bad pattern {value!r}: {exc}; fix the regex") from exc
-
-
-_Pattern = Annotated[re.Pattern[str], PlainValidator(_folded_pattern)]
+_Pattern = FoldedPattern
 
 
 class _Rule(LexiconModel):
