@@ -5,12 +5,14 @@
  * questions go out as audience "professional" with a Bearer header, so intranet sources are
  * retrieved and shown with an "interne" badge; without it the console behaves like the public
  * assistant. Rendering reuses the widget's safe renderer (window.PermanenceKit): untrusted text
- * is inserted as text nodes only.
+ * is inserted as text nodes only. Questions asked in the "ask" column belong to the referral case
+ * (pro-case.js): each carries the conversation id of the one before, so follow-ups are understood.
  */
 (function () {
   "use strict";
 
   var kit = window.PermanenceKit;
+  var kase = window.PermanenceCase;
   var h = kit.h;
   var TOKEN_KEY = "permanence.proToken";
   var config = { categories: {}, communes: [] };
@@ -80,13 +82,13 @@
     });
   }
 
-  function askApi(question, commune, topK) {
+  function askApi(question, commune, topK, conversationId) {
     var headers = { "Content-Type": "application/json", Accept: "application/json" };
     var tok = token();
     if (tok) headers.Authorization = "Bearer " + tok;
     var body = {
       question: question, language: null, audience: tok ? "professional" : "public",
-      commune: commune || null, top_k: topK || null
+      commune: commune || null, top_k: topK || null, conversation_id: conversationId || null
     };
     return fetch("/v1/ask", { method: "POST", headers: headers, body: JSON.stringify(body) })
       .then(function (res) {
@@ -122,7 +124,8 @@
     return names.length ? names : (record.service_area || []);
   }
 
-  function resultItem(record, why) {
+  /* An institution in a list; ``keep`` is the answer's "add to case" button, if any. */
+  function resultItem(record, why, keep) {
     var button = h("button", { type: "button", class: "pro-open", "data-id": record.id },
       [record.name + (record.acronym && record.name.indexOf(record.acronym) < 0 ? " (" + record.acronym + ")" : "")]);
     button.addEventListener("click", function () { openDetail(record.id, why || record.why || null); });
@@ -143,7 +146,8 @@
       meta.length ? h("p", { class: "pro-meta", text: meta.join(" · ") }) : null,
       place ? h("p", { class: "pro-meta", text: place }) : null,
       phoneLine,
-      why ? h("p", { class: "pro-why", text: why }) : null
+      why ? h("p", { class: "pro-why", text: why }) : null,
+      keep || null
     ]);
   }
 
@@ -210,7 +214,8 @@
     out.textContent = "";
     status.textContent = "L'assistant cherche…";
     try {
-      var result = await askApi(question, $("ask-commune").value.trim(), 5);
+      var result = await askApi(question, $("ask-commune").value.trim(), 5, kase.conversationId());
+      var added = kase.addQuestion(question, result);
       var citations = {};
       (result.citations || []).forEach(function (c) { citations[c.n] = c; });
       var ctx = { citations: citations, t: t };
@@ -223,7 +228,9 @@
       if ((result.institutions || []).length) {
         out.appendChild(h("h3", { text: "Institutions proposées" }));
         var list = h("ul", { class: "pro-results" });
-        result.institutions.forEach(function (inst) { list.appendChild(resultItem(inst, inst.why)); });
+        result.institutions.forEach(function (inst) {
+          list.appendChild(resultItem(inst, inst.why, kase.keepButton(added.id, inst, citations)));
+        });
         out.appendChild(list);
       }
       if ((result.citations || []).length) {
@@ -231,7 +238,11 @@
         out.appendChild(h("h3", { text: "Sources" + (internal ? " (dont " + internal + " interne" + (internal > 1 ? "s" : "") + ")" : "") }));
         out.appendChild(sourcesList(result.citations));
       }
-      status.textContent = "Réponse reçue" + (token() ? " (sources internes incluses)." : " (sources publiques seulement).");
+      status.textContent = "Réponse reçue" + (token() ? " (sources internes incluses)." : " (sources publiques seulement).")
+        + " Question " + added.number + " du dossier."
+        + (added.wasOpen && !added.continued
+          ? " La conversation précédente n'est plus sur le serveur (expirée ou connexion changée) : cette question est lue seule."
+          : "");
     } catch (err) {
       status.textContent = err.status === 401
         ? "Jeton refusé."
@@ -370,21 +381,16 @@
     }
   }
 
-  async function copySummary() {
-    var text = $("summary").value;
-    var status = $("detail-status");
-    try {
-      await navigator.clipboard.writeText(text);
-      status.textContent = "Résumé copié dans le presse-papiers.";
-    } catch (e) {
-      // Clipboard API refused (no permission, insecure context): select the text instead.
-      var area = $("summary");
-      area.focus();
-      area.select();
-      var ok = false;
-      try { ok = document.execCommand("copy"); } catch (e2) { ok = false; }
-      status.textContent = ok ? "Résumé copié dans le presse-papiers." : "Copie automatique impossible : le texte est sélectionné, copiez-le avec Ctrl+C.";
-    }
+  function copySummary() {
+    return kase.copyFrom($("summary"), $("detail-status"), "Résumé copié dans le presse-papiers.");
+  }
+
+  /* A new case starts a new person: the last answer and question go with the old one. */
+  function clearAsk() {
+    $("answer").textContent = "";
+    $("question").value = "";
+    $("ask-commune").value = "";
+    $("ask-status").textContent = "";
   }
 
   /* ---------- start ---------- */
@@ -422,6 +428,7 @@
       });
     });
     $("signout").addEventListener("click", function () {
+      kase.reset();  // reads the token for the DELETE before it is dropped below
       setToken(null);
       $("auth-status").textContent = "Déconnecté·e. Seules les sources publiques sont utilisées.";
       $("token").focus();
@@ -429,7 +436,11 @@
     $("search").addEventListener("submit", search);
     $("ask").addEventListener("submit", ask);
     $("copy").addEventListener("click", copySummary);
-    $("print").addEventListener("click", function () { if (current) window.print(); });
+    $("print").addEventListener("click", function () {
+      document.body.classList.remove("pro-print-case");
+      if (current) window.print();
+    });
+    kase.init({ token: token, onReset: clearAsk });
     renderAuth();
     loadConfig().then(function () { document.body.setAttribute("data-ready", "true"); });
   }
