@@ -1,9 +1,12 @@
 """The LLM composer: the extractive answer's sources, rewritten by a model, checked, or refused.
 
 It composes the extractive answer first (cards, citations, numbering), gives the cited
-documents to the model as numbered sources, and keeps the model's text only if it passes
-:func:`check_answer`; otherwise — and on any timeout or error — the extractive answer is
-returned unchanged. Emergency and no-answer texts stay extractive: they must be predictable.
+documents to the model as numbered sources — crawled text filtered as untrusted, each
+institution's facts as the extractive cards show them (services for this need in the asker's
+language, contact for the asker's commune, hours, age note) — and keeps the model's text only
+if it passes :func:`check_answer`, whose phone numbers must be the reviewed records' own;
+otherwise — and on any timeout or error — the extractive answer is returned unchanged.
+Emergency and no-answer texts stay extractive: they must be predictable.
 The cards and citations are always the extractive ones, so facts shown outside the prose
 never come from the model.
 """
@@ -18,7 +21,8 @@ from pathlib import Path
 from assistant_api.answer.composer import ComposedAnswer, ExtractiveComposer
 from assistant_api.answer.templates import TemplateSet
 from assistant_api.llm.client import CompletionClient, LLMError
-from assistant_api.llm.sources import SOURCE_CHARS, NumberedSource, build_sources
+from assistant_api.llm.facts import card_facts, render_sources
+from assistant_api.llm.sources import SOURCE_CHARS, build_sources
 from assistant_api.llm.validation import check_answer
 from index import InstitutionHit
 from ingest import Institution
@@ -61,10 +65,6 @@ class LLMPrompts:
             )
         except FileNotFoundError as exc:
             raise ValueError(f"LLM prompt missing in {folder}: {exc.filename}") from exc
-
-
-def _render_sources(sources: Sequence[NumberedSource]) -> str:
-    return "\n\n".join(f"[{s.n}] {s.title} ({s.url})\n{s.text}" for s in sources)
 
 
 class LLMComposer:
@@ -135,8 +135,10 @@ class LLMComposer:
         sources = build_sources(
             base.citations[: self._max_sources],
             hits,
+            records=records,
             is_instruction=self._is_instruction,
             max_chars=self._source_chars,
+            facts=card_facts(base, commune=commune),
         )
         language = LANGUAGE_NAMES.get(templates.language, "French")
         messages = [
@@ -144,7 +146,7 @@ class LLMComposer:
             {
                 "role": "user",
                 "content": self._prompts.user.format(
-                    sources=_render_sources(sources), question=question, language_name=language
+                    sources=render_sources(sources), question=question, language_name=language
                 ),
             },
         ]
@@ -154,15 +156,27 @@ class LLMComposer:
             logger.warning("LLM composer falls back to extractive: %s", exc)
             self._on_outcome("error")
             return base
-        shown = [records[c.id] for c in base.institutions if c.id in records]
-        facts = [s.text for s in sources] + [
-            " ".join(
-                [r.name, r.acronym or "", *(p.number for p in r.phones), *r.emails, r.website or ""]
-            )
-            for r in shown
-        ]
         source_ids = {c.institution_id for c in base.citations if c.institution_id}
         source_ids |= {c.id for c in base.institutions}
+        shown = [records[c.id] for c in base.institutions if c.id in records]
+        # Phones only from the reviewed records of the sources' institutions (issue 22).
+        phones = [p.number for i in sorted(source_ids) if i in records for p in records[i].phones]
+        facts = (
+            [s.text for s in sources]
+            + [line for s in sources for line in s.facts]
+            + [
+                " ".join(
+                    [
+                        r.name,
+                        r.acronym or "",
+                        *(p.number for p in r.phones),
+                        *r.emails,
+                        r.website or "",
+                    ]
+                )
+                for r in shown
+            ]
+        )
         check = check_answer(
             text,
             allowed_citations=[s.n for s in sources],
@@ -170,6 +184,7 @@ class LLMComposer:
             source_institutions=source_ids,
             known_institutions=self._known,
             is_instruction=self._is_instruction,
+            allowed_phones=phones,
         )
         self._on_outcome(check.reason)
         if not check.ok:

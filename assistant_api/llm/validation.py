@@ -2,9 +2,15 @@
 
 Repairable: citation markers that point to no source are removed. Not repairable (the caller
 falls back to the extractive answer): an empty or overlong answer, no valid citation at all, a
-phone number, e-mail address or web address found in no source, a known institution that is not
-among the sources, text that itself reads like an injected instruction, a fill-in placeholder
-such as "[numéro SAVI]", or one sentence written three times or more (small models loop).
+phone number that no reviewed record lists (nor an emergency short number), bank details (an
+IBAN or a postal account: no record gives one), an e-mail address or web address found in no
+source, a known institution that is not among the sources, text that itself reads like an
+injected instruction, a fill-in placeholder such as "[numéro SAVI]", or one sentence written
+three times or more (small models loop).
+
+Why phones are checked against the reviewed records and not against the sources' text: a
+crawled page is untrusted (issue 22); if it planted a number that slipped through the source
+filter, or the model invented one, the validator must not accept it because a source said it.
 """
 
 from __future__ import annotations
@@ -24,6 +30,15 @@ _CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _PHONE = re.compile(
     r"(?:(?:\+|00)\d{2}[\s./-]?)?\(?0?\)?\d{2,3}[\s./-]?\d{3}[\s./-]?\d{2}[\s./-]?\d{2}\b"
     r"|(?:(?:\+|00)41[\s.]?|\b0)[89]\d{2}[\s./-]?\d{3}[\s./-]?\d{3}\b"
+)
+#: Any long run of digits as pages and models write numbers (+33 6 12 34 56 78, 0041…): a number
+#: the narrow pattern above misses must still be one the records list.
+_LONG_NUMBER = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s./()\-]{6,18}\d(?!\w)")
+#: A date (03.12.2026, 2026-12-03) is a long run of digits, not a phone number.
+_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}")
+#: An IBAN (any country, grouped by four or not) or a Swiss postal account (10-123456-7).
+_BANK_DETAILS = re.compile(
+    r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b|\b\d{2}-\d{3,6}-\d\b"
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s)\]>\"']+", re.IGNORECASE)
@@ -55,6 +70,21 @@ def phone_digits(text: str) -> str:
     return digits
 
 
+def _numbers(text: str) -> list[str]:
+    """The phone numbers of ``text``: the Swiss shapes, and any other run of 8 digits or more
+    that is not a date nor overlaps one of those (hours "8.30-12.00" before a number)."""
+    found = list(_PHONE.finditer(text))
+    numbers = [m.group(0) for m in found]
+    for match in _LONG_NUMBER.finditer(text):
+        run = match.group(0).strip()
+        if any(match.start() < m.end() and m.start() < match.end() for m in found):
+            continue
+        if _DATE.fullmatch(run) or len(re.sub(r"\D", "", run)) < 8:
+            continue
+        numbers.append(run)
+    return numbers
+
+
 def _normalise_url(url: str) -> str:
     url = url.lower().rstrip(".,;:/")
     return re.sub(r"^(https?://)?(www\.)?", "", url)
@@ -79,6 +109,7 @@ def check_answer(
     source_institutions: Iterable[str],
     known_institutions: dict[str, str],
     is_instruction: Callable[[str], bool],
+    allowed_phones: Iterable[str] | None = None,
 ) -> AnswerCheck:
     """Validate (and repair citation numbers of) ``text``.
 
@@ -88,6 +119,9 @@ def check_answer(
         source_institutions: ids of the institutions the sources are about.
         known_institutions: lower-cased name or acronym → id, for every institution on record.
         is_instruction: the injection detector of the safety lexicon.
+        allowed_phones: the phone numbers the answer may give (those of the reviewed records
+            of the source institutions); emergency short numbers are always allowed. ``None``
+            takes the numbers found in ``source_texts``.
     """
     answer = text.strip()
     if not answer:
@@ -118,9 +152,13 @@ def check_answer(
     answer = re.sub(r"[ \t]+([.,;:!?])", r"\1", answer)
     if not cited:
         return AnswerCheck(False, "", "uncited")
-    allowed_phones = {phone_digits(m.group(0)) for m in _PHONE.finditer(corpus)}
-    for match in _PHONE.finditer(answer):
-        if phone_digits(match.group(0)) not in allowed_phones:
+    if _BANK_DETAILS.search(answer):
+        return AnswerCheck(False, "", "bank_details")
+    if allowed_phones is None:
+        allowed_phones = _numbers(corpus)
+    known_phones = {phone_digits(p) for p in allowed_phones}
+    for number in _numbers(answer):
+        if phone_digits(number) not in known_phones:
             return AnswerCheck(False, "", "unknown_phone")
     for match in re.finditer(r"\b\d{3}\b", answer):
         number = match.group(0)

@@ -2,11 +2,17 @@
 
 Chosen when ``PERMANENCE_QDRANT_URL`` is set. The same class runs against qdrant-client's local
 mode (``location=":memory:"`` or a path) in tests, which speaks the same API as a server.
-The models a collection was built with are kept in a one-point side collection ``<name>_meta``.
+
+``<name>`` is an alias of the live build collection ``<name>_<timestamp>``; a rebuild writes a
+new build and swaps the alias when it has finished (:mod:`index.backends.server_builds`).
+Searches, payload reads and counts always go through the alias — what a serving process sees —
+while writes go to the build being written. The models and the build marker of a build are kept
+in a one-point side collection ``<build>_meta``.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Sequence
@@ -16,9 +22,18 @@ from qdrant_client import QdrantClient, models
 
 from index.backends.base import IndexedPoint, SearchFilter, SparseVec, VectorHit
 from index.backends.builds import BuildMarker
+from index.backends.server_builds import (
+    drop_builds_before,
+    live_collection,
+    meta_name,
+    new_build_name,
+    swap_alias,
+)
 from index.errors import BackendError, ModelMismatchError
 
 __all__ = ["ServerIndex"]
+
+logger = logging.getLogger(__name__)
 
 SPARSE_NAME = "bm25"
 _META_ID = str(uuid.UUID(int=1))
@@ -56,7 +71,9 @@ class ServerIndex:
         if sum(x is not None for x in (url, location, path)) != 1:
             raise ValueError("give exactly one of url, location or path")
         self._collection = collection
-        self._meta_collection = f"{collection}_meta"
+        #: The build this object writes: a new one during a rebuild (``_staging``), else the live.
+        self._build: str | None = None
+        self._staging = False
         self._client_args = {"url": url, "api_key": api_key, "location": location, "path": path}
         self._client: QdrantClient | None = None
         self._lock = threading.RLock()
@@ -68,53 +85,36 @@ class ServerIndex:
         return self._client
 
     def open(self, dense_dims: dict[str, int], *, rebuild: bool = False) -> None:
-        args = self._client_args
+        """Open the live build, or start a new one (``rebuild``) that goes live when finished.
+
+        A second ``open`` of the same object keeps its connection (a ``:memory:`` store is
+        lost with its client).
+        """
         with self._lock:
             try:
-                if args["url"] is not None:
-                    self._client = QdrantClient(url=args["url"], api_key=args["api_key"])
-                elif args["path"] is not None:
-                    self._client = QdrantClient(path=args["path"])
-                else:
-                    self._client = QdrantClient(location=args["location"])
-                client = self._client
+                client = self._connect()
                 if rebuild:
-                    for name in (self._collection, self._meta_collection):
-                        if client.collection_exists(name):
-                            client.delete_collection(name)
-                if client.collection_exists(self._collection):
-                    recorded = self._recorded_models()
+                    build = new_build_name(self._collection)
+                    self._create(build, dense_dims)
+                    self._build, self._staging = build, True
+                    self._set_marker(BuildMarker.now("building", documents=0, chunks=0))
+                    return
+                self._staging = False
+                live = live_collection(client, self._collection)
+                if live is not None:
+                    recorded = self._recorded_models(live)
                     if recorded != dense_dims:
                         raise ModelMismatchError(
                             f"collection {self._collection} was built with {recorded}, configured "
                             f"now: {dense_dims}; run `permanence index --rebuild`"
                         )
+                    self._build = live
                     return
-                client.create_collection(
-                    self._collection,
-                    vectors_config={
-                        name: models.VectorParams(size=dim, distance=models.Distance.COSINE)
-                        for name, dim in dense_dims.items()
-                    },
-                    sparse_vectors_config={
-                        SPARSE_NAME: models.SparseVectorParams(modifier=models.Modifier.IDF)
-                    },
-                )
-                # Payload indexes make filtered search fast on a server; local mode has none
-                # (and warns), so they are created only against a real server.
-                if args["url"] is not None:
-                    for key in ("audience", "categories", "institution_id", "url"):
-                        client.create_payload_index(
-                            self._collection, key, field_schema=models.PayloadSchemaType.KEYWORD
-                        )
-                client.create_collection(
-                    self._meta_collection,
-                    vectors_config=models.VectorParams(size=1, distance=models.Distance.DOT),
-                )
-                client.upsert(
-                    self._meta_collection,
-                    [models.PointStruct(id=_META_ID, vector=[1.0], payload={"dense": dense_dims})],
-                )
+                # Nothing built yet: the first build has no live index to protect.
+                build = new_build_name(self._collection)
+                self._create(build, dense_dims)
+                swap_alias(client, self._collection, build)
+                self._build = build
             except ModelMismatchError:
                 raise
             except Exception as exc:  # qdrant-client raises several transport errors
@@ -122,14 +122,68 @@ class ServerIndex:
                     f"cannot open Qdrant collection {self._collection}: {exc}"
                 ) from exc
 
-    def _recorded_models(self) -> dict[str, int] | None:
-        if not self.client.collection_exists(self._meta_collection):
+    def _connect(self) -> QdrantClient:
+        if self._client is None:
+            args = self._client_args
+            if args["url"] is not None:
+                self._client = QdrantClient(url=args["url"], api_key=args["api_key"])
+            elif args["path"] is not None:
+                self._client = QdrantClient(path=args["path"])
+            else:
+                self._client = QdrantClient(location=args["location"])
+        return self._client
+
+    def _create(self, build: str, dense_dims: dict[str, int]) -> None:
+        client = self.client
+        client.create_collection(
+            build,
+            vectors_config={
+                name: models.VectorParams(size=dim, distance=models.Distance.COSINE)
+                for name, dim in dense_dims.items()
+            },
+            sparse_vectors_config={
+                SPARSE_NAME: models.SparseVectorParams(modifier=models.Modifier.IDF)
+            },
+        )
+        # Payload indexes make filtered search fast on a server; local mode has none
+        # (and warns), so they are created only against a real server.
+        if self._client_args["url"] is not None:
+            for key in ("audience", "categories", "institution_id", "url"):
+                client.create_payload_index(
+                    build, key, field_schema=models.PayloadSchemaType.KEYWORD
+                )
+        client.create_collection(
+            meta_name(build),
+            vectors_config=models.VectorParams(size=1, distance=models.Distance.DOT),
+        )
+        client.upsert(
+            meta_name(build),
+            [models.PointStruct(id=_META_ID, vector=[1.0], payload={"dense": dense_dims})],
+        )
+
+    def _recorded_models(self, collection: str) -> dict[str, int] | None:
+        meta = meta_name(collection)
+        if not self.client.collection_exists(meta):
             return None
-        records = self.client.retrieve(self._meta_collection, [_META_ID], with_payload=True)
+        records = self.client.retrieve(meta, [_META_ID], with_payload=True)
         if not records:
             return None
         dense = (records[0].payload or {}).get("dense")
         return {str(k): int(v) for k, v in dense.items()} if isinstance(dense, dict) else None
+
+    def _target(self) -> str:
+        """Where writes go: the build being written, else the alias (the live build, even
+        when another process swapped it since this one opened)."""
+        return self._build if self._staging and self._build else self._collection
+
+    def _meta(self) -> str:
+        """The side collection of the build written (staging) or of the live one."""
+        if self._staging and self._build:
+            return meta_name(self._build)
+        live = live_collection(self.client, self._collection)
+        if live is None:
+            raise BackendError(f"collection {self._collection} has no live build")
+        return meta_name(live)
 
     def upsert(self, points: list[IndexedPoint]) -> None:
         if not points:
@@ -148,14 +202,14 @@ class ServerIndex:
             for p in points
         ]
         with self._lock:
-            self.client.upsert(self._collection, structs, wait=True)
+            self.client.upsert(self._target(), structs, wait=True)
 
     def delete(self, ids: list[str]) -> None:
         if not ids:
             return
         with self._lock:
             self.client.delete(
-                self._collection, points_selector=models.PointIdsList(points=list(ids)), wait=True
+                self._target(), points_selector=models.PointIdsList(points=list(ids)), wait=True
             )
 
     def set_payloads(self, payloads: dict[str, dict[str, object]]) -> None:
@@ -163,22 +217,29 @@ class ServerIndex:
             return
         with self._lock:
             for point_id, payload in payloads.items():
-                self.client.overwrite_payload(self._collection, payload, points=[point_id])
+                self.client.overwrite_payload(self._target(), payload, points=[point_id])
 
     def begin_build(self) -> None:
-        """Mark the build unfinished in the meta collection.
+        """Mark the build unfinished in its meta collection.
 
-        A server collection has no atomic swap here (that would need a collection alias) nor
-        a writer lock: Qdrant serialises writes, and the marker still tells a partial build.
+        No writer lock: Qdrant serialises writes, and the marker still tells a partial build.
         """
         self._set_marker(BuildMarker.now("building", documents=0, chunks=0))
 
     def finish_build(self, *, documents: int, chunks: int) -> None:
-        self._set_marker(BuildMarker.now("complete", documents=documents, chunks=chunks))
+        """Record the finished build; a rebuild becomes live here, in one alias update."""
+        with self._lock:
+            self._set_marker(BuildMarker.now("complete", documents=documents, chunks=chunks))
+            if self._staging and self._build is not None:
+                swap_alias(self.client, self._collection, self._build)
+                self._staging = False
+                dropped = drop_builds_before(self.client, self._collection, self._build)
+                logger.info("Qdrant build %s is live; dropped %s", self._build, dropped)
 
     def build_marker(self) -> BuildMarker | None:
+        """The marker of the build being written (rebuild), else of the live build."""
         with self._lock:
-            records = self.client.retrieve(self._meta_collection, [_META_ID], with_payload=True)
+            records = self.client.retrieve(self._meta(), [_META_ID], with_payload=True)
         build = (records[0].payload or {}).get("build") if records else None
         if not isinstance(build, dict) or build.get("state") not in ("building", "complete"):
             return None
@@ -188,9 +249,7 @@ class ServerIndex:
 
     def _set_marker(self, marker: BuildMarker) -> None:
         with self._lock:
-            self.client.set_payload(
-                self._meta_collection, {"build": asdict(marker)}, points=[_META_ID]
-            )
+            self.client.set_payload(self._meta(), {"build": asdict(marker)}, points=[_META_ID])
 
     def point_ids_by_url(self) -> dict[str, set[str]]:
         grouped: dict[str, set[str]] = {}
@@ -198,7 +257,7 @@ class ServerIndex:
         with self._lock:
             while True:
                 records, offset = self.client.scroll(
-                    self._collection,
+                    self._target(),
                     limit=1000,
                     offset=offset,
                     with_payload=["url"],
