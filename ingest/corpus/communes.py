@@ -23,6 +23,10 @@ Resolver rules (:class:`CommuneResolver`):
   Unambiguous forms ("Neuchâtel-Ville", "ville de Neuchâtel") always match.
 * A postal code of the table counts when it follows "NPA", "code postal", "CP", "PLZ", "zip"
   or "postal code" ("NPA 2114"), never alone: "en 2000" is a year.
+* Names in other scripts (``other_scripts`` of a commune or locality: Cyrillic, Arabic/Persian,
+  Ge'ez, e.g. "в Ле-Локле", "در نوشاتل", "ኣብ ኒውሻተል") and close spellings of them are found by
+  :mod:`ingest.corpus.commune_scripts`; the languages listed in the table's ``unchecked`` have
+  not been checked by a native speaker.
 * Overlapping matches keep the longest ("Val-de-Travers" wins over "Travers"); when several
   communes are named, :meth:`CommuneResolver.resolve` returns the first one in the text.
 """
@@ -38,8 +42,22 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from ingest.corpus.commune_scripts import (
+    OtherScripts,
+    ScriptEntry,
+    ScriptLanguage,
+    ScriptMatcher,
+    fold_script,
+)
 from ingest.errors import CorpusError
 from permanence.settings import PROJECT_ROOT
 
@@ -51,6 +69,7 @@ __all__ = [
     "CommuneMatch",
     "CommuneResolver",
     "CommuneTable",
+    "OtherScripts",
     "PlaceName",
     "TableSource",
     "default_communes_path",
@@ -103,6 +122,7 @@ class PlaceName(BaseModel):
     former_commune: bool = False
     capitalized: bool = False
     place_only: bool = False
+    other_scripts: OtherScripts = Field(default_factory=dict)
 
     @field_validator("postal_codes")
     @classmethod
@@ -126,6 +146,7 @@ class Commune(BaseModel):
     orp: str | None = None
     ope: str | None = None
     ope_site: str | None = None
+    other_scripts: OtherScripts = Field(default_factory=dict)
     sources: list[str] = Field(min_length=1)
     notes: str | None = None
 
@@ -153,6 +174,16 @@ class Commune(BaseModel):
             PlaceName(name=self.name),
         )
         return [own, *(p for p in listed if p is not own)]
+
+    def script_forms(self) -> list[tuple[PlaceName, list[str]]]:
+        """Each place name with its forms in other scripts, all languages together.
+
+        The commune's own ``other_scripts`` belong to its own name (the first place).
+        """
+        places = self.place_names()
+        rows = [(p, [f for forms in p.other_scripts.values() for f in forms]) for p in places]
+        rows[0][1].extend(f for forms in self.other_scripts.values() for f in forms)
+        return rows
 
     def postal_codes(self) -> list[str]:
         """All postal codes given for the commune's localities, in table order."""
@@ -185,20 +216,24 @@ class CommuneTable(BaseModel):
 
     as_of: date
     sources: list[TableSource] = Field(min_length=1)
+    #: Languages of ``other_scripts`` that no native speaker has checked yet.
+    unchecked: list[ScriptLanguage] = Field(default_factory=list)
     communes: list[Commune] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _check_unique(self) -> CommuneTable:
         seen: dict[str, str] = {}
         for commune in self.communes:
-            for place in commune.place_names():
-                key = " ".join(normalize_place(place.name).split())
-                owner = seen.setdefault(key, commune.name)
-                if owner != commune.name:
-                    raise ValueError(
-                        f"name {place.name!r} is given for both {owner!r} and {commune.name!r}; "
-                        "a name must designate one commune"
-                    )
+            for place, forms in commune.script_forms():
+                keys = [(place.name, " ".join(normalize_place(place.name).split()))]
+                keys += [(form, " ".join(fold_script(form)[0].split())) for form in forms]
+                for name, key in keys:
+                    owner = seen.setdefault(key, commune.name)
+                    if owner != commune.name:
+                        raise ValueError(
+                            f"name {name!r} is given for both {owner!r} and {commune.name!r}; "
+                            "a name must designate one commune"
+                        )
         return self
 
     def names(self) -> list[str]:
@@ -220,7 +255,11 @@ class CommuneTable(BaseModel):
 
 @dataclass(frozen=True)
 class CommuneMatch:
-    """A commune named in a text: which name matched and where (offsets in the original)."""
+    """A commune named in a text: which name matched and where (offsets in the original).
+
+    For a name written in another script, ``name`` is the Latin name it stands for ("Невшателе"
+    gives "Neuchâtel") and the offsets cover the word as written.
+    """
 
     commune: Commune
     name: str
@@ -279,6 +318,21 @@ class CommuneResolver:
         self._postal_regex = re.compile(
             r"(?<![0-9])(" + "|".join(sorted(self._postal)) + r")(?![0-9])"
         )
+        self._script_owners: list[Commune] = []
+        entries: list[ScriptEntry] = []
+        for commune in table.communes:
+            for place, forms in commune.script_forms():
+                entries.append(
+                    ScriptEntry(
+                        key=len(self._script_owners),
+                        name=place.name,
+                        forms=tuple(forms),
+                        capitalized=place.capitalized,
+                        place_only=place.place_only,
+                    )
+                )
+                self._script_owners.append(commune)
+        self._scripts = ScriptMatcher(entries)
 
     @property
     def table(self) -> CommuneTable:
@@ -302,6 +356,9 @@ class CommuneResolver:
                 if _POSTAL_BEFORE.search(norm[: m.start()]):
                     code = m.group(1)
                     candidates.append(CommuneMatch(self._postal[code], code, m.start(), m.end()))
+        for hit in self._scripts.find(text):
+            owner = self._script_owners[hit.key]
+            candidates.append(CommuneMatch(owner, hit.name, hit.start, hit.end))
         candidates.sort(key=lambda c: (c.start, -(c.end - c.start)))
         kept: list[CommuneMatch] = []
         for cand in candidates:
