@@ -56,6 +56,7 @@ def create_app(settings: Settings, *, runtime: AssistantRuntime | None = None) -
     voice = build_channel(
         settings.voice,
         model_dir=settings.whisper_model_dir,
+        glossary_path=settings.glossary_path,
         on_status=lambda status: components.set("voice", status),
     )
 

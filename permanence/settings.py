@@ -133,6 +133,11 @@ class VoiceSettings(_Group):
     whisper_threads: int = Field(default=2, ge=1, le=64)
     max_bytes: int = Field(default=10_000_000, ge=1_000, le=200_000_000)
     max_seconds: float = Field(default=60.0, gt=1.0, le=600.0)
+    transcript_matching: bool = Field(
+        default=True,
+        description="Match communes and needs in transcripts with spelling and sound "
+        "tolerance before answering (assistant_api/voice/normalise; docs/voice.md).",
+    )
 
 
 class TelephonySettings(_Group):

@@ -1,9 +1,12 @@
 """The hotline's call flow as an explicit state machine: states, events, transitions, actions.
 
 Pure: :func:`step` takes the state a call is in, what just happened and the call's context, and
-returns the next state with the actions to play (abstract TwiML verbs). ``telephony.py`` turns
-webhooks into events, performs the effects (sending an SMS) and renders the actions; the state
-travels in the webhook URLs (``?s=…&lang=…&n=…&t=…``), the last answer in the call book.
+returns the next state with the actions to play (abstract TwiML verbs). The states, events and
+context are :mod:`~assistant_api.voice.call_events`, the actions
+:mod:`~assistant_api.voice.call_actions`; this module holds only the rules. ``telephony.py``
+turns webhooks into events, performs the effects (sending an SMS) and renders the actions
+(``call_twiml.py``); the state travels in the webhook URLs (``?s=…&lang=…&n=…&t=…``), the last
+answer in the call book.
 
 ::
 
@@ -25,54 +28,45 @@ menu again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Literal
 
+from assistant_api.voice.call_actions import (
+    Action,
+    Dial,
+    Gather,
+    Hangup,
+    Play,
+    Record,
+    Redirect,
+    Say,
+    SendSms,
+    Step,
+    Target,
+)
+from assistant_api.voice.call_events import (
+    Call,
+    CallContext,
+    DialEnded,
+    Digit,
+    Event,
+    Failure,
+    Heard,
+    NoInput,
+    SmsOutcome,
+    State,
+    Timeout,
+)
 from assistant_api.voice.spoken_answer import MAX_TRANSFER_NUMBERS, MORE_KEY, OFFER_KEYS
 
 __all__ = [
-    "EVENTS",
     "LANGUAGE_KEYS",
     "MAX_ATTEMPTS",
     "MAX_TIMEOUTS",
     "QUEUE_LINE",
-    "STATES",
-    "Action",
-    "Call",
-    "CallContext",
-    "Dial",
-    "DialEnded",
-    "Digit",
-    "Event",
-    "Failure",
-    "Gather",
-    "Hangup",
-    "Heard",
-    "NoInput",
-    "Play",
-    "Record",
-    "Redirect",
-    "Say",
-    "SendSms",
-    "SmsOutcome",
-    "State",
-    "Step",
-    "Target",
-    "Timeout",
     "step",
 ]
 
-State = Literal["start", "menu", "ask", "answered", "emergency", "transfer", "queue", "ended"]
-STATES: tuple[State, ...] = (
-    "start",
-    "menu",
-    "ask",
-    "answered",
-    "emergency",
-    "transfer",
-    "queue",
-    "ended",
-)
 #: Keypad digit → language of the menu.
 LANGUAGE_KEYS: dict[str, str] = {"1": "fr", "2": "de", "3": "it", "4": "en", "5": "pt", "6": "es"}
 #: Unusable recordings in a row before the caller is handed off.
@@ -90,171 +84,6 @@ QUEUE_TIMEOUT_S = 6
 QUEUE_DIAL_KEY = "1"
 QUEUE_ASK_KEY = OFFER_KEYS["another"]
 PERSON_KEY = OFFER_KEYS["person"]
-
-
-# ---- events -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """A call arrived."""
-
-
-@dataclass(frozen=True, slots=True)
-class Digit:
-    """The caller pressed ``key`` (during a ``<Gather>``, or ended a recording with it)."""
-
-    key: str
-
-
-@dataclass(frozen=True, slots=True)
-class Timeout:
-    """A ``<Gather>`` ended without a key."""
-
-
-@dataclass(frozen=True, slots=True)
-class NoInput:
-    """A recording held nothing usable (silence, noise, too short)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Heard:
-    """A recording was understood: a ``question`` (answered, of ``answer_kind``), the name of a
-    ``language``, or a request for a ``person``. ``language`` is the one to go on in."""
-
-    kind: Literal["question", "language", "person"]
-    language: str
-    answer_kind: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SmsOutcome:
-    sent: bool
-
-
-@dataclass(frozen=True, slots=True)
-class DialEnded:
-    """A ``<Dial>`` ended; ``completed`` when someone answered."""
-
-    completed: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """Speech recognition is unavailable for this call."""
-
-
-Event = Call | Digit | Timeout | NoInput | Heard | SmsOutcome | DialEnded | Failure
-EVENTS: tuple[type, ...] = (
-    Call,
-    Digit,
-    Timeout,
-    NoInput,
-    Heard,
-    SmsOutcome,
-    DialEnded,
-    Failure,
-)
-
-
-# ---- actions ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """A webhook to call next: ``key`` (a Gather's result), ``recording`` or ``dialed``."""
-
-    webhook: Literal["key", "recording", "dialed"]
-    state: State
-
-
-@dataclass(frozen=True, slots=True)
-class Say:
-    """A prompt of ``phone_prompts`` (by field name), in ``language``; ``number`` fills
-    ``{number}``."""
-
-    prompt: str
-    language: str
-    number: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Play:
-    """A synthesised part: the keypad ``menu``, or the call's ``answer`` (body and offer; for
-    an emergency body and transfer offer), ``offer`` (alone), ``transfer`` (an emergency's
-    transfer offer alone), ``follow`` (an emergency's services, then the offer)."""
-
-    part: Literal["menu", "answer", "offer", "transfer", "follow"]
-
-
-@dataclass(frozen=True, slots=True)
-class Gather:
-    """Keys heard while ``children`` play (barge-in), posted to ``target``."""
-
-    target: Target
-    children: tuple[Say | Play, ...]
-    timeout: int
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    target: Target
-
-
-@dataclass(frozen=True, slots=True)
-class Dial:
-    number: str
-    target: Target
-
-
-@dataclass(frozen=True, slots=True)
-class Redirect:
-    """Go on with ``target`` (after a Gather without a key: a :class:`Timeout` there)."""
-
-    target: Target
-
-
-@dataclass(frozen=True, slots=True)
-class Hangup:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class SendSms:
-    """Effect: send the call's contacts by SMS, then step :class:`SmsOutcome`."""
-
-
-Action = Say | Play | Gather | Record | Dial | Redirect | Hangup | SendSms
-
-
-@dataclass(frozen=True, slots=True)
-class CallContext:
-    """What the flow knows about the call.
-
-    ``language`` is the caller's (``None`` until chosen or heard); ``attempt`` counts unusable
-    recordings in a row, ``timeouts`` offers without a key in a row. ``transfer`` holds the
-    emergency numbers of the last answer, ``follow`` whether it has services after them.
-    """
-
-    language: str | None = None
-    attempt: int = 1
-    timeouts: int = 0
-    sms: bool = False
-    handoff_number: str | None = None
-    handoff_staffed: bool = False
-    transfer: tuple[str, ...] = ()
-    follow: bool = False
-
-    @property
-    def lang(self) -> str:
-        return self.language or "fr"
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    state: State
-    context: CallContext
-    actions: tuple[Action, ...] = field(default=())
 
 
 # ---- transitions ------------------------------------------------------------------------

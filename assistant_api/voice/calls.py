@@ -30,6 +30,7 @@ class CallState:
     hold the other parts by name (``offer``, ``transfer``, ``follow``). A part without audio
     (synthesis failed, or the audio expired) is said with ``<Say>``. ``transfer`` holds the
     emergency numbers offered, ``follow`` whether an emergency has services to hear after.
+    ``answer_id`` is the assistant's id of the answer (what ``POST /v1/feedback`` names).
     """
 
     language: str
@@ -40,6 +41,7 @@ class CallState:
     audio_ids: Mapping[str, str] = field(default_factory=dict)
     transfer: tuple[str, ...] = ()
     follow: bool = False
+    answer_id: str | None = None
 
     def part(self, name: str) -> tuple[str, str | None]:
         """The text and audio id of a part (``answer``, ``offer``, ``transfer``, ``follow``)."""

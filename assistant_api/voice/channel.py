@@ -4,6 +4,11 @@ One :class:`VoiceChannel` per app. It owns the readiness state reported under
 ``/health`` → ``components.voice`` (``loading`` → ``ready`` or ``unavailable: <reason>``), and
 loads Whisper in a background thread so the API answers text questions while the speech model
 is still loading. Shared by ``POST /v1/voice``, the telephony webhook and the benchmark.
+
+Before the transcript is answered, the transcript matcher (:mod:`~assistant_api.voice.normalise`)
+corrects the place names and need words Whisper almost heard, in the caller's language only;
+when it guessed, or Whisper was unsure of its words, :attr:`VoiceAnswer.read_back` holds the
+sentence that asks the caller to confirm ("I understood: rent, Fleurier. Is that right?").
 """
 
 from __future__ import annotations
@@ -22,15 +27,15 @@ from assistant_api.voice.audio_store import AudioStore
 from assistant_api.voice.domain import VoiceDomain
 from assistant_api.voice.errors import VoiceError, VoiceUnavailable
 from assistant_api.voice.model_files import ensure_whisper_model
-from assistant_api.voice.recognition import NO_HINTS, RecognitionHints
-from assistant_api.voice.spoken_answer import (
-    Channel,
-    Segment,
-    SpokenAnswer,
-    compose_spoken,
-    join_text,
-    ssml,
+from assistant_api.voice.normalise import (
+    TranscriptMatch,
+    TranscriptMatcher,
+    needs_read_back,
+    read_back,
 )
+from assistant_api.voice.recognition import NO_HINTS, RecognitionHints
+from assistant_api.voice.speech_segments import Segment, join_text, ssml
+from assistant_api.voice.spoken_answer import Channel, SpokenAnswer, compose_spoken
 from assistant_api.voice.transcriber import Transcriber, Transcript
 from assistant_api.voice.tts import AudioFormat, SpokenAudio, Synthesizer
 
@@ -69,6 +74,15 @@ class VoiceAnswer:
     transcript: Transcript
     result: AskResponse
     timings_ms: dict[str, float] = field(default_factory=dict)
+    #: The transcript after the matcher (``None``: no matcher, or no language to match in).
+    match: TranscriptMatch | None = None
+    #: What to say back before the answer when the recognition was a guess (else ``None``).
+    read_back: str | None = None
+
+    @property
+    def question(self) -> str:
+        """The text that was answered: the matched transcript when there is one."""
+        return self.match.text if self.match is not None else self.transcript.text
 
 
 class VoiceChannel:
@@ -84,7 +98,10 @@ class VoiceChannel:
         store: AudioStore,
         on_status: Callable[[str], None] = lambda status: None,
         enabled: bool = True,
+        matcher: Callable[[], TranscriptMatcher] | None = None,
     ) -> None:
+        """``matcher`` builds the transcript matcher; it runs in :meth:`load` (a few seconds
+        of espeak-ng and YAML), so the first call does not wait for it."""
         self._model_dir = model_dir
         self.transcriber = transcriber
         self.synthesizer = synthesizer
@@ -98,6 +115,8 @@ class VoiceChannel:
         self._domain: tuple[int, VoiceDomain] | None = None
         self._domain_lock = threading.Lock()
         self._prompts: dict[str, tuple[SpokenAudio, str]] = {}
+        self._build_matcher = matcher
+        self.matcher: TranscriptMatcher | None = None
         on_status(self._status)
 
     def prompt_audio(self, key: str, build: Callable[[], SpokenAudio]) -> str:
@@ -139,6 +158,7 @@ class VoiceChannel:
             started = time.perf_counter()
             ensure_whisper_model(self._model_dir)
             self.transcriber.warm_up()
+            self._load_matcher()
             logger.info("voice ready in %.1f s", time.perf_counter() - started)
             self._set_status("ready")
         except (VoiceError, OSError, RuntimeError, ValueError) as exc:
@@ -146,6 +166,15 @@ class VoiceChannel:
             self._set_status(f"unavailable: {exc}")
         finally:
             self._loaded.set()
+
+    def _load_matcher(self) -> None:
+        """Build the matcher; without it transcripts are answered as heard (logged)."""
+        if self._build_matcher is None or self.matcher is not None:
+            return
+        try:
+            self.matcher = self._build_matcher()
+        except (OSError, RuntimeError, ValueError) as exc:
+            logger.error("voice: transcript matching disabled: %s", exc)
 
     def start_loading(self) -> None:
         """Load in a daemon thread (idempotent), so start-up does not wait for Whisper."""
@@ -181,14 +210,25 @@ class VoiceChannel:
         commune: str | None = None,
         max_question_chars: int = 2000,
         hints: RecognitionHints = NO_HINTS,
+        matcher: TranscriptMatcher | None = None,
     ) -> VoiceAnswer:
-        """Transcribe ``data`` and answer it with ``ask``."""
+        """Transcribe ``data``, match it to the domain and answer it with ``ask``.
+
+        ``matcher`` replaces the channel's own (:attr:`matcher`) for this call."""
         started = time.perf_counter()
         transcript = self.transcribe(data, language=language, hints=hints)
         transcribed = time.perf_counter()
+        answer_in = answer_language(language, transcript.language)
+        matcher = matcher or self.matcher
+        match = matcher.normalise(transcript.text, answer_in) if matcher is not None else None
+        text = match.text if match is not None else transcript.text
+        said_back = None
+        if match is not None and needs_read_back(match, word_confidence=transcript.word_confidence):
+            said_back = read_back(match, answer_in)
+        matched = time.perf_counter()
         request = AskRequest(
-            question=transcript.text[:max_question_chars],
-            language=answer_language(language, transcript.language),
+            question=text[:max_question_chars],
+            language=answer_in,
             commune=commune,
         )
         result = ask(request)
@@ -198,8 +238,11 @@ class VoiceChannel:
             result=result,
             timings_ms={
                 "transcription": round((transcribed - started) * 1000, 1),
-                "answer": round((done - transcribed) * 1000, 1),
+                "matching": round((matched - transcribed) * 1000, 1),
+                "answer": round((done - matched) * 1000, 1),
             },
+            match=match,
+            read_back=said_back,
         )
 
     def speak(

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, State
 
-from assistant_api.voice.spoken_answer import spoken_when
+from assistant_api.voice.hours_speech import spoken_when
 from assistant_api.voice.spoken_hours import Interval, WeeklyHours, call_window
 
 __all__ = ["SWISS_TIME", "handoff_staffed", "spoken_handoff_hours", "weekly_hours"]

@@ -25,7 +25,7 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class PhonePrompts:
-    """The platform's ``<Say>`` prompts of one language (``call_flow.Say`` names a field).
+    """The platform's ``<Say>`` prompts of one language (``call_actions.Say`` names a field).
 
     ``{number}`` is a phone number written for the voice, ``{hours}`` the hand-off's hours
     sentence (``queue_hours`` filled in, or nothing when none are configured).

@@ -152,7 +152,8 @@ async def voice(
 ) -> VoiceResponse:
     """Answer a spoken question; ``?speak=1`` adds the answer read aloud."""
     channel = get_channel(request)
-    settings = get_services(request).settings
+    services = get_services(request)
+    settings = services.settings
     data = await read_upload(request, file, channel.limits.max_bytes)
     ask = _ask_function(request)
     domain = voice_domain(request)
@@ -166,6 +167,8 @@ async def voice(
             max_question_chars=settings.limits.max_question_chars,
             hints=domain.hints(language or language_q),
         )
+        # Feedback may name this answer like a typed one (POST /v1/feedback checks the set).
+        services.issued.add(answered.result.answer_id)
         spoken = None
         if speak:
             categories = domain.card_categories(answered.result, answered.transcript.text)

@@ -3,6 +3,8 @@
 The hotline offers SMS only when a sender is configured
 (``PERMANENCE_TELEPHONY_SMS_FROM_NUMBER`` with the Twilio account SID and auth token).
 ``api_base`` is configurable so tests (and a Twilio-compatible provider) answer on another host.
+:func:`sms_configured` and :func:`send_contacts_sms` read that configuration, so the hotline's
+webhooks only decide *when* to send.
 """
 
 from __future__ import annotations
@@ -14,13 +16,24 @@ import httpx
 
 from assistant_api.models import AskResponse
 from assistant_api.voice.errors import VoiceError
+from permanence.settings import TelephonySettings
 
-__all__ = ["SMS_MAX_CHARS", "SmsSender", "TwilioSmsSender", "contacts_sms"]
+__all__ = [
+    "SMS_MAX_CHARS",
+    "SMS_TIMEOUT_S",
+    "SmsSender",
+    "TwilioSmsSender",
+    "contacts_sms",
+    "send_contacts_sms",
+    "sms_configured",
+]
 
 logger = logging.getLogger(__name__)
 
 #: Three concatenated SMS segments; longer messages arrive split or not at all on old phones.
 SMS_MAX_CHARS = 459
+#: Seconds to wait for the SMS provider (a caller is waiting on the line).
+SMS_TIMEOUT_S = 10.0
 
 
 class SmsSender(Protocol):
@@ -78,3 +91,25 @@ def contacts_sms(result: AskResponse) -> str:
     if len(body) > SMS_MAX_CHARS:
         body = body[: SMS_MAX_CHARS - 1].rsplit("\n", 1)[0]
     return body
+
+
+def sms_configured(telephony: TelephonySettings) -> bool:
+    """Whether an SMS sender is configured (the offer "press 2 for an SMS" depends on it)."""
+    return bool(
+        telephony.sms_from_number and telephony.twilio_account_sid and telephony.twilio_auth_token
+    )
+
+
+def send_contacts_sms(telephony: TelephonySettings, *, to: str, body: str) -> None:
+    """Send one SMS with a client closed afterwards (calls are rare; no pool to keep)."""
+    token = telephony.twilio_auth_token
+    if not (telephony.sms_from_number and telephony.twilio_account_sid and token):
+        raise VoiceError("no SMS sender is configured (PERMANENCE_TELEPHONY_SMS_FROM_NUMBER)")
+    with httpx.Client(timeout=SMS_TIMEOUT_S) as client:
+        TwilioSmsSender(
+            account_sid=telephony.twilio_account_sid,
+            auth_token=token.get_secret_value(),
+            from_number=telephony.sms_from_number,
+            api_base=telephony.sms_api_base,
+            client=client,
+        ).send(to=to, body=body)

@@ -11,6 +11,7 @@ cut leading and trailing silence and to refuse clips with no speech at all (nois
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 import time
@@ -144,6 +145,16 @@ class Transcript:
     duration_s: float
     speech_s: float
     elapsed_s: float
+    #: Whisper's mean log-probability per token over the segments (0 is certain; below about
+    #: -1 the words are guesses), and the highest probability that a segment held no speech:
+    #: the channel asks the caller to confirm a guess (read-back) when they are poor.
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+
+    @property
+    def word_confidence(self) -> float:
+        """exp(avg_logprob): the geometric mean of the tokens' probabilities, 0–1."""
+        return math.exp(min(self.avg_logprob, 0.0))
 
     @property
     def real_time_factor(self) -> float:
@@ -244,7 +255,8 @@ class Transcriber:
                 )
                 heard, probability = best
                 segments, info = self._run(model, audio, heard)
-        text = collapse_loops(" ".join(s.text.strip() for s in segments).strip())
+        decoded = list(segments)
+        text = collapse_loops(" ".join(s.text.strip() for s in decoded).strip())
         elapsed = time.perf_counter() - started
         if not text:
             raise AudioRejected(
@@ -267,4 +279,15 @@ class Transcriber:
             duration_s=audio.duration_s,
             speech_s=speech_s,
             elapsed_s=elapsed,
+            avg_logprob=_mean_logprob(decoded),
+            no_speech_prob=max((float(s.no_speech_prob) for s in decoded), default=0.0),
         )
+
+
+def _mean_logprob(segments: list[Segment]) -> float:
+    """Segments' ``avg_logprob`` weighted by their number of tokens (0.0 for none)."""
+    weights = [max(len(s.tokens), 1) for s in segments]
+    total = sum(weights)
+    if not total:
+        return 0.0
+    return sum(float(s.avg_logprob) * w for s, w in zip(segments, weights, strict=True)) / total

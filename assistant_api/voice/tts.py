@@ -109,7 +109,7 @@ class Synthesizer:
         """Speak ``text`` (already speech-friendly) in ``language``.
 
         With ``ssml``, ``text`` is espeak-ng SSML (``<speak>…</speak>``, ``<prosody rate>``
-        for the slowly read phone numbers, see ``spoken_answer.ssml``).
+        for the slowly read phone numbers, see ``speech_segments.ssml``).
 
         Raises:
             SynthesisError: when a tool is missing or fails.

@@ -222,6 +222,64 @@ def _voice(figures: Mapping[str, object]) -> tuple[str, str]:
     return label, value
 
 
+def _seconds(value: object) -> str:
+    return f"{_number(value, 1)} s"
+
+
+def _spoken_answers(figures: Mapping[str, object]) -> list[tuple[str, str]]:
+    """How long the hotline talks before its offer; no row for benches before the section."""
+    section = figures.get("spoken_answers")
+    if section is None:
+        return []
+    label = "hotline: spoken answer before its offer (espeak-ng WAV)"
+    if (reason := _skipped(section)) is not None:
+        return [(label, reason)]
+    per_language = _get(figures, "spoken_answers.per_language")
+    label += f", {_number(_get(figures, 'spoken_answers.questions'))} dev answers"
+    label += f" ({_number(per_language)} per language)" if per_language else ""
+    parts = []
+    for kind in ("orientation", "emergency"):
+        body = _get(figures, f"spoken_answers.kinds.{kind}.body_s")
+        if not isinstance(body, Mapping):
+            continue
+        over = _get(figures, f"spoken_answers.kinds.{kind}.over_budget")
+        budget = _get(figures, f"spoken_answers.kinds.{kind}.budget_s")
+        parts.append(
+            f"{kind} p50 {_seconds(body.get('p50'))}, p95 {_seconds(body.get('p95'))}, "
+            f"max {_seconds(body.get('max'))} ({_number(over)} over the {_number(budget)} s "
+            "budget)"
+        )
+    error = _get(figures, "spoken_answers.kinds.orientation.estimate_abs_error_s.p95")
+    value = "; ".join(parts) or "no answer measured"
+    value += f"; estimate error p95 {_seconds(error)}"
+    value += f"; unreadable {_number(_get(figures, 'spoken_answers.unreadable'))}"
+    return [(label, value)]
+
+
+def _recognition(figures: Mapping[str, object]) -> list[tuple[str, str]]:
+    """WER and spoken hit@3 per recognition lever; no row for benches before the section."""
+    section = figures.get("recognition")
+    if section is None:
+        return []
+    label = "recognition on telephone audio (8 kHz), WER / spoken hit@3 per condition"
+    if (reason := _skipped(section)) is not None:
+        return [(label, reason)]
+    conditions = _get(figures, "recognition.by_condition")
+    if not isinstance(conditions, Mapping) or not conditions:
+        return [(label, "not measured")]
+    label += f", {_number(_get(figures, 'recognition.questions'))} espeak-ng clips"
+    parts = []
+    for name, row in conditions.items():  # condition names hold "+": no _get needed
+        row = row if isinstance(row, Mapping) else {}
+        parts.append(f"{name} {_number(row.get('wer'), 2)} / {_number(row.get('hit@3'), 2)}")
+    value = "; ".join(parts)
+    hotline = conditions.get("forced+both")
+    typed = hotline.get("typed_hit@3") if isinstance(hotline, Mapping) else None
+    if isinstance(typed, int | float):
+        value += f" (the same questions typed: hit@3 {_number(typed, 2)})"
+    return [(label, value)]
+
+
 def _memory(figures: Mapping[str, object]) -> list[tuple[str, str]]:
     api = _get(figures, "api.api_peak_rss_mib")
     server = _get(figures, "api.server")
@@ -306,6 +364,8 @@ def render_section(figures: Mapping[str, object]) -> str:
         *_api(figures),
         *_abuse(figures),
         _voice(figures),
+        *_spoken_answers(figures),
+        *_recognition(figures),
         *_memory(figures),
     ]
     intro = (

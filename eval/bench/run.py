@@ -1,34 +1,37 @@
 """Every performance figure in one run on this machine, so that ratios between them hold.
 
 Sections: crawl, index build, query latency at corpus size and at 100k synthetic chunks,
-``/v1/ask`` single client and under concurrent load, voice real-time factor, peak memory.
+``/v1/ask`` single client and under concurrent load, voice real-time factor, how long the
+hotline's spoken answers last, recognition WER and spoken hit@3 on telephone audio, peak
+memory.
 Each section returns its figures or ``{"skipped": reason}`` when its component is absent.
 The load average before and after is recorded: on a shared VM it explains a slow figure.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import platform
 import resource
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, is_dataclass
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eval.bench.abuse import run_abuse
 from eval.bench.load import run_concurrent, run_sequential
+from eval.bench.machine import bench_environment
 from eval.bench.server import limit_variables, peak_rss_mib, serve_in_thread, serve_subprocess
 from eval.bench.synthetic import synthetic_latency
 from eval.gold import load_gold
 from eval.metrics import percentile
 from permanence.settings import PROJECT_ROOT, LimitSettings, Settings, VoiceSettings
+
+if TYPE_CHECKING:
+    from assistant_api import AssistantRuntime
 
 __all__ = ["BenchConfig", "run_bench"]
 
@@ -54,6 +57,14 @@ class BenchConfig:
     concurrent_max_requests: int = 20_000
     api_subprocess: bool = True
     optional_sections: bool = True  # crawl and voice delegate to their packages' benchmarks
+    #: Dev questions per language whose spoken answer is synthesised and timed: 2 × 13
+    #: languages = 26 answers (``eval.bench.spoken_answers``; 22 s on 2 cores at load 20).
+    spoken_answers_per_language: int = 2
+    #: Telephone clips per language, transcribed under ``recognition.BENCH_CONDITIONS`` (3):
+    #: 1 × 12 languages × 3 = 36 transcriptions; at Whisper base's real-time factor on 2 idle
+    #: cores (≈ 0.5, the voice section) ≈ 2 min, so both sections stay under 5 min. Under
+    #: heavy load it is slower (see BENCH_CONDITIONS). Larger samples: ``python -m`` either.
+    recognition_per_language: int = 1
     redactor: str = "presidio"  # the production default; loads in the background at start-up
     settle_s: float = 60.0  # idle wait after start-up so that loading does not skew latency
     embed_models: str = "use"
@@ -75,6 +86,8 @@ class BenchConfig:
             concurrent_max_requests=40,
             api_subprocess=False,
             optional_sections=False,
+            spoken_answers_per_language=1,
+            recognition_per_language=1,
             redactor="regex",
             settle_s=0.0,
             embed_models=embed_models,
@@ -103,6 +116,18 @@ def _voice_benchmark() -> Callable[..., object]:
     from eval.bench.voice import run_voice_benchmark  # needs the voice extra (faster-whisper)
 
     return run_voice_benchmark
+
+
+def _spoken_answers_benchmark() -> Callable[..., object]:
+    from eval.bench.spoken_answers import bench_section  # needs espeak-ng, sox, ffmpeg
+
+    return bench_section
+
+
+def _recognition_benchmark() -> Callable[..., object]:
+    from eval.bench.recognition import bench_section  # needs the voice extra (faster-whisper)
+
+    return bench_section
 
 
 def _optional(
@@ -136,54 +161,6 @@ def _timed(name: str, section: Callable[[], Figures], figures: dict[str, Figures
     logger.info("bench %s: %s", name, figures[name])
 
 
-def _cpu_model() -> str:
-    """The CPU's marketing name from /proc/cpuinfo (Linux), else the platform's guess."""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
-
-
-def _memory_gib() -> float | None:
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("MemTotal:"):
-                return round(int(line.split()[1]) / 1024 / 1024, 1)
-    return None
-
-
-def _commit() -> str | None:
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        done = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-        return done.stdout.strip() or None
-    return None
-
-
-def _environment(config: BenchConfig, mode: str) -> Figures:
-    return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "mode": mode,
-        "commit": _commit(),
-        "machine": platform.machine(),
-        "cpu_model": _cpu_model(),
-        "system": f"{platform.system()} {platform.release()}",
-        "cpus": os.cpu_count(),
-        "memory_gib": _memory_gib(),
-        "python": platform.python_version(),
-        "load_average_start": [round(x, 2) for x in os.getloadavg()],
-        "embed_models": config.embed_models,
-        "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
-    }
-
-
 def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict[str, Figures]:
     """Run every section; the data dir lives in a temporary folder removed at the end.
 
@@ -196,7 +173,7 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
     from ingest.corpus_sync import read_institutions, sync_corpus
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    figures: dict[str, Figures] = {"environment": _environment(config, mode)}
+    figures: dict[str, Figures] = {"environment": bench_environment(config.embed_models, mode)}
     work = Path(tempfile.mkdtemp(prefix="permanence-bench-"))
     try:
         data_dir = work / "data"
@@ -346,6 +323,39 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
                 )
 
             _timed("voice", voice, figures)
+
+            def shared_runtime() -> AssistantRuntime:
+                """The bench's runtime, reopened when the API section closed it for its
+                subprocess (the sections below run in this process)."""
+                if not open_runtimes:
+                    open_runtimes.append(open_runtime(settings))
+                return open_runtimes[0]
+
+            def spoken_answers() -> Figures:
+                if not config.optional_sections:
+                    return dict(_QUICK_SKIP)
+                return _optional(
+                    "eval.bench.spoken_answers",
+                    _spoken_answers_benchmark,
+                    settings,
+                    runtime=shared_runtime(),
+                    per_language=config.spoken_answers_per_language,
+                )
+
+            _timed("spoken_answers", spoken_answers, figures)
+
+            def recognition() -> Figures:
+                if not config.optional_sections:
+                    return dict(_QUICK_SKIP)
+                return _optional(
+                    "eval.bench.recognition",
+                    _recognition_benchmark,
+                    settings.updated({"voice": {"enabled": True}}),
+                    runtime=shared_runtime(),
+                    per_language=config.recognition_per_language,
+                )
+
+            _timed("recognition", recognition, figures)
 
             def abuse() -> Figures:
                 # The production limits, not the lifted ones of the sections above.

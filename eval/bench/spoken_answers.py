@@ -24,23 +24,26 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant_api.models import AskRequest
-from assistant_api.runtime import open_runtime
+from assistant_api.runtime import AssistantRuntime, open_runtime
 from assistant_api.voice.domain import VoiceDomain
+from assistant_api.voice.speech_segments import estimate_seconds, join_text, ssml
 from assistant_api.voice.spoken_answer import (
     EMERGENCY_BUDGET_S,
     ORIENTATION_BUDGET_S,
     compose_spoken,
-    estimate_seconds,
-    join_text,
-    ssml,
 )
 from assistant_api.voice.tts import Synthesizer
 from eval.gold import load_gold
 from index import Glossary
 from permanence.runtime import configure_process
-from permanence.settings import PROJECT_ROOT, get_settings
+from permanence.settings import PROJECT_ROOT, Settings, get_settings
 
-__all__ = ["UNREADABLE", "main", "measure"]
+__all__ = ["BENCH_PER_LANGUAGE", "UNREADABLE", "bench_section", "main", "measure"]
+
+DEV_GOLD = PROJECT_ROOT / "corpora/gold/dev.jsonl"
+#: Questions per language in ``make bench``: 2 × 13 languages ≈ 26 answers, each synthesised
+#: twice (body, offer), ≈ 1 min on a 2-core VM. The whole dev set is ``python -m`` this module.
+BENCH_PER_LANGUAGE = 2
 
 #: What must never be read aloud.
 UNREADABLE = re.compile(
@@ -66,10 +69,21 @@ def _summary(values: Sequence[float]) -> dict[str, float]:
     }
 
 
-def measure(gold: Path, *, per_language: int | None = None) -> dict[str, object]:
-    """Answer, compose, synthesise and measure; a JSON-ready report."""
-    settings = get_settings()
-    runtime = open_runtime(settings)
+def measure(
+    gold: Path,
+    *,
+    per_language: int | None = None,
+    settings: Settings | None = None,
+    runtime: AssistantRuntime | None = None,
+) -> dict[str, object]:
+    """Answer, compose, synthesise and measure; a JSON-ready report.
+
+    ``settings`` default to the environment's; ``runtime``, when given, is used and left open
+    (the bench driver shares its own: an index shard opens in one process at a time).
+    """
+    settings = settings or get_settings()
+    owned = runtime is None
+    runtime = runtime or open_runtime(settings)
     synthesizer = Synthesizer()
     try:
         glossary = runtime.search_index.retriever.glossary or Glossary.from_file(
@@ -129,7 +143,8 @@ def measure(gold: Path, *, per_language: int | None = None) -> dict[str, object]
                 }
             )
     finally:
-        runtime.close()
+        if owned:
+            runtime.close()
     by_kind: dict[str, list[dict[str, object]]] = defaultdict(list)
     for row in rows:
         by_kind[str(row["kind"])].append(row)
@@ -167,10 +182,38 @@ def measure(gold: Path, *, per_language: int | None = None) -> dict[str, object]
     }
 
 
+def bench_section(
+    settings: Settings,
+    *,
+    runtime: AssistantRuntime | None = None,
+    per_language: int = BENCH_PER_LANGUAGE,
+    gold: Path = DEV_GOLD,
+) -> dict[str, object]:
+    """The figures ``make bench`` keeps: durations per kind and per language, and how many
+    answers said something unreadable (their ids), without the answers' texts; or
+    ``{"skipped": reason}`` without the synthesiser's tools."""
+    missing = Synthesizer.missing_tools()
+    if missing:
+        return {
+            "skipped": f"{', '.join(missing)} not installed (apt-get install espeak-ng sox ffmpeg)"
+        }
+    report = measure(gold, per_language=per_language, settings=settings, runtime=runtime)
+    unreadable = report["unreadable"]
+    ids = [str(row["id"]) for row in unreadable] if isinstance(unreadable, list) else []
+    return {
+        "per_language": per_language,
+        "questions": report["questions"],
+        "kinds": report["kinds"],
+        "orientation_by_language": report["orientation_by_language"],
+        "unreadable": len(ids),
+        "unreadable_ids": ids,
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     configure_process()
     parser = argparse.ArgumentParser(prog="python -m eval.bench.spoken_answers")
-    parser.add_argument("--gold", type=Path, default=PROJECT_ROOT / "corpora/gold/dev.jsonl")
+    parser.add_argument("--gold", type=Path, default=DEV_GOLD)
     parser.add_argument("--per-language", type=int, default=None)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)

@@ -23,6 +23,8 @@ SECTIONS = {
     "query_latency_synthetic",
     "api",
     "voice",
+    "spoken_answers",
+    "recognition",
     "abuse",
     "memory",
 }
@@ -65,7 +67,8 @@ def test_quick_bench_writes_every_section(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr[-2000:]
     figures = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
     assert set(figures) == SECTIONS
-    assert figures["crawl"]["skipped"].startswith("not run in --quick mode")
+    for optional in ("crawl", "voice", "spoken_answers", "recognition"):
+        assert figures[optional]["skipped"].startswith("not run in --quick mode"), optional
     assert figures["index_build"]["chunks"] >= 12
     assert figures["index_build"]["unchanged_rerun_embedded"] == 0
     assert figures["query_latency_corpus"]["queries"] == 10

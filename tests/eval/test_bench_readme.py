@@ -224,3 +224,60 @@ def test_the_abuse_figures_are_one_row() -> None:
         "| polite `POST /v1/ask` p95 beside one flooding client | not measured: no loopback |"
         in (render_section(figures))
     )
+
+
+def test_the_spoken_answers_and_recognition_figures_are_one_row_each() -> None:
+    figures = copy.deepcopy(FIGURES)
+    before = render_section(figures)
+    assert "hotline:" not in before and "recognition on" not in before  # older benches
+    figures["spoken_answers"] = {
+        "per_language": 2,
+        "questions": 26,
+        "kinds": {
+            "emergency": {
+                "body_s": {"p50": 14.2, "p95": 17.9, "max": 18.3},
+                "over_budget": 0,
+                "budget_s": 20.0,
+            },
+            "orientation": {
+                "body_s": {"p50": 24.46, "p95": 31.0, "max": 36.2},
+                "over_budget": 1,
+                "budget_s": 35.0,
+                "estimate_abs_error_s": {"p95": 2.31},
+            },
+        },
+        "unreadable": 0,
+        "unreadable_ids": [],
+    }
+    figures["recognition"] = {
+        "per_language": 1,
+        "questions": 12,
+        "profile": "phone",
+        "by_condition": {
+            "auto": {"wer": 0.412, "hit@3": 0.5, "typed_hit@3": 0.9},
+            "forced+both": {"wer": 0.205, "hit@3": 0.75, "typed_hit@3": 0.833},
+        },
+    }
+    section = render_section(figures)
+    assert (
+        "| hotline: spoken answer before its offer (espeak-ng WAV), 26 dev answers (2 per "
+        "language) | orientation p50 24.5 s, p95 31.0 s, max 36.2 s (1 over the 35 s budget); "
+        "emergency p50 14.2 s, p95 17.9 s, max 18.3 s (0 over the 20 s budget); estimate "
+        "error p95 2.3 s; unreadable 0 |"
+    ) in section
+    assert (
+        "| recognition on telephone audio (8 kHz), WER / spoken hit@3 per condition, 12 "
+        "espeak-ng clips | auto 0.41 / 0.50; forced+both 0.20 / 0.75 (the same questions "
+        "typed: hit@3 0.83) |"
+    ) in section
+    figures["spoken_answers"] = {"skipped": "espeak-ng not installed"}
+    figures["recognition"] = {"skipped": "faster-whisper is not installed"}
+    section = render_section(figures)
+    assert (
+        "| hotline: spoken answer before its offer (espeak-ng WAV) "
+        "| not measured: espeak-ng not installed |"
+    ) in section
+    assert (
+        "| recognition on telephone audio (8 kHz), WER / spoken hit@3 per condition "
+        "| not measured: faster-whisper is not installed |"
+    ) in section

@@ -8,10 +8,14 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+
+if TYPE_CHECKING:
+    from assistant_api.services import Services
 
 #: The test-only telephony credentials (never real).
 TWILIO_TOKEN = "test-twilio-token-0123456789"
@@ -243,16 +247,23 @@ def voice_settings(tiny_settings: object, fake_platform: FakePlatform) -> object
 
 
 @pytest.fixture(scope="session")
-def voice_server(voice_settings: object, tiny_runtime: object) -> Iterator[str]:
-    """The real API with the voice channel, Whisper loaded (once per process)."""
+def voice_api(voice_settings: object, tiny_runtime: object) -> Iterator[tuple[str, Services]]:
+    """The real API with the voice channel, Whisper loaded (once per process), and its
+    services (what a test checks that HTTP does not show, such as the call book)."""
     from assistant_api.app import create_app, services_of
     from permanence.testing.servers import run_uvicorn
 
     app = create_app(voice_settings, runtime=tiny_runtime)  # type: ignore[arg-type]
     with run_uvicorn(app) as base_url:
-        channel = services_of(app).voice
-        assert channel.wait_ready(timeout=180), channel.status
-        yield base_url
+        services = services_of(app)
+        assert services.voice.wait_ready(timeout=180), services.voice.status
+        yield base_url, services
+
+
+@pytest.fixture(scope="session")
+def voice_server(voice_api: tuple[str, Services]) -> str:
+    """The base URL of :func:`voice_api`."""
+    return voice_api[0]
 
 
 @pytest.fixture(scope="session")

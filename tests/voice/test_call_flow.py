@@ -8,33 +8,33 @@ from dataclasses import replace
 
 import pytest
 
-from assistant_api.voice.call_flow import (
-    EVENTS,
-    LANGUAGE_KEYS,
-    MAX_TIMEOUTS,
-    STATES,
+from assistant_api.voice.call_actions import (
     Action,
-    Call,
-    CallContext,
     Dial,
-    DialEnded,
-    Digit,
-    Event,
-    Failure,
     Gather,
     Hangup,
-    Heard,
-    NoInput,
     Play,
     Record,
     Redirect,
     Say,
     SendSms,
+)
+from assistant_api.voice.call_events import (
+    EVENTS,
+    STATES,
+    Call,
+    CallContext,
+    DialEnded,
+    Digit,
+    Event,
+    Failure,
+    Heard,
+    NoInput,
     SmsOutcome,
     State,
     Timeout,
-    step,
 )
+from assistant_api.voice.call_flow import LANGUAGE_KEYS, MAX_TIMEOUTS, step
 
 pytestmark = pytest.mark.unit
 

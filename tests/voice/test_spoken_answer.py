@@ -11,16 +11,10 @@ import pytest
 from assistant_api.models import AskResponse, EmergencyNumber, InstitutionCard
 from assistant_api.triage.language import SUPPORTED_LANGUAGES
 from assistant_api.voice.ear_phrases import ear_phrases, phrases_for
-from assistant_api.voice.spoken_answer import (
-    MAX_SERVICES,
-    ORIENTATION_BUDGET_S,
-    Segment,
-    compose_spoken,
-    estimate_seconds,
-    spoken_name,
-    spoken_when,
-    ssml,
-)
+from assistant_api.voice.hours_speech import spoken_when
+from assistant_api.voice.service_sentence import spoken_name
+from assistant_api.voice.speech_segments import Segment, estimate_seconds, ssml
+from assistant_api.voice.spoken_answer import MAX_SERVICES, ORIENTATION_BUDGET_S, compose_spoken
 from assistant_api.voice.spoken_hours import (
     ANY_DAY,
     CallWindow,
