@@ -79,7 +79,15 @@ class InstitutionCard(BaseModel):
     emails: list[str] = Field(default_factory=list)
     website: str | None = None
     address: str | None = None
+    #: Opening hours: written in the answer's language when the site has a dated, recent
+    #: structured schedule (``Mon–Thu 08:30–12:00``), else the record's French text.
     hours: str | None = None
+    #: Whether the site is open at the time of the answer (Europe/Zurich); ``None`` when no
+    #: recent structured schedule is known, so nothing is claimed.
+    open_now: bool | None = None
+    #: The same in words, with the closing time or the next opening, in the answer's language
+    #: ("open now · closes: 12:00"); ``None`` with ``open_now``.
+    opening: str | None = None
     #: One note on the age of the facts shown ("last checked in 2015…"), in the answer's
     #: language; ``None`` when they are recent or undated but not doubted.
     note: str | None = None

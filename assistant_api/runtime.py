@@ -27,7 +27,7 @@ from index import SearchIndex, USEEmbedder, open_search_index
 from index.embedders import Embedder
 from ingest import DocumentStore, Institution
 from ingest.corpus import load_communes
-from permanence.settings import LLMSettings, Settings
+from permanence.settings import FactSettings, LLMSettings, Settings
 
 __all__ = [
     "AssistantRuntime",
@@ -97,6 +97,7 @@ def build_composer(
     models_dir: Path,
     safety: SafetyLexicon,
     institutions: list[Institution],
+    facts: FactSettings | None = None,
 ) -> Composer:
     """The extractive composer, wrapped by the LLM composer when an LLM is configured.
 
@@ -104,7 +105,10 @@ def build_composer(
     its load time); otherwise a base URL selects the HTTP client.
     """
     detector = InstructionDetector(safety.is_injection)
-    extractive = ExtractiveComposer(is_instruction=detector)
+    ages = facts or FactSettings()
+    extractive = ExtractiveComposer(
+        is_instruction=detector, current_days=ages.current_days, ageing_days=ages.ageing_days
+    )
     client: CompletionClient
     max_sources: int | None = None  # the HTTP model gets every source at full length
     source_chars = SOURCE_CHARS
@@ -169,6 +173,7 @@ def open_runtime(settings: Settings) -> AssistantRuntime:
         models_dir=settings.data_dir / "models",
         safety=safety,
         institutions=institutions,
+        facts=settings.facts,
     )
     service = AssistantService(
         retriever=search_index.retriever,

@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime
 from typing import Literal, get_args
 
+import opening_hours
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "DocumentKind",
     "Institution",
     "Location",
+    "OpeningSchedule",
     "Phone",
     "Role",
     "RoleScope",
@@ -90,6 +92,34 @@ Role = Literal["perpetrator", "parent", "professional", "relative", "self", "vic
 ROLES: tuple[str, ...] = get_args(Role)
 
 
+class OpeningSchedule(BaseModel):
+    """A week of opening hours of one site, in OpenStreetMap ``opening_hours`` syntax.
+
+    Why a structured copy beside the French ``hours`` text: an answer in Arabic or German can
+    then say the days and times in the asker's language, and whether the place is open now.
+    It is only ever converted from hours the record already states (``ingest.facts.hours``),
+    never typed from memory, and it carries its own source and date like the other facts, so
+    an old schedule is never presented as today's. ``channel`` says whether the hours are
+    those of the desk (people come in) or of the phone line.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    osm: str = Field(min_length=1)
+    channel: Literal["desk", "phone"] = "desk"
+    source: str
+    as_of: date | None = None
+
+    @field_validator("osm")
+    @classmethod
+    def _check_osm(cls, value: str) -> str:
+        try:
+            opening_hours.OpeningHours(value)
+        except Exception as exc:  # opening_hours.ParserError, absent from the library's stubs
+            raise ValueError(f"schedule {value!r} is not OSM opening_hours syntax: {exc}") from exc
+        return value
+
+
 class Location(BaseModel):
     """A place where people are received (HSDS location + address)."""
 
@@ -100,6 +130,11 @@ class Location(BaseModel):
     postal_code: str | None = None
     commune: str
     po_box: str | None = None
+    #: Opening hours of this site where the record's ``hours`` state them (empty otherwise,
+    #: and then left out of the YAML, so records without one keep their shape).
+    schedules: list[OpeningSchedule] = Field(
+        default_factory=list, exclude_if=lambda value: not value
+    )
 
     def one_line(self) -> str:
         """The address as one would write it on an envelope, on one line."""
@@ -245,6 +280,10 @@ class Institution(BaseModel):
             stray = [u for u in urls if u not in self.sources]
             if stray:
                 raise ValueError(f"provenance of {field!r} cites {stray}, which are not in sources")
+        for location in self.locations:
+            for schedule in location.schedules:
+                if schedule.source not in self.sources:
+                    raise ValueError(f"schedule source {schedule.source!r} is not in sources")
         return self
 
     def filled_fact_fields(self) -> list[str]:

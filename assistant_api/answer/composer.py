@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from assistant_api.answer.hours import ZURICH, current_schedule, render_hours
 from assistant_api.answer.reader import (
     isolate,
     matched_terms,
@@ -27,6 +28,7 @@ from assistant_api.models import Citation, EmergencyNumber, InstitutionCard
 from index import ChunkHit, Glossary, InstitutionHit
 from ingest import Institution, fiche_url
 from ingest.corpus import CommuneTable, Vocabulary, load_communes, load_vocabulary
+from ingest.facts.freshness import AGEING_DAYS, CURRENT_DAYS
 from permanence.settings import PROJECT_ROOT
 
 __all__ = ["CitationBook", "ComposedAnswer", "Composer", "ExtractiveComposer"]
@@ -131,7 +133,9 @@ class ExtractiveComposer:
     """Writes the answer from ranked institutions; stateless, safe to share between requests.
 
     ``is_instruction`` (the content guard) removes instruction-like sentences of crawled pages
-    from citation snippets, so a poisoned page is never quoted to the asker.
+    from citation snippets, so a poisoned page is never quoted to the asker. ``clock`` gives
+    the instant "open now" is computed for (aware; Europe/Zurich by default), and the two
+    thresholds (``settings.facts``) say when a structured schedule is too old to render.
     """
 
     def __init__(
@@ -142,8 +146,13 @@ class ExtractiveComposer:
         glossary: Glossary | None = None,
         communes: CommuneTable | None = None,
         today: date | None = None,
+        clock: Callable[[], datetime] | None = None,
+        current_days: int = CURRENT_DAYS,
+        ageing_days: int = AGEING_DAYS,
     ) -> None:
         self._is_instruction = is_instruction
+        self._clock = clock or (lambda: datetime.now(ZURICH))
+        self._thresholds = (current_days, ageing_days)
         self._vocabulary = vocabulary
         self._glossary = glossary
         self._communes = communes
@@ -190,7 +199,8 @@ class ExtractiveComposer:
         vocabulary, glossary, communes = self._lexicons()
         concepts = glossary.concepts(question)
         french = glossary.french_words(concepts)
-        today = self._today or date.today()
+        now = self._clock()
+        today = self._today or now.astimezone(ZURICH).date()
         rtl = templates.direction == "rtl"
         for rank, hit in enumerate(hits, start=1):
             record = records.get(hit.institution_id)
@@ -215,7 +225,15 @@ class ExtractiveComposer:
             refs = "".join(f"[{n}]" for n in [fact_n, *extra])
             # The name once, then what it does for this need, in the asker's language.
             lines.append(f"{rank}. **{isolate(record.name)}** — {does} {refs}")
-            entry = _contact(record, templates, commune=commune, communes=communes, today=today)
+            entry = _contact(
+                record,
+                templates,
+                commune=commune,
+                communes=communes,
+                today=today,
+                now=now,
+                thresholds=self._thresholds,
+            )
             lines.extend(f"   {line} [{fact_n}]" for line in entry.lines)
             cards.append(
                 InstitutionCard(
@@ -228,6 +246,8 @@ class ExtractiveComposer:
                     website=record.website,
                     address=entry.address,
                     hours=entry.hours,
+                    open_now=entry.open_now,
+                    opening=entry.opening,
                     note=entry.note,
                     service_area=list(record.service_area),
                     citations=[fact_n, *extra],
@@ -254,6 +274,8 @@ class _Contact:
     address: str | None
     hours: str | None
     note: str | None
+    open_now: bool | None = None
+    opening: str | None = None
 
 
 def _contact(
@@ -263,8 +285,15 @@ def _contact(
     commune: str | None,
     communes: CommuneTable,
     today: date,
+    now: datetime,
+    thresholds: tuple[int, int] = (CURRENT_DAYS, AGEING_DAYS),
 ) -> _Contact:
-    """Phone and site serving the asker's commune, hours as a quoted excerpt, one age note."""
+    """Phone and site serving the asker's commune, hours, one age note.
+
+    Hours are the site's structured schedule written in the asker's language, with whether
+    it is open now, when the schedule is dated and recent; else the record's French text as
+    a quoted excerpt (left out when stale).
+    """
     labels = templates.labels
     location = pick_location(record, commune, communes)
     phone = pick_phone(record, location, commune, communes)
@@ -288,7 +317,17 @@ def _contact(
     if address:
         parts.append(f"{labels.address}: {isolate(address)}")
     lines = [" · ".join(parts)] if parts else []
-    if hours:
+    schedule = (
+        current_schedule(
+            location.schedules, today=today, current_days=thresholds[0], ageing_days=thresholds[1]
+        )
+        if location is not None
+        else None
+    )
+    rendered = render_hours(schedule, templates.language, now=now) if schedule else None
+    if rendered is not None:
+        lines.append(f"{labels.hours}: {rendered.week} · {rendered.status}")
+    elif hours:
         # French text of the source: quoted, never as the answer's own sentence.
         lines.append(f"{labels.hours}: {isolate(f'«{hours}»')}")
     note = None
@@ -301,5 +340,15 @@ def _contact(
     phones = [p.number for p in record.phones]
     if phone is not None:
         phones = [phone.number, *(n for n in phones if n != phone.number)]
+    if rendered is not None:
+        return _Contact(
+            lines=lines,
+            phones=phones,
+            address=address,
+            hours=rendered.week,
+            note=note,
+            open_now=rendered.open_now,
+            opening=rendered.status,
+        )
     # The card keeps stale hours beside the note: the answer's text leaves them out.
     return _Contact(lines=lines, phones=phones, address=address, hours=record.hours, note=note)

@@ -175,6 +175,18 @@ def to_hsds_tables(institutions: Iterable[Institution]) -> dict[str, list[Row]]:
                     "organization_id": org_id,
                     "location_type": "physical",
                     "name": loc.name,
+                    # Opening schedules in OpenStreetMap syntax with their source and date;
+                    # not yet as HSDS ``schedules`` rows (byday/opens_at), which cannot hold
+                    # the OSM exceptions losslessly.
+                    **(
+                        {
+                            EXTENSION_KEY: {
+                                "schedules": [s.model_dump(mode="json") for s in loc.schedules]
+                            }
+                        }
+                        if loc.schedules
+                        else {}
+                    ),
                 }
             )
             tables["addresses"].append(
@@ -352,6 +364,7 @@ def from_hsds_tables(tables: dict[str, list[Row]]) -> list[Institution]:
                     "postal_code": address.get("postal_code"),
                     "commune": address.get("city"),
                     "po_box": address.get("address_2"),
+                    "schedules": (loc.get(EXTENSION_KEY) or {}).get("schedules", []),
                 }
             )
         categories = []

@@ -163,7 +163,7 @@ def _location(element: lxml_html.HtmlElement) -> Location | None:
     }
     if not parts.get("commune"):
         return None
-    return Location(**parts)
+    return Location.model_validate(parts)
 
 
 def parse_fiche(tree: lxml_html.HtmlElement, url: str) -> GsrFiche | None:
