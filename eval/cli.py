@@ -33,6 +33,7 @@ _SUMMARY = (
     "kind_accuracy",
     "emergency_recall",
     "emergency_precision",
+    "emergency_false_alarm_rate",
     "out_of_scope_accuracy",
     "no_answer_rate",
     "language_match",

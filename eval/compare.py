@@ -24,7 +24,14 @@ __all__ = [
 
 #: Metrics where a smaller value is the better one.
 LOWER_IS_BETTER = frozenset(
-    {"latency_p50_ms", "latency_p95_ms", "errors", "no_answer_rate", "harmful_referrals"}
+    {
+        "latency_p50_ms",
+        "latency_p95_ms",
+        "errors",
+        "no_answer_rate",
+        "harmful_referrals",
+        "emergency_false_alarm_rate",
+    }
 )
 #: Differences smaller than this are reported as "same" (float noise, not a change).
 EPSILON = 1e-9

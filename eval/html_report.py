@@ -47,6 +47,7 @@ HEADLINE_METRICS = (
     "kind_accuracy",
     "emergency_recall",
     "emergency_precision",
+    "emergency_false_alarm_rate",
     "out_of_scope_accuracy",
     "no_answer_rate",
     "no_answer_recall",

@@ -92,6 +92,13 @@ METRIC_DEFINITIONS: Mapping[str, MetricDefinition] = MappingProxyType(
             "Among answers given as an emergency, the share whose question the gold marks as an "
             "emergency.",
         ),
+        "emergency_false_alarm_rate": _D(
+            "Emergency false-alarm rate",
+            "Among answered questions the gold does not mark as emergencies, the share answered "
+            "as an emergency (the red banner and emergency numbers for an ordinary question); "
+            "lower is better.",
+            short="False alarms",
+        ),
         "out_of_scope_accuracy": _D(
             "Out-of-scope accuracy",
             "Among answered questions the gold marks as outside social services, the share the "

@@ -204,6 +204,11 @@ def _answer_rates(answered: list[_Pair]) -> dict[str, tuple[list[_Pair], _Test]]
             [(q, o) for q, o in answered if o.kind == "emergency"],
             lambda q, _: q.kind == "emergency",
         ),
+        # Issue 18: a person with an ordinary question who gets the red emergency banner.
+        "emergency_false_alarm_rate": (
+            [(q, o) for q, o in answered if q.kind != "emergency"],
+            lambda _, o: o.kind == "emergency",
+        ),
         "out_of_scope_accuracy": (expecting("out_of_scope"), lambda _, o: o.kind == "out_of_scope"),
         "no_answer_rate": (answered, lambda _, o: o.kind == "no_answer"),
         "no_answer_recall": (expecting("no_answer"), lambda _, o: o.kind == "no_answer"),

@@ -476,8 +476,12 @@
       h("div", { class: "pw-header-tools" }, [langLabel, self.select, closeBtn])
     ]);
 
-    // Emergency banner: outside the scrolling log, so it stays on top.
+    // Emergency banner: outside the scrolling log, so it stays on top. It belongs to the answer
+    // that raised it (issue 18): closable, and gone when a later answer is not an emergency.
+    // The small line under it keeps the emergency numbers one tap away whenever it is hidden.
     self.emergency = h("div", { class: "pw-emergency", role: "alert", hidden: true });
+    self.urgent = h("p", { class: "pw-urgent" });
+    self.showUrgentLine(null, null);
 
     // Conversation log.
     self.log = h("div", { class: "pw-log", role: "log", "aria-live": "off", tabindex: "0" });
@@ -532,6 +536,7 @@
 
     self.panel.appendChild(header);
     self.panel.appendChild(self.emergency);
+    self.panel.appendChild(self.urgent);
     self.panel.appendChild(self.log);
     self.panel.appendChild(self.status);
     self.panel.appendChild(self.form);
@@ -618,8 +623,7 @@
     var welcome = this.log.querySelector(".pw-welcome");
     this.log.textContent = "";
     if (welcome) this.log.appendChild(welcome);
-    this.emergency.hidden = true;
-    this.emergency.textContent = "";
+    this.hideEmergency();
     this.input.focus();
   };
 
@@ -665,7 +669,8 @@
     article.setAttribute("data-kind", result.kind);
     article.classList.add("pw-kind-" + result.kind);
 
-    if (result.kind === "emergency") self.showEmergency(result.emergency_numbers || []);
+    if (result.kind === "emergency") self.showEmergency(result.emergency_numbers || [], lang, article);
+    else self.hideEmergency();
     if (result.kind === "no_answer") {
       article.appendChild(h("div", { class: "pw-noanswer" }, [
         self.label(h("h3", { class: "pw-noanswer-title" }), "no_answer_title", lang)
@@ -694,13 +699,26 @@
     self.scrollToEnd(article.firstChild);
   };
 
-  Widget.prototype.showEmergency = function (numbers) {
+  var answerCount = 0;
+
+  /** The red banner for ``article``'s emergency answer, labelled in the answer's language. */
+  Widget.prototype.showEmergency = function (numbers, lang, article) {
     var self = this;
     var box = self.emergency;
+    var shown = numbers.length ? numbers : [{ number: "144", label: "" }];
+    if (!article.id) article.id = "pw-answer-" + (++answerCount);
     box.textContent = "";
-    box.appendChild(self.bind(h("p", { class: "pw-emergency-title" }), "emergency_title"));
+    box.setAttribute("data-answer", article.id);
+    var close = h("button", {
+      type: "button", class: "pw-emergency-close",
+      onclick: function () { self.hideEmergency(); self.urgent.querySelector("a").focus(); }
+    }, [h("span", { "aria-hidden": "true", text: "×" })]);
+    self.label(close, "emergency_close", lang, "aria-label");
+    box.appendChild(h("div", { class: "pw-emergency-head" }, [
+      self.label(h("p", { class: "pw-emergency-title" }), "emergency_title", lang), close
+    ]));
     var list = h("ul", { class: "pw-emergency-list" });
-    (numbers.length ? numbers : [{ number: "144", label: "" }]).forEach(function (n) {
+    shown.forEach(function (n) {
       list.appendChild(h("li", null, [
         h("a", { href: telHref(n.number), class: "pw-emergency-call" }, [
           h("span", { class: "pw-emergency-number", text: n.number }),
@@ -710,6 +728,27 @@
     });
     box.appendChild(list);
     box.hidden = false;
+    self.showUrgentLine(shown, lang);
+    self.urgent.hidden = true;
+  };
+
+  /** Hide the banner; the small line of numbers shows instead. */
+  Widget.prototype.hideEmergency = function () {
+    this.emergency.hidden = true;
+    this.emergency.textContent = "";
+    this.emergency.removeAttribute("data-answer");
+    this.urgent.hidden = false;
+  };
+
+  /** The always-reachable line: the last banner's numbers, or 144 and 117 before any. */
+  Widget.prototype.showUrgentLine = function (numbers, lang) {
+    var line = this.urgent;
+    line.textContent = "";
+    line.appendChild(this.label(h("span", { class: "pw-urgent-label" }), "emergency_short", lang));
+    (numbers || [{ number: "144" }, { number: "117" }]).forEach(function (n) {
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(h("a", { href: telHref(n.number), class: "pw-urgent-call", dir: "ltr", text: n.number }));
+    });
   };
 
   Widget.prototype.card = function (inst, ctx) {

@@ -10,6 +10,7 @@ from eval.metrics import (
     check_citations,
     citation_markers,
     compute_metrics,
+    count_key,
     group_metrics,
     harmful_referral,
     kind_confusion,
@@ -193,6 +194,8 @@ def test_compute_metrics_exact() -> None:
         "kind_accuracy": 4 / 5,
         "emergency_recall": 1.0,
         "emergency_precision": 1 / 2,
+        # q4 (out of scope) got the emergency answer: 1 false alarm of q1, q2, q4 and q5
+        "emergency_false_alarm_rate": 1 / 4,
         "out_of_scope_accuracy": 0.0,
         "no_answer_rate": 1 / 5,
         "no_answer_recall": 1.0,
@@ -216,6 +219,7 @@ def test_compute_metrics_exact() -> None:
         "n:kind_accuracy": 5,
         "n:emergency_recall": 1,
         "n:emergency_precision": 2,  # q3, and q4 answered as an emergency
+        "n:emergency_false_alarm_rate": 4,  # the answered questions the gold does not flag
         "n:out_of_scope_accuracy": 1,
         "n:no_answer_rate": 5,
         "n:no_answer_recall": 1,
@@ -319,3 +323,27 @@ def test_kind_confusion_counts_errors() -> None:
         "out_of_scope": {"emergency": 1},
         "no_answer": {"no_answer": 1},
     }
+
+
+def test_false_alarm_rate_counts_only_non_emergencies_answered_as_emergencies() -> None:
+    """Missing an emergency is recall's business; the false-alarm rate ignores those questions."""
+    questions = [
+        _q("e1", "emergency", ("urgence-144",)),
+        _q("e2", "emergency", ("urgence-144",)),
+        _q("o1", "orientation", ("a",)),
+        _q("o2", "orientation", ("a",)),
+        _q("o3", "out_of_scope"),
+    ]
+    outcomes = {
+        "e1": Outcome(id="e1", kind="emergency", language="fr"),
+        "e2": Outcome(id="e2", kind="orientation", language="fr"),
+        "o1": Outcome(id="o1", kind="emergency", language="fr"),
+        "o2": Outcome(id="o2", kind="orientation", language="fr"),
+        "o3": Outcome(id="o3", kind="out_of_scope", language="fr"),
+    }
+    metrics = compute_metrics(questions, outcomes)
+    assert metrics["emergency_false_alarm_rate"] == 1 / 3
+    assert metrics[count_key("emergency_false_alarm_rate")] == 3
+    assert metrics["emergency_recall"] == 1 / 2
+    only_emergencies = compute_metrics(questions[:2], outcomes)
+    assert only_emergencies["emergency_false_alarm_rate"] is None
