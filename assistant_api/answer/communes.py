@@ -9,11 +9,26 @@ swaps a regional office for the one that serves the asker's commune ("route to t
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 from ingest.corpus import OFFICE_FIELDS, CommuneResolver, CommuneTable, normalize_place
 
-__all__ = ["CommuneDirectory"]
+__all__ = ["RESIDENCE_CUE", "CommuneDirectory"]
+
+#: Words that say the asker (or the person asked about) lives at the place named right after
+#: them, up to two words later ("habite au Landeron", "wohne in Neuenburg", "I live in
+#: Couvet"), on text folded as place names are (lower case, no accents or punctuation). A
+#: question that names a workplace and a home ("travaille à Neuchâtel mais habite au
+#: Landeron") is about the home's offices: the social counter and the ORP go by domicile.
+RESIDENCE_CUE = re.compile(
+    r"(?:^|\s)(?:habite|habites|habitons|habitent|vis|vit|vivons|vivent|domicilie|domiciliee"
+    r"|wohne|wohnt|wohnen|lebe|lebt|leben|live|lives|living|abito|abita|abitiamo|vivo|vive"
+    r"|viviamo|vivemos|vivimos|moro|mora|moramos|resido|reside|residimos|jetoj|jeton|yasiyorum"
+    r"|oturuyorum)(?:\s+\S+){0,2}\s+$"
+)
+#: How far before a place name a residence cue is looked for, in folded characters.
+_CUE_WINDOW = 40
 
 
 class CommuneDirectory:
@@ -52,9 +67,24 @@ class CommuneDirectory:
         return [shown[key] for key in close]
 
     def find_in_text(self, text: str) -> str | None:
-        """The first commune or locality named in ``text``, or None."""
-        commune = self._resolver.resolve(text)
-        return commune.name if commune else None
+        """The commune the asker lives in, as named in ``text``, or None.
+
+        That is the first commune or locality named right after a residence cue
+        (:data:`RESIDENCE_CUE`), else the first one named at all.
+        """
+        matches = self._resolver.find(text)
+        if not matches:
+            return None
+        folded = normalize_place(text)
+        home = next(
+            (
+                m
+                for m in matches
+                if RESIDENCE_CUE.search(folded[max(0, m.start - _CUE_WINDOW) : m.start])
+            ),
+            matches[0],
+        )
+        return home.commune.name
 
     def entry_points(self, commune: str | None) -> list[str]:
         """The social counter of ``commune``; every counter when unknown or not attached."""
