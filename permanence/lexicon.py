@@ -26,7 +26,7 @@ from pydantic_core import ErrorDetails
 from permanence.errors import ConfigurationError
 from permanence.text import fold
 
-__all__ = ["FoldedPattern", "LexiconError", "LexiconModel", "load_lexicon"]
+__all__ = ["FoldedPattern", "LexiconError", "LexiconModel", "fold_pattern", "load_lexicon"]
 
 
 class LexiconError(ConfigurationError, ValueError):
@@ -46,12 +46,24 @@ class LexiconModel(BaseModel):
 ModelT = TypeVar("ModelT", bound=LexiconModel)
 
 
+#: The parts of a regular expression that folding must not touch: escapes (``\\W`` is not
+#: ``\\w``) and named groups (``(?P<age>`` is not ``(?p<age>``).
+_REGEX_SYNTAX = re.compile(r"(\\.|\(\?P<\w+>|\(\?P=\w+\))")
+
+
+def fold_pattern(pattern: str) -> str:
+    """``pattern`` with its literal text folded as :func:`permanence.text.fold` folds
+    questions, and its regex syntax left as written."""
+    parts = _REGEX_SYNTAX.split(pattern)
+    return "".join(part if i % 2 else fold(part) for i, part in enumerate(parts))
+
+
 def _folded_pattern(value: object) -> re.Pattern[str]:
     """A pattern of the file, folded like the questions it is matched against, compiled."""
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a pattern; write it as a quoted string")
     try:
-        return re.compile(fold(value))
+        return re.compile(fold_pattern(value))
     except re.error as exc:
         raise ValueError(f"bad pattern {value!r}: {exc}; fix the regex") from exc
 

@@ -11,7 +11,7 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant_api.answer.communes import CommuneDirectory
@@ -133,12 +133,20 @@ class AssistantService:
             )
         return _Plan(language=language, commune=commune, audiences=audiences, roles=roles)
 
-    def ask(self, request: AskRequest, *, regional_first: bool = False) -> AskResponse:
+    def ask(
+        self,
+        request: AskRequest,
+        *,
+        regional_first: bool = False,
+        preference: Callable[[str], int] | None = None,
+    ) -> AskResponse:
         """Answer one question. The caller has already checked professional access.
 
         ``regional_first``: the regional office serving the commune goes before the cantonal
         doors — the conversation sets it when it asked where the person lives because the
-        door depends on it, and now knows.
+        door depends on it, and now knows. ``preference``: a rank per institution id (lower
+        first, stable otherwise) — the conversation's order for a person whose age or permit
+        it knows, so that a door outside its public goes after the ones that take them.
         """
         started = time.perf_counter()
         plan = self._plan(request)
@@ -165,6 +173,8 @@ class AssistantService:
             routed = sorted(
                 routed, key=lambda hit: not self._communes.is_regional_office(hit.institution_id)
             )
+        if preference is not None:
+            routed = sorted(routed, key=lambda hit: preference(hit.institution_id))
         hits = self._select(apply_roles(routed, self._records, plan.roles), top_k)
         generation_started = time.perf_counter()
         before_generation = len(searches)

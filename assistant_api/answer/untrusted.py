@@ -31,7 +31,7 @@ from assistant_api.triage.safety import fold
 from index import Chunk
 from ingest import Institution, fiche_url
 
-__all__ = ["is_curated", "record_phone_digits", "untrusted_text"]
+__all__ = ["asks_for_payment", "is_curated", "record_phone_digits", "untrusted_text"]
 
 #: A phone number as written on Swiss and foreign pages: +41 32 999 99 99, 032 999 99 99,
 #: 0041 32 …, (0)32 …, with spaces, dots, dashes or slashes. Short numbers (143, 144) are
@@ -86,12 +86,18 @@ def _unreviewed_number(sentence: str, known: frozenset[str]) -> bool:
     return False
 
 
+def asks_for_payment(text: str) -> bool:
+    """Whether ``text`` gives bank details (an IBAN, a postal account) or asks for a payment
+    (no reviewed record does either: an institution's bank details are never a referral)."""
+    if _IBAN.search(text) or _POSTAL_ACCOUNT.search(text):
+        return True
+    return bool(_PAYMENT.search(fold(text)) or _PAYMENT.search(text))
+
+
 def _poisoned(
     sentence: str, known: frozenset[str], is_instruction: Callable[[str], bool] | None
 ) -> bool:
-    if _IBAN.search(sentence) or _POSTAL_ACCOUNT.search(sentence):
-        return True
-    if _PAYMENT.search(fold(sentence)) or _PAYMENT.search(sentence):
+    if asks_for_payment(sentence):
         return True
     if _unreviewed_number(sentence, known):
         return True

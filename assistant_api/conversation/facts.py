@@ -11,7 +11,7 @@ from __future__ import annotations
 from assistant_api.conversation.lexicon import FactField, LanguageFrames
 from ingest import Institution
 
-__all__ = ["fact_text", "record_value"]
+__all__ = ["contact_text", "fact_text", "record_value"]
 
 #: Isolates a value (a number, a French excerpt) inside right-to-left text (U+2068 … U+2069).
 _FSI, _PDI = "\u2068", "\u2069"
@@ -52,3 +52,17 @@ def fact_text(
     quoted = value if field in {"phone", "address"} else f"« {value} »"
     lead = frames.fact_lead.format(name=record.name)
     return f"{lead}\n\n**{frames.labels[field]}**: {_FSI}{quoted}{_PDI}{marks}"
+
+
+def contact_text(record: Institution, frames: LanguageFrames, *, marks: str = "") -> str:
+    """How to reach ``record`` ("and the other one?"): its phones and addresses as the record
+    gives them; when it has neither, the frame says the record has nothing on it."""
+    lines = [
+        f"**{frames.labels[field]}**: {_FSI}{value}{_PDI}"
+        for field in ("phone", "address")
+        if (value := record_value(record, field)) is not None
+    ]
+    if not lines:
+        return frames.fact_missing.format(name=record.name)
+    lead = frames.fact_lead.format(name=record.name)
+    return f"{lead}\n\n" + "\n".join(lines) + marks

@@ -6,7 +6,7 @@ keeps its last ``MAX_TURNS`` turns, and the store keeps at most ``MAX_CONVERSATI
 recently used goes first). Its id is 128 random bits. It is bound to the audience it was opened
 in: a public request never reads a professional conversation, and the other way round. What is
 kept of a question is its redacted text (the analytics redactor), the language, the commune and
-the kind of answer it got.
+the kind of answer it got, and an age or permit kind the person gave (never the permit number).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Literal
+
+from assistant_api.conversation.eligibility import PermitStatus
 
 __all__ = [
     "IDLE_TTL_S",
@@ -51,6 +53,14 @@ class Turn:
     institution_ids: tuple[str, ...] = ()
     asked_commune: bool = False
     """Whether the answer asked where the person lives (the door depends on it)."""
+    asked: frozenset[str] = frozenset()
+    """Every clarification asked so far in the conversation (each is asked once)."""
+    age: int | None = None
+    """The age the person gave, carried to the later turns."""
+    permit: PermitStatus | None = None
+    """What the residence permit the person named means for the door (``asylum``/``settled``)."""
+    focus: str | None = None
+    """The door the last question was about ("the other one" is another)."""
 
 
 @dataclass(frozen=True, slots=True)

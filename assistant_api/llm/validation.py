@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from assistant_api.answer.untrusted import asks_for_payment
+
 __all__ = ["AnswerCheck", "check_answer", "phone_digits"]
 
 #: Longest acceptable answer (characters); the prompt asks for at most 6 sentences.
@@ -36,10 +38,6 @@ _PHONE = re.compile(
 _LONG_NUMBER = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s./()\-]{6,18}\d(?!\w)")
 #: A date (03.12.2026, 2026-12-03) is a long run of digits, not a phone number.
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}")
-#: An IBAN (any country, grouped by four or not) or a Swiss postal account (10-123456-7).
-_BANK_DETAILS = re.compile(
-    r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b|\b\d{2}-\d{3,6}-\d\b"
-)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s)\]>\"']+", re.IGNORECASE)
 #: Square brackets holding words, not a citation number: "[numéro SAVI]", "[URL CNMV]" (a
@@ -152,7 +150,7 @@ def check_answer(
     answer = re.sub(r"[ \t]+([.,;:!?])", r"\1", answer)
     if not cited:
         return AnswerCheck(False, "", "uncited")
-    if _BANK_DETAILS.search(answer):
+    if asks_for_payment(answer):
         return AnswerCheck(False, "", "bank_details")
     if allowed_phones is None:
         allowed_phones = _numbers(corpus)

@@ -4,7 +4,8 @@
   the person finally reads.
 - ``followup_hit@1``/``@3`` per follow-up kind: whether the conversation helped at that turn.
 - clarification precision (asked only when the gold turn asks) and recall (asked when it does),
-  for the commune question.
+  for the commune question, and for every question asked back (commune, age, permit: right
+  only when it is the field the gold turn asks).
 - ``language_kept``: share of turns answered in the turn's language.
 """
 
@@ -60,6 +61,8 @@ def score_conversations(outcomes: Sequence[TurnOutcome]) -> ConversationFigures:
     scored_last = [t for t in last if t.acceptable and t.expected_kind != "out_of_scope"]
     asked = [t for t in outcomes if t.clarification == "commune"]
     expected = [t for t in outcomes if t.expected_clarification == "commune"]
+    any_asked = [t for t in outcomes if t.clarification is not None]
+    any_expected = [t for t in outcomes if t.expected_clarification is not None]
     by_kind: dict[str, dict[str, float | int]] = {}
     for kind in sorted({t.followup or "first" for t in outcomes}):
         turns = [t for t in outcomes if (t.followup or "first") == kind and t.acceptable]
@@ -80,6 +83,14 @@ def score_conversations(outcomes: Sequence[TurnOutcome]) -> ConversationFigures:
         ),
         "clarification_recall": _share(
             sum(1 for t in expected if t.clarification == "commune"), len(expected)
+        ),
+        "clarification_all_precision": _share(
+            sum(1 for t in any_asked if t.clarification == t.expected_clarification),
+            len(any_asked),
+        ),
+        "clarification_all_recall": _share(
+            sum(1 for t in any_expected if t.clarification == t.expected_clarification),
+            len(any_expected),
         ),
         "clarifications_asked": len(asked),
         "clarifications_expected": len(expected),
