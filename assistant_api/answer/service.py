@@ -61,6 +61,12 @@ def _emergency_line(records: Iterable[Institution], number: str) -> str | None:
     return best.id
 
 
+#: Roles that put a question in scope whatever it resembles: a person who suffers or exercises
+#: violence is always someone the network helps ("Мене побив сусід…" was refused as off-topic
+#: by the look-alike prototypes on 2026-12-03).
+_VIOLENCE_ROLES = frozenset({"victim", "perpetrator"})
+
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
     language: str
@@ -202,7 +208,7 @@ class AssistantService:
                 emergency=triage.numbers,
             )
             kind = "emergency"
-        elif self._scope.outside(retrieval, hits):
+        elif not _VIOLENCE_ROLES & plan.roles.roles and self._scope.outside(retrieval, hits):
             return self._respond(
                 kind="out_of_scope",
                 plan=plan,
