@@ -18,6 +18,7 @@ from eval.metrics import MetricSet, count_key
 __all__ = [
     "PAGE_STYLE",
     "anchor",
+    "confusion_table",
     "figure",
     "format_value",
     "metric_link",
@@ -133,3 +134,34 @@ def table(header: Iterable[str], rows: Iterable[str]) -> str:
 
 def section(section_id: str, body: Iterable[str]) -> str:
     return f'<section id="{section_id}">' + "".join(body) + "</section>"
+
+
+def confusion_table(confusion: dict[str, dict[str, int]]) -> str:
+    """The answer-kind confusion matrix: expected kinds as rows, returned kinds as columns."""
+    kinds = ["orientation", "emergency", "out_of_scope", "no_answer", "error"]
+    got_kinds = [k for k in kinds if any(k in row for row in confusion.values())]
+    peak = max((c for row in confusion.values() for c in row.values()), default=1)
+    rows = []
+    for expected in kinds:
+        if expected not in confusion:
+            continue
+        cells = []
+        for got in got_kinds:
+            count = confusion[expected].get(got, 0)
+            base = "23,105,44" if expected == got else "176,28,46"
+            style = (
+                f' style="background:rgba({base},{0.1 + 0.5 * count / peak:.2f})"' if count else ""
+            )
+            cells.append(f'<td class="n"{style}>{count}</td>')
+        total = sum(confusion[expected].values())
+        rows.append(
+            f'<tr><th scope="row">{escape(expected)}</th>{"".join(cells)}'
+            f'<td class="n">{total}</td></tr>'
+        )
+    header = ["expected ↓ / got →", *(escape(k) for k in got_kinds), "total (n)"]
+    return (
+        "<p>Rows: the answer kind the gold expects; columns: the kind that came back "
+        "(<code>error</code>: no answer came back). The diagonal, in green, is right; each "
+        "row's total is the number of answered-or-failed questions of that kind.</p>"
+        + table(header, rows)
+    )

@@ -17,6 +17,7 @@ from eval.compare import MetricChange, QuestionChange, question_ok
 from eval.html_parts import (
     PAGE_STYLE,
     anchor,
+    confusion_table,
     figure,
     format_value,
     metric_link,
@@ -133,36 +134,6 @@ def _breakdown_table(groups: dict[str, MetricSet], metrics: Sequence[str]) -> st
         for group, values in groups.items()
     ]
     return table(["group", *(metric_link(m, header=True) for m in metrics)], rows)
-
-
-def _confusion(confusion: dict[str, dict[str, int]]) -> str:
-    kinds = ["orientation", "emergency", "out_of_scope", "no_answer", "error"]
-    got_kinds = [k for k in kinds if any(k in row for row in confusion.values())]
-    peak = max((c for row in confusion.values() for c in row.values()), default=1)
-    rows = []
-    for expected in kinds:
-        if expected not in confusion:
-            continue
-        cells = []
-        for got in got_kinds:
-            count = confusion[expected].get(got, 0)
-            base = "23,105,44" if expected == got else "176,28,46"
-            style = (
-                f' style="background:rgba({base},{0.1 + 0.5 * count / peak:.2f})"' if count else ""
-            )
-            cells.append(f'<td class="n"{style}>{count}</td>')
-        total = sum(confusion[expected].values())
-        rows.append(
-            f'<tr><th scope="row">{escape(expected)}</th>{"".join(cells)}'
-            f'<td class="n">{total}</td></tr>'
-        )
-    header = ["expected ↓ / got →", *(escape(k) for k in got_kinds), "total (n)"]
-    return (
-        "<p>Rows: the answer kind the gold expects; columns: the kind that came back "
-        "(<code>error</code>: no answer came back). The diagonal, in green, is right; each "
-        "row's total is the number of answered-or-failed questions of that kind.</p>"
-        + table(header, rows)
-    )
 
 
 def _misses(report: Report) -> str:
@@ -382,7 +353,7 @@ def render_html(
         )
     sections["charts"] = section("charts", [_charts(report)])
     sections["kinds"] = section(
-        "kinds", ["<h2>Kinds: expected vs answered</h2>", _confusion(report.confusion)]
+        "kinds", ["<h2>Kinds: expected vs answered</h2>", confusion_table(report.confusion)]
     )
     detail = [
         "hit@1",
