@@ -4,7 +4,10 @@ The one webhook with real work behind it (fetching the recording, Whisper, the a
 espeak-ng), kept apart from the routing so the webhooks stay a table of events. The answer is
 synthesised in the parts the call flow plays separately (answer, offer, transfer, follow) and
 stored in the call book under the ``CallSid``; its ``answer_id`` is registered with the
-server's issued answers, so feedback on a phone answer is accepted like any other.
+server's issued answers, so feedback on a phone answer is accepted like any other. A call is one
+conversation: each recording is asked with the conversation id of the call's last answer, so
+"I live in Fleurier" after a rent question answers the rent question for Fleurier. The transcript
+goes through the channel's transcript matcher first, as on ``/v1/voice``.
 """
 
 from __future__ import annotations
@@ -94,11 +97,18 @@ async def hear(request: Request, form: FormData) -> Event:
     if choice is not None and language is None:
         return Heard("language", choice)
     services = get_services(request)
+    call_sid = str(form.get("CallSid") or "")
+    earlier = services.calls.get(call_sid) if call_sid else None
+    asked_in = answer_language(language, transcript.language)
+    text = transcript.text
+    if channel.matcher is not None:
+        text = channel.matcher.normalise(text, asked_in).text
     question = AskRequest(
-        question=transcript.text[: services.settings.limits.max_question_chars],
-        language=answer_language(language, transcript.language),
+        question=text[: services.settings.limits.max_question_chars],
+        language=asked_in,
+        conversation_id=earlier.conversation_id if earlier is not None else None,
     )
-    result = await run_in_threadpool(services.runtime.service.ask, question)
+    result = await run_in_threadpool(services.conversations.ask, question)
     services.issued.add(result.answer_id)
     domain = voice_domain(request)
     sms = sms_configured(services.settings.telephony) and bool(form.get("From"))
@@ -110,16 +120,25 @@ async def hear(request: Request, form: FormData) -> Event:
         sms=sms,
     )
     call = await run_in_threadpool(
-        synthesise_call, channel, spoken, contacts_sms(result), answer_id=result.answer_id
+        synthesise_call,
+        channel,
+        spoken,
+        contacts_sms(result),
+        answer_id=result.answer_id,
+        conversation_id=result.conversation_id,
     )
-    call_sid = str(form.get("CallSid") or "")
     if call_sid:
         services.calls.put(call_sid, call)
     return Heard("question", result.language, answer_kind=result.kind)
 
 
 def synthesise_call(
-    channel: VoiceChannel, spoken: SpokenAnswer, sms_body: str, *, answer_id: str | None = None
+    channel: VoiceChannel,
+    spoken: SpokenAnswer,
+    sms_body: str,
+    *,
+    answer_id: str | None = None,
+    conversation_id: str | None = None,
 ) -> CallState:
     """The call's answer in its parts, synthesised as 8 kHz mu-law (text only on failure)."""
     parts: dict[str, tuple[Segment, ...]] = {
@@ -149,4 +168,5 @@ def synthesise_call(
         transfer=spoken.transfer,
         follow=bool(spoken.follow),
         answer_id=answer_id,
+        conversation_id=conversation_id,
     )

@@ -30,7 +30,9 @@ class CallState:
     hold the other parts by name (``offer``, ``transfer``, ``follow``). A part without audio
     (synthesis failed, or the audio expired) is said with ``<Say>``. ``transfer`` holds the
     emergency numbers offered, ``follow`` whether an emergency has services to hear after.
-    ``answer_id`` is the assistant's id of the answer (what ``POST /v1/feedback`` names).
+    ``answer_id`` is the assistant's id of the answer (what ``POST /v1/feedback`` names);
+    ``conversation_id`` the caller's conversation, so the next recording on the call ("et si
+    j'habite à Boudry ?") is read with this one.
     """
 
     language: str
@@ -42,6 +44,7 @@ class CallState:
     transfer: tuple[str, ...] = ()
     follow: bool = False
     answer_id: str | None = None
+    conversation_id: str | None = None
 
     def part(self, name: str) -> tuple[str, str | None]:
         """The text and audio id of a part (``answer``, ``offer``, ``transfer``, ``follow``)."""

@@ -124,8 +124,16 @@ async def read_upload(request: Request, file: UploadFile | None, max_bytes: int)
     return await file.read(max_bytes + 1)
 
 
-def _ask_function(request: Request) -> Callable[[AskRequest], AskResponse]:
-    ask: Callable[[AskRequest], AskResponse] = get_services(request).runtime.service.ask
+def _ask_function(
+    request: Request, conversation_id: str | None
+) -> Callable[[AskRequest], AskResponse]:
+    """The assistant in a conversation: a spoken follow-up ("I live in Le Locle") names the
+    ``conversation_id`` of the answer before it, as a typed one does."""
+    conversations = get_services(request).conversations
+
+    def ask(question: AskRequest) -> AskResponse:
+        return conversations.ask(question.model_copy(update={"conversation_id": conversation_id}))
+
     return ask
 
 
@@ -145,6 +153,13 @@ async def voice(
     file: Annotated[UploadFile | None, File(description="wav, ogg/opus, webm, mp3 or m4a")] = None,
     commune: Annotated[str | None, Form(max_length=80)] = None,
     language: Annotated[str | None, Form(pattern=r"^[a-z]{2,3}$")] = None,
+    conversation_id: Annotated[
+        str | None,
+        Form(
+            pattern=r"^[A-Za-z0-9_-]{16,64}$",
+            description="result.conversation_id of the earlier answer, for a follow-up",
+        ),
+    ] = None,
     commune_q: Annotated[str | None, Query(alias="commune", max_length=80)] = None,
     language_q: Annotated[str | None, Query(alias="language", pattern=r"^[a-z]{2,3}$")] = None,
     speak: Annotated[bool, Query(description="also return the answer read aloud")] = False,
@@ -155,7 +170,7 @@ async def voice(
     services = get_services(request)
     settings = services.settings
     data = await read_upload(request, file, channel.limits.max_bytes)
-    ask = _ask_function(request)
+    ask = _ask_function(request, conversation_id)
     domain = voice_domain(request)
     try:
         answered: VoiceAnswer = await run_in_threadpool(

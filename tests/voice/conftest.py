@@ -41,6 +41,7 @@ SENTENCES: dict[str, tuple[str, str, list[str]]] = {
     "en_person": ("en", "I want to talk to a real person please.", []),
     "en_suicide": ("en", "I want to kill myself tonight.", []),
     "en_language": ("en", "English please.", []),
+    "en_hours": ("en", "What are their opening hours?", ["-s", "140"]),
 }
 
 pytestmark = pytest.mark.skipif(
