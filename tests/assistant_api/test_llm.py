@@ -46,7 +46,7 @@ def test_good_completion_is_used_with_valid_citations(
     first = extractive_answer.citations[0]
     assert response.kind == "orientation"
     assert response.answer.startswith(f"Le service le plus adapté est {first.title} [1].")
-    assert response.answer.endswith("Je suis un assistant automatique, pas une personne.")
+    assert response.answer.endswith("Assistant automatique, pas une personne.")
     assert [c.id for c in response.institutions] == [c.id for c in extractive_answer.institutions]
     assert response.citations == extractive_answer.citations
     _assert_contract(response)

@@ -98,7 +98,7 @@ def test_a_french_question_is_answered_by_the_model_or_falls_back_for_a_stated_r
         cited = {int(n) for n in _CITE.findall(response.answer)}
         assert cited
         assert cited <= {c.n for c in response.citations}
-        assert response.answer.endswith("Je suis un assistant automatique, pas une personne.")
+        assert response.answer.endswith("Assistant automatique, pas une personne.")
     else:
         # Refused by the validator or failed: the extractive answer, unchanged.
         assert outcomes[0] in FALLBACKS
