@@ -11,6 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from eval.conversation_cli import (
+    add_conversation_arguments,
+    conversation_split,
+    conversations_problem,
+    print_conversations,
+    run_for_report,
+)
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -120,6 +128,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     judge.add_argument(
         "--no-judge", action="store_true", help="Skip the LLM-judged metrics even if configured."
     )
+    add_conversation_arguments(parser)
     gate = parser.add_argument_group("eval gate (eval/floors.json)")
     gate.add_argument(
         "--gate",
@@ -154,6 +163,11 @@ def _run_eval(args: argparse.Namespace) -> int:
         return 2
     if (args.update_floors or args.allow_lower) and args.gate is None:
         console.print("error: --update-floors and --allow-lower go with --gate")
+        return 2
+    split = conversation_split(args)
+    problem = conversations_problem(args.conversations_gold, split) if split else None
+    if problem:
+        console.print(f"error: {problem}", markup=False)
         return 2
     baselines = _baseline_choice(args)
     missing = _missing_extra(baselines)
@@ -219,11 +233,18 @@ def _run_eval(args: argparse.Namespace) -> int:
             bar.update(tasks[name], completed=done)
 
         report = run_eval(settings, options, progress=_progress)
+    if split is not None:
+        with console.status(f"conversations ({split}): turn by turn, then each turn alone"):
+            report = report.model_copy(
+                update={"conversations": run_for_report(settings, split, options.pro_token, args)}
+            )
     changes = compare_reports(old, report) if old is not None else None
     write_report(report, args.out / "report.json")
     html = render_html(report, changes=changes, compared_with=str(args.compare) if old else None)
     (args.out / "report.html").write_text(html, encoding="utf-8")
     _print_summary(console, report, changes)
+    if report.conversations is not None:
+        print_conversations(console, report.conversations)
     console.print(f"wrote {args.out / 'report.json'} and {args.out / 'report.html'}")
     if args.gate is not None:
         return _gate(console, Path(args.gate), report, ",".join(settings.embed_models), args)

@@ -1,7 +1,8 @@
 """Render a report as one self-contained HTML page that a person reads without the source.
 
 Order of the page: headline metrics side by side with the baselines, per-language chart,
-latency histogram, confusion of kinds, breakdown tables, then every miss with what was expected
+latency histogram, confusion of kinds, breakdown tables, the multi-turn figures beside their
+standalone baseline (with ``--conversations``), then every miss with what was expected
 and what came back, and last the definition of every metric shown. With a previous report, what
 changed comes right after the headline. Every figure carries its n (the questions it was
 computed over), every metric its human label from :mod:`eval.metric_definitions`, and the page
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from html import escape
 
 from eval.compare import MetricChange, QuestionChange, question_ok
+from eval.html_conversations import conversations_section
 from eval.html_parts import (
     PAGE_STYLE,
     anchor,
@@ -100,6 +102,7 @@ _NAV = (
     ("kinds", "Kinds"),
     ("breakdowns", "Breakdowns"),
     ("voice", "Voice channel"),
+    ("conversations", "Conversations"),
     ("misses", "Every miss"),
     ("not-measured", "Not measured"),
     ("notes", "Baseline notes"),
@@ -385,6 +388,10 @@ def render_html(
     sections["breakdowns"] = section("breakdowns", breakdowns)
     if "voice_language" in report.system.breakdowns:
         sections["voice"] = section("voice", [_voice_section(report)])
+    if report.conversations is not None:
+        sections["conversations"] = section(
+            "conversations", [conversations_section(report.conversations)]
+        )
     sections["misses"] = section("misses", ["<h2>Every miss</h2>", _misses(report)])
     if report.skipped:
         sections["not-measured"] = section(

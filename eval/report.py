@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from eval.conversations.summary import ConversationsReport
 from eval.errors import ReportError
 from eval.gold import GoldQuestion
 from eval.metrics import MetricSet
@@ -54,6 +55,9 @@ class Report(BaseModel):
     questions: list[GoldQuestion]
     systems: dict[str, SystemResult]
     confusion: dict[str, dict[str, int]] = Field(default_factory=dict)
+    #: The multi-turn figures and their standalone baseline (``--conversations``); absent
+    #: from report.json when the run had none.
+    conversations: ConversationsReport | None = None
 
     @property
     def system(self) -> SystemResult:
@@ -62,9 +66,9 @@ class Report(BaseModel):
 
 def write_report(report: Report, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    leave_out = {"conversations"} if report.conversations is None else None
+    data = report.model_dump(mode="json", exclude=leave_out)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def read_report(path: Path) -> Report:
