@@ -206,15 +206,16 @@ def _roles(*roles: Role) -> QuestionRoles:
             ["police", "victim-support", "couple-counselling"],
             id="professional-for-a-victim",
         ),
-        # No role: nothing hidden, but victim support before the service closed to victims.
+        # No role: nothing hidden, but the service closed to victims only after the three
+        # doors an answer shows (a victim may not say so).
         pytest.param(
             _roles(),
-            ["police", "victim-support", "perpetrators-service", "couple-counselling"],
+            ["police", "victim-support", "couple-counselling", "perpetrators-service"],
             id="unknown",
         ),
         pytest.param(
             _roles("parent"),
-            ["police", "victim-support", "perpetrators-service", "couple-counselling"],
+            ["police", "victim-support", "couple-counselling", "perpetrators-service"],
             id="parent-side-unknown",
         ),
     ],
@@ -233,9 +234,16 @@ def test_the_filter_keeps_hits_without_a_record_and_scores_as_they_are() -> None
     assert [h.score for h in kept] == [ranked[0].score, ranked[2].score]
 
 
-def test_protected_first_moves_only_what_precedes_victim_support() -> None:
+def test_protected_first_keeps_three_open_doors_before_a_closed_one() -> None:
     ranked = _hits("police", "victim-support", "perpetrators-service")
-    assert _ids(protected_first(ranked, RECORDS)) == _ids(ranked)
+    assert _ids(protected_first(ranked, RECORDS)) == _ids(ranked)  # already after the open ones
+    second = _hits("victim-support", "perpetrators-service", "police", "couple-counselling")
+    assert _ids(protected_first(second, RECORDS)) == [
+        "victim-support",
+        "police",
+        "couple-counselling",
+        "perpetrators-service",
+    ]
     without = _hits("perpetrators-service", "police")
     assert _ids(protected_first(without, RECORDS)) == ["perpetrators-service", "police"]
 
