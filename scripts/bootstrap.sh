@@ -19,7 +19,8 @@ stamps="$root/.stamps"
 mkdir -p "$stamps"
 
 apt_run=(espeak-ng ffmpeg sox)
-apt_test=(espeak-ng ffmpeg sox chromium chromium-driver)
+# fonts-sil-abyssinica: an Ethiopic font, so the browser tests render Tigrinya (not empty boxes).
+apt_test=(espeak-ng ffmpeg sox chromium chromium-driver fonts-sil-abyssinica)
 
 # llama-cpp-python compiles on install. The default build targets the build machine's CPU and
 # crashes on CPUs with AMX (ggml's AMX kernels); these flags build a portable AVX2 engine.

@@ -80,6 +80,19 @@
     }
   }
 
+  /**
+   * The link of citation ``c``: a record page of this API (``/v1/institutions/<id>``) gets
+   * ``?lang=`` so that a browser opens it in the answer's language; other URLs stay as they are.
+   */
+  function citationHref(c, lang) {
+    var href = c ? safeUrl(c.url) : null;
+    if (!href || !lang) return href;
+    var u = new URL(href);
+    if (u.origin !== new URL(API + "/").origin || !/^\/v1\/institutions\/[^/]+$/.test(u.pathname)) return href;
+    u.searchParams.set("lang", lang);
+    return u.href;
+  }
+
   function telHref(number) {
     return "tel:" + String(number).replace(/[^\d+]/g, "");
   }
@@ -141,7 +154,7 @@
 
   function citationLink(n, ctx) {
     var c = ctx && ctx.citations ? ctx.citations[n] : null;
-    var href = c ? safeUrl(c.url) : null;
+    var href = citationHref(c, ctx && ctx.lang);
     if (!href) return document.createTextNode("[" + n + "]");
     var label = fmt(ctx.t("source_n"), { n: n }) + ": " + c.title +
       (isInternal(c) ? " (" + ctx.t("internal") + ")" : "");
@@ -782,8 +795,7 @@
       self.label(map, "map_label", ctx.lang, "aria-label", { address: inst.address });
       row("address", h("span", null, [h("bdi", null, [inst.address]), " · ", map]));
     }
-    // Hours are the source's French text: shown as such, isolated from the answer's direction.
-    if (inst.hours) row("hours", h("bdi", { lang: "fr" }, [inst.hours]));
+    if (inst.hours) row("hours", hoursContent(inst, ctx.lang));
     var site = inst.website ? safeUrl(inst.website) : null;
     if (site) {
       row("website", h("a", { href: site, target: "_blank", rel: "noopener noreferrer" }, [
@@ -802,11 +814,31 @@
     ]);
   };
 
+  /**
+   * A card's hours and, with a current schedule, whether it is open now: a badge with words
+   * (colour only repeats them; never red, the emergency colour). Without a current schedule
+   * the hours are the source's French text, isolated from the answer's direction.
+   */
+  function hoursContent(inst, lang) {
+    var known = inst.opening !== null && inst.opening !== undefined;
+    // The API isolates each range (U+2068…U+2069): keep each on one line, "08:30–" never
+    // ends a line with its "12:00" on the next.
+    var week = h("bdi", { lang: known ? lang : "fr", class: "pw-hours" },
+      String(inst.hours).split(/(\u2068[^\u2069]*\u2069)/).map(function (part, i) {
+        return i % 2 ? h("span", { class: "pw-nowrap" }, [part]) : part;
+      }));
+    if (!known) return week;
+    var state = inst.open_now === true ? "open" : inst.open_now === false ? "closed" : "unknown";
+    return h("span", null, [week, " ", h("span", {
+      class: "pw-opening pw-opening-" + state, "data-open": state, lang: lang
+    }, [inst.opening])]);
+  }
+
   Widget.prototype.sources = function (citations, lang) {
     var self = this;
     var list = h("ol", { class: "pw-sources-list" });
     citations.forEach(function (c) {
-      var href = safeUrl(c.url);
+      var href = citationHref(c, lang);
       list.appendChild(h("li", { value: String(c.n), "data-source": c.n }, [
         href ? h("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, [c.title]) : c.title,
         isInternal(c) ? self.bind(h("span", { class: "pw-badge-internal" }), "internal") : null,

@@ -9,10 +9,10 @@ import pytest
 from assistant_api.answer.composer import ComposedAnswer, ExtractiveComposer
 from assistant_api.answer.hours import ZURICH
 from assistant_api.answer.templates import AnswerTemplates
-from index import Chunk, ChunkHit, InstitutionHit
-from ingest import Institution, fiche_url
+from ingest import Institution
 from ingest.corpus import load_corpus
 from permanence.settings import PROJECT_ROOT
+from tests.fiche_hits import fiche_hit
 
 #: Thursday 3 December 2026, 10:00 in Neuchâtel.
 THURSDAY_10H = datetime(2026, 12, 3, 10, 0, tzinfo=ZURICH)
@@ -28,27 +28,6 @@ def templates() -> AnswerTemplates:
     return AnswerTemplates(PROJECT_ROOT / "prompts" / "answer")
 
 
-def _hit(institution_id: str) -> InstitutionHit:
-    chunk = Chunk(
-        id=f"{institution_id}-0",
-        url=fiche_url(institution_id),
-        position=0,
-        title=institution_id,
-        section="Prestations",
-        text="Prestations",
-        body="Prestations de l'institution.",
-        content_hash="x",
-        kind="gsr",
-        audience="public",
-        language="fr",
-        institution_id=institution_id,
-        categories=(),
-        communes=(),
-        fetched_at="2026-11-01T00:00:00+00:00",
-    )
-    return InstitutionHit(institution_id=institution_id, score=1.0, chunks=(ChunkHit(chunk, 1.0),))
-
-
 def _compose(
     records: dict[str, Institution],
     templates: AnswerTemplates,
@@ -59,7 +38,7 @@ def _compose(
     return ExtractiveComposer(clock=lambda: now).compose(
         question="carte d'identité",
         templates=templates.get(language),
-        hits=[_hit(i) for i in ids],
+        hits=[fiche_hit(i) for i in ids],
         records=records,
         commune=None,
     )

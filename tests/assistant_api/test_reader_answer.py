@@ -10,10 +10,10 @@ import pytest
 from assistant_api.answer.composer import ComposedAnswer, ExtractiveComposer
 from assistant_api.answer.reader import FIRST_ISOLATE, POP_ISOLATE, pick_location, pick_phone
 from assistant_api.answer.templates import AnswerTemplates
-from index import Chunk, ChunkHit, InstitutionHit
-from ingest import Institution, fiche_url
+from ingest import Institution
 from ingest.corpus import load_communes, load_corpus
 from permanence.settings import PROJECT_ROOT
+from tests.fiche_hits import fiche_hit
 
 TODAY = date(2026, 12, 3)
 
@@ -28,27 +28,6 @@ def templates() -> AnswerTemplates:
     return AnswerTemplates(PROJECT_ROOT / "prompts" / "answer")
 
 
-def _hit(institution_id: str) -> InstitutionHit:
-    chunk = Chunk(
-        id=f"{institution_id}-0",
-        url=fiche_url(institution_id),
-        position=0,
-        title=institution_id,
-        section="Prestations",
-        text="Prestations",
-        body="Prestations de l'institution.",
-        content_hash="x",
-        kind="gsr",
-        audience="public",
-        language="fr",
-        institution_id=institution_id,
-        categories=(),
-        communes=(),
-        fetched_at="2026-11-01T00:00:00+00:00",
-    )
-    return InstitutionHit(institution_id=institution_id, score=1.0, chunks=(ChunkHit(chunk, 1.0),))
-
-
 def _compose(
     records: dict[str, Institution],
     templates: AnswerTemplates,
@@ -60,7 +39,7 @@ def _compose(
     return ExtractiveComposer(today=TODAY).compose(
         question=question,
         templates=templates.get(language),
-        hits=[_hit(i) for i in ids],
+        hits=[fiche_hit(i) for i in ids],
         records=records,
         commune=commune,
     )

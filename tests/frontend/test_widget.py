@@ -58,6 +58,11 @@ def has_endpoint(base_url: str, path: str) -> bool:
     return status not in {404, 405}
 
 
+def _in_answer_language(url: str, language: str) -> str:
+    """A citation link as the widget writes it: a record of this API gets ``?lang=``."""
+    return f"{url}?lang={language}" if "/v1/institutions/" in url else url
+
+
 def test_answer_shows_cards_and_working_source_links(
     frontend_server: str, browser: BrowserFactory
 ) -> None:
@@ -99,8 +104,12 @@ def test_answer_shows_cards_and_working_source_links(
             int(a.get_attribute("data-cite") or 0): a.get_attribute("href")
             for a in shadow_query_all(driver, "article[data-kind] a.pw-cite")
         }
+        # A record's page opens in the answer's language (?lang=); other sources as they are.
         resolved = {
-            int(str(c["n"])): urljoin(f"{frontend_server}/", str(c["url"])) for c in citations
+            int(str(c["n"])): _in_answer_language(
+                urljoin(f"{frontend_server}/", str(c["url"])), expected["language"]
+            )
+            for c in citations
         }
         assert cited == resolved
         for n, href in cited.items():
@@ -119,8 +128,15 @@ def test_answer_shows_cards_and_working_source_links(
         wait_for(driver, lambda d: len(d.window_handles) == 2, timeout=10)
         driver.switch_to.window(driver.window_handles[1])
         wait_for(driver, lambda d: d.current_url == cited[first_n], timeout=10)
-        opened = json.loads(driver.find_element("tag name", "pre").text)
-        assert opened["id"] == next(c["institution_id"] for c in citations if c["n"] == first_n)
+        # A browser gets the record's readable page, in the answer's language.
+        page = driver.find_element("tag name", "html")
+        assert page.get_attribute("lang") == expected["language"]
+        name = next(
+            i["name"]
+            for i in institutions
+            if i["id"] == next(c["institution_id"] for c in citations if c["n"] == first_n)
+        )
+        assert name in driver.find_element("tag name", "h1").text
 
 
 def test_emergency_banner_stays_on_top(frontend_server: str, browser: BrowserFactory) -> None:
@@ -422,7 +438,8 @@ def test_one_tag_embedding_on_another_origin(
             for a in shadow_query_all(driver, "article[data-kind] a.pw-cite")
         )
         assert set(cited) == {
-            urljoin(f"{frontend_server}/", c["url"]) for c in expected["citations"]
+            _in_answer_language(urljoin(f"{frontend_server}/", c["url"]), expected["language"])
+            for c in expected["citations"]
         }
         screenshot(driver, "widget-embedded-other-origin")
 

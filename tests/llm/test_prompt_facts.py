@@ -18,10 +18,11 @@ from assistant_api.answer.composer import ComposedAnswer, ExtractiveComposer
 from assistant_api.answer.reader import matched_terms, pick_location, pick_phone
 from assistant_api.answer.templates import AnswerTemplates
 from assistant_api.llm import ChatClient, LLMComposer, LLMPrompts
-from index import Chunk, ChunkHit, Glossary, InstitutionHit
-from ingest import Institution, fiche_url
+from index import Glossary
+from ingest import Institution
 from ingest.corpus import CommuneTable, Vocabulary, load_communes, load_corpus, load_vocabulary
 from permanence.settings import PROJECT_ROOT
+from tests.fiche_hits import fiche_hit
 
 pytestmark = pytest.mark.integration
 
@@ -44,27 +45,6 @@ def templates() -> AnswerTemplates:
 def lexicons() -> tuple[Vocabulary, Glossary, CommuneTable]:
     glossary = Glossary.from_file(PROJECT_ROOT / "corpora" / "glossary.yaml")
     return load_vocabulary(), glossary, load_communes()
-
-
-def _hit(institution_id: str) -> InstitutionHit:
-    chunk = Chunk(
-        id=f"{institution_id}-0",
-        url=fiche_url(institution_id),
-        position=0,
-        title=institution_id,
-        section="Prestations",
-        text="Prestations",
-        body="Prestations de l'institution.",
-        content_hash="x",
-        kind="gsr",
-        audience="public",
-        language="fr",
-        institution_id=institution_id,
-        categories=(),
-        communes=(),
-        fetched_at="2026-11-01T00:00:00+00:00",
-    )
-    return InstitutionHit(institution_id=institution_id, score=1.0, chunks=(ChunkHit(chunk, 1.0),))
 
 
 @pytest.fixture
@@ -108,7 +88,7 @@ def _ask(
     return composer.compose(
         question=question,
         templates=templates.get(language),
-        hits=[_hit(i) for i in ids],
+        hits=[fiche_hit(i) for i in ids],
         records=records,
         commune=commune,
     )
@@ -228,7 +208,7 @@ def test_hours_are_given_only_when_the_extractive_answer_shows_them(
         .compose(
             question="Mon enfant est en danger",
             templates=templates.get("fr"),
-            hits=[_hit(CHILD)],
+            hits=[fiche_hit(CHILD)],
             records=records,
             commune="Neuchâtel",
         )
