@@ -121,7 +121,11 @@ def test_gsr_fiches_agree_with_the_curated_records(gsr_crawl: GsrCrawl) -> None:
         assert fiche.eligibility == record.eligibility
         assert [p.number for p in fiche.phones] == [p.number for p in record.phones]
         assert fiche.emails == record.emails
-        assert fiche.locations == record.locations
+        # A GSR fiche gives its sites' addresses; structured schedules are curated in the record
+        # (from its hours text, with their own source and date), never read from the fiche.
+        assert fiche.locations == [
+            location.model_copy(update={"schedules": []}) for location in record.locations
+        ]
         assert fiche.website == record.website
         assert fiche.hours == record.hours
 
