@@ -39,8 +39,18 @@ __all__ = [
 ]
 
 DEFAULT_FLOORS_PATH = Path(__file__).with_name("floors.json")
-#: Metrics the gate pins; higher is better for each.
-GATED_METRICS = ("hit@1", "hit@3", "mrr", "emergency_recall", "out_of_scope_accuracy")
+#: Metrics the gate pins; higher is better for each. Besides finding the door: the answer in
+#: the asker's language (language purity) and a first right door the person can reach
+#: (actionable rate), issue 17.
+GATED_METRICS = (
+    "hit@1",
+    "hit@3",
+    "mrr",
+    "emergency_recall",
+    "out_of_scope_accuracy",
+    "language_purity",
+    "actionable_rate",
+)
 #: One question of ~50 retrieval questions: run-to-run wobble (BLAS threads, float sums) must
 #: never fail CI, a lost question or two may.
 DEFAULT_NOISE = 0.02
@@ -48,7 +58,14 @@ DEFAULT_NOISE = 0.02
 FLOOR_MARGIN = 0.02
 #: Metrics that must not exceed these values (lower is better, no noise); every floors file
 #: written by :func:`updated_floors` holds them (a file may set lower ones).
-CEILINGS: dict[str, float] = {"harmful_referrals": 0.0}
+#: The median answer is read whole (issue 17's target is 90 words for three doors, tracked in the
+#: eval report; the gate allows 5 more, since another CPU's ranking may change a few answers);
+#: a red banner a person did not need (issue 18: at most 2 % of non-emergency questions).
+CEILINGS: dict[str, float] = {
+    "harmful_referrals": 0.0,
+    "answer_words_p50": 95.0,
+    "emergency_false_alarm_rate": 0.02,
+}
 
 
 class Floors(BaseModel):

@@ -134,10 +134,15 @@ def test_updating_floors_writes_the_ceilings_and_keeps_tighter_ones() -> None:
     fresh = updated_floors(
         None, metrics, gold="g", subset_size=60, sha256="c" * 64, embed_models="use"
     )
-    assert fresh.ceilings == CEILINGS == {"harmful_referrals": 0.0}
+    assert fresh.ceilings == CEILINGS
+    assert CEILINGS == {
+        "harmful_referrals": 0.0,
+        "answer_words_p50": 95.0,
+        "emergency_false_alarm_rate": 0.02,
+    }
     assert fresh.measured["harmful_referrals"] == 0.0
     looser = FLOORS.model_copy(update={"ceilings": {"harmful_referrals": 5.0, "other": 1.0}})
     kept = updated_floors(
         looser, metrics, gold="g", subset_size=60, sha256="c" * 64, embed_models="use"
     )
-    assert kept.ceilings == {"harmful_referrals": 0.0, "other": 1.0}
+    assert kept.ceilings == {**CEILINGS, "other": 1.0}
