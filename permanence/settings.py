@@ -210,7 +210,9 @@ class LimitSettings(_Group):
     #: 4: the professional console and the steward page fetch two or three resources at once
     #: from one browser; with 1 (the fairest figure of the abuse bench, polite p95 1.2× under a
     #: flood, 2026-12-03) their second request got 429 and the page stayed empty. 2 measured
-    #: 3.4×; 4 is not measured yet (`make bench`, section abuse).
+    #: 3.4×; 4 measured 6.1× on an idle machine (polite p95 118 → 715 ms, 2026-12-03 18:55, the
+    #: abuse section alone) and 3.2× in a busy `make bench`: above the 2× target. Next: a higher
+    #: cap only for requests that carry a valid staff token, and 1 for anonymous clients.
     client_in_flight: int = Field(
         default=4,
         ge=1,
