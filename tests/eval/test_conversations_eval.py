@@ -10,6 +10,7 @@ from eval.conversations import TurnOutcome, score_conversations
 from eval.conversations.run import ask_conversations
 from ingest.corpus import GoldConversation
 from permanence.settings import Settings
+from tests.eval.conversation_gold import CONVERSATION
 
 
 def _outcome(
@@ -61,32 +62,7 @@ def test_scores_count_the_last_turn_clarifications_and_language() -> None:
 def test_a_conversation_is_asked_turn_by_turn_through_the_api(
     tiny_settings: Settings, tiny_runtime: AssistantRuntime
 ) -> None:
-    gold = GoldConversation.model_validate(
-        {
-            "id": "conv-9001",
-            "split": "dev",
-            "language": "fr",
-            "turns": [
-                {
-                    "question": "je n'ai plus d'argent pour manger ce mois-ci",
-                    "language": "fr",
-                    "kind": "orientation",
-                    "acceptable": ["caritas-neuchatel"],
-                    "clarification": "commune",
-                    "commune": None,
-                },
-                {
-                    "question": "j'habite a Cernier",
-                    "language": "fr",
-                    "followup": "commune",
-                    "kind": "orientation",
-                    "acceptable": ["gsr-val-de-ruz"],
-                    "clarification": None,
-                    "commune": "Val-de-Ruz",
-                },
-            ],
-        }
-    )
+    gold = GoldConversation.model_validate(CONVERSATION)
     app = create_app(tiny_settings, runtime=tiny_runtime)
     with TestClient(app) as client:
         conversational = ask_conversations(client, [gold])

@@ -19,6 +19,7 @@ from eval.records import Outcome
 from eval.report import Report, read_report, write_report
 from eval.runner import evaluate
 from permanence.cli import build_parser
+from tests.eval.conversation_gold import CONVERSATION
 from tests.eval.scripted import Scripted
 
 
@@ -187,32 +188,6 @@ def test_a_bad_conversation_gold_is_refused_before_the_run(tmp_path: Path) -> No
     gold.write_text(json.dumps(CONVERSATION) + "\n", encoding="utf-8")
     assert conversations_problem(gold, "dev") is None
     assert "no conversation of split 'test'" in (conversations_problem(gold, "test") or "")
-
-
-CONVERSATION = {
-    "id": "conv-9001",
-    "split": "dev",
-    "language": "fr",
-    "turns": [
-        {
-            "question": "je n'ai plus d'argent pour manger ce mois-ci",
-            "language": "fr",
-            "kind": "orientation",
-            "acceptable": ["caritas-neuchatel"],
-            "clarification": "commune",
-            "commune": None,
-        },
-        {
-            "question": "j'habite a Cernier",
-            "language": "fr",
-            "followup": "commune",
-            "kind": "orientation",
-            "acceptable": ["gsr-val-de-ruz"],
-            "clarification": None,
-            "commune": "Val-de-Ruz",
-        },
-    ],
-}
 
 
 @pytest.mark.integration
