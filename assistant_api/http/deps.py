@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
 
+from assistant_api.http.bearer import bearer_token, matches_any
 from assistant_api.runtime import AssistantRuntime
 from assistant_api.services import Services
 from permanence.settings import Settings
@@ -60,31 +61,16 @@ RuntimeDep = Annotated[AssistantRuntime, Depends(_runtime)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
-def _bearer(authorization: str | None) -> str | None:
-    if not authorization:
-        return None
-    scheme, _, token = authorization.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def _matches_any(token: str, accepted: list[str]) -> bool:
-    """Constant-time comparison against every accepted token (no early exit)."""
-    found = False
-    for candidate in accepted:
-        found |= hmac.compare_digest(token.encode(), candidate.encode())
-    return found
-
-
 def is_professional(settings: Settings, authorization: str | None) -> bool:
     """Whether the Authorization header carries a valid professional token."""
-    token = _bearer(authorization)
-    return token is not None and _matches_any(token, settings.pro_token_list())
+    token = bearer_token(authorization)
+    return token is not None and matches_any(token, settings.pro_token_list())
 
 
 def require_admin(
     settings: SettingsDep, authorization: Annotated[str | None, Header()] = None
 ) -> None:
-    token = _bearer(authorization)
+    token = bearer_token(authorization)
     admin = settings.admin_token.get_secret_value() if settings.admin_token else None
     if admin is None or token is None or not hmac.compare_digest(token.encode(), admin.encode()):
         raise HTTPException(
@@ -98,11 +84,11 @@ def require_steward(
     settings: SettingsDep, authorization: Annotated[str | None, Header()] = None
 ) -> None:
     """A data steward's token (``steward_tokens``) or the admin token; else 401."""
-    token = _bearer(authorization)
+    token = bearer_token(authorization)
     accepted = settings.steward_token_list()
     if settings.admin_token is not None:
         accepted.append(settings.admin_token.get_secret_value())
-    if token is None or not _matches_any(token, accepted):
+    if token is None or not matches_any(token, accepted):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "data steward token required",

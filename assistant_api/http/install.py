@@ -154,6 +154,8 @@ def install_middleware(
         ConcurrencyLimitMiddleware,
         max_in_flight=settings.limits.max_in_flight,
         client_in_flight=settings.limits.client_in_flight,
+        staff_in_flight=settings.limits.staff_in_flight,
+        staff_tokens=settings.staff_token_list(),
         tarpit=tarpit,
     )
     app.add_middleware(RateLimitMiddleware, limiter=limiter, metrics=metrics, tarpit=tarpit)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant_api.http.bearer import bearer_token, matches_any
 from assistant_api.http.metrics import ApiMetrics
 from assistant_api.http.ratelimit import TokenBucketLimiter
 
@@ -204,6 +205,9 @@ class ConcurrencyLimitMiddleware:
     The global cap sheds load before answers queue for seconds behind the two cores; the
     per-client cap is what keeps one flooding address from taking every slot (and most of the
     CPU) from polite clients, which the token bucket alone does not while a burst lasts.
+    A request carrying one of ``staff_tokens`` (a professional's, a data steward's or the
+    admin's) may be one of ``staff_in_flight`` of its address: the console and the steward page
+    fetch two or three resources at once, and a flood cannot forge a token.
     Probes and metrics (outside ``/v1/``) are never shed. Telephony webhooks are exempt from
     the per-client cap only: a platform calls from a few addresses for many callers.
 
@@ -220,19 +224,34 @@ class ConcurrencyLimitMiddleware:
         *,
         max_in_flight: int,
         client_in_flight: int,
+        staff_in_flight: int | None = None,
+        staff_tokens: Sequence[str] = (),
         tarpit: Tarpit | None = None,
     ) -> None:
-        if max_in_flight < 1 or client_in_flight < 1:
+        staff = client_in_flight if staff_in_flight is None else staff_in_flight
+        if max_in_flight < 1 or client_in_flight < 1 or staff < 1:
             raise ValueError(
-                f"max_in_flight={max_in_flight} and client_in_flight={client_in_flight} "
-                "must be at least 1"
+                f"max_in_flight={max_in_flight}, client_in_flight={client_in_flight} and "
+                f"staff_in_flight={staff} must be at least 1"
             )
         self.app = app
         self.max_in_flight = max_in_flight
         self.client_in_flight = client_in_flight
+        self.staff_in_flight = staff
+        self.staff_tokens = tuple(t for t in staff_tokens if t)
         self.tarpit = tarpit
         self.in_flight = 0
         self._clients: dict[str, int] = {}
+
+    def _client_cap(self, scope: Scope) -> int:
+        """The cap of this request's address: the staff one for a valid staff token."""
+        if not self.staff_tokens or self.staff_in_flight <= self.client_in_flight:
+            return self.client_in_flight
+        raw = dict(scope.get("headers") or []).get(b"authorization")
+        token = bearer_token(raw.decode("latin-1")) if raw else None
+        if token is not None and matches_any(token, self.staff_tokens):
+            return self.staff_in_flight
+        return self.client_in_flight
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
@@ -251,12 +270,15 @@ class ConcurrencyLimitMiddleware:
             return
         client = scope.get("client")
         key = None if path.startswith(self.CLIENT_EXEMPT_PREFIXES) else (client or ("?",))[0]
-        if key is not None and self._clients.get(key, 0) >= self.client_in_flight:
-            detail = f"at most {self.client_in_flight} requests at once per client; retry"
-            if self.tarpit is not None:
-                await self.tarpit.wait(self.RETRY_AFTER_S)
-            await _send_json(send, 429, {"detail": detail}, headers=retry)
-            return
+        if key is not None:
+            cap = self._client_cap(scope)
+            if self._clients.get(key, 0) >= cap:
+                plural = "s" if cap > 1 else ""
+                detail = f"at most {cap} request{plural} at once per client; retry"
+                if self.tarpit is not None:
+                    await self.tarpit.wait(self.RETRY_AFTER_S)
+                await _send_json(send, 429, {"detail": detail}, headers=retry)
+                return
         self.in_flight += 1
         if key is not None:
             self._clients[key] = self._clients.get(key, 0) + 1

@@ -133,7 +133,8 @@
       to bring (the next thing the person asks), and when the file was written. */
   function addDetails(kept) {
     kept.details = "pending";
-    fetch("/v1/institutions/" + encodeURIComponent(kept.id), { headers: { Accept: "application/json" } })
+    var headers = Object.assign({ Accept: "application/json" }, authHeaders());
+    kit.fetchPolitely("/v1/institutions/" + encodeURIComponent(kept.id), { headers: headers })
       .then(function (res) { return res.ok ? res.json() : null; })
       .catch(function () { return null; })
       .then(function (record) {
@@ -280,7 +281,7 @@
     if (options.onReset) options.onReset();
     if (!id) { say("Nouveau dossier ouvert."); return; }
     try {
-      var res = await fetch("/v1/conversations/" + encodeURIComponent(id), { method: "DELETE", headers: authHeaders() });
+      var res = await kit.fetchPolitely("/v1/conversations/" + encodeURIComponent(id), { method: "DELETE", headers: authHeaders() });
       say(res.status === 204 ? "Nouveau dossier ouvert : la conversation précédente est effacée du serveur."
         : res.status === 404 ? "Nouveau dossier ouvert (la conversation précédente avait déjà expiré sur le serveur)."
           : "Nouveau dossier ouvert, mais le serveur n'a pas effacé la conversation : elle expire 30 minutes après la dernière question.");

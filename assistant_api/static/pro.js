@@ -75,8 +75,13 @@
     });
   }
 
+  /** Sends the professional token when there is one: with it, the server lets this browser
+      have several requests in flight (the search, the case's files), without it only one. */
   function getJson(url) {
-    return fetch(url, { headers: { Accept: "application/json" } }).then(function (res) {
+    var headers = { Accept: "application/json" };
+    var tok = token();
+    if (tok) headers.Authorization = "Bearer " + tok;
+    return kit.fetchPolitely(url, { headers: headers }).then(function (res) {
       if (!res.ok) return httpError(res);
       return res.json();
     });
@@ -90,7 +95,7 @@
       question: question, language: null, audience: tok ? "professional" : "public",
       commune: commune || null, top_k: topK || null, conversation_id: conversationId || null
     };
-    return fetch("/v1/ask", { method: "POST", headers: headers, body: JSON.stringify(body) })
+    return kit.fetchPolitely("/v1/ask", { method: "POST", headers: headers, body: JSON.stringify(body) })
       .then(function (res) {
         if (res.status === 401) {
           setToken(null);
@@ -105,7 +110,7 @@
      server cannot be reached (the token is then neither kept nor called wrong). */
   function checkToken(value) {
     var headers = { Accept: "application/json", Authorization: "Bearer " + value };
-    return fetch("/v1/session", { headers: headers }).then(function (res) {
+    return kit.fetchPolitely("/v1/session", { headers: headers }).then(function (res) {
       if (res.status === 401) return false;
       if (!res.ok) return httpError(res);
       return res.json().then(function (info) { return info.audience === "professional"; });
@@ -162,7 +167,9 @@
     if (category) params.set("category", category);
     if (commune) params.set("commune", commune);
     try {
-      var res = await fetch("/v1/institutions?" + params.toString(), { headers: { Accept: "application/json" } });
+      var headers = { Accept: "application/json" };
+      if (token()) headers.Authorization = "Bearer " + token();
+      var res = await kit.fetchPolitely("/v1/institutions?" + params.toString(), { headers: headers });
       var records, total = null;
       if (res.status === 404 || res.status === 405) {
         // No listing endpoint on this server: ask the assistant instead (same ranking as citizens).

@@ -243,8 +243,25 @@
     });
   }
 
+  /**
+   * fetch, and once or twice again after the server's Retry-After when it answers 429 or 503.
+   * The server lets one anonymous address have one request in flight (a flood cannot take the
+   * CPU from others), so two people behind one office or household address who ask at the same
+   * moment are served one after the other instead of one of them seeing an error. A wait longer
+   * than 5 s (a used-up rate limit) is not retried: the error says when to try again.
+   */
+  async function fetchPolitely(url, init) {
+    for (var attempt = 0; ; attempt++) {
+      var res = await fetch(url, init);
+      if ((res.status !== 429 && res.status !== 503) || attempt >= 2) return res;
+      var wait = parseInt(res.headers.get("Retry-After") || "1", 10);
+      if (!(wait >= 0) || wait > 5) return res;
+      await new Promise(function (done) { setTimeout(done, Math.max(wait, 1) * 1000); });
+    }
+  }
+
   function askPlain(body) {
-    return fetch(API + "/v1/ask", {
+    return fetchPolitely(API + "/v1/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(body)
@@ -278,7 +295,7 @@
    * the final answer, or null when the stream endpoint does not exist (caller falls back).
    */
   async function askStream(body, onText) {
-    var res = await fetch(API + "/v1/ask/stream", {
+    var res = await fetchPolitely(API + "/v1/ask/stream", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
       body: JSON.stringify(body)
@@ -327,7 +344,7 @@
   }
 
   function sendFeedback(payload) {
-    return fetch(API + "/v1/feedback", {
+    return fetchPolitely(API + "/v1/feedback", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(payload)
@@ -630,7 +647,7 @@
     this.conversationId = null;
     this.newQuestion.hidden = true;
     if (id) {
-      fetch(API + "/v1/conversations/" + encodeURIComponent(id), { method: "DELETE" })
+      fetchPolitely(API + "/v1/conversations/" + encodeURIComponent(id), { method: "DELETE" })
         .catch(function () { /* it expires on its own within 30 minutes */ });
     }
     var welcome = this.log.querySelector(".pw-welcome");
@@ -1005,7 +1022,7 @@
     var message = null;
     try {
       // No language hint: Whisper identifies the spoken language better than the UI choice.
-      var res = await fetch(API + "/v1/voice?speak=1", { method: "POST", body: form });
+      var res = await fetchPolitely(API + "/v1/voice?speak=1", { method: "POST", body: form });
       if (res.status === 404 || res.status === 405) {
         features.voice = false;
         message = "voice_unavailable";
@@ -1034,7 +1051,8 @@
   // The pro console reuses the safe renderer: <script src="/widget.js" data-mount="false">.
   window.PermanenceKit = {
     h: h, markdown: markdown, inline: inline, safeUrl: safeUrl, telHref: telHref,
-    mapHref: mapHref, plainText: plainText, isInternal: isInternal, parseEvent: parseEvent
+    mapHref: mapHref, plainText: plainText, isInternal: isInternal, parseEvent: parseEvent,
+    fetchPolitely: fetchPolitely
   };
   if (String(script.getAttribute("data-mount")) === "false") return;
 

@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING
 from eval.bench.abuse import run_abuse
 from eval.bench.load import run_concurrent, run_sequential
 from eval.bench.machine import bench_environment
-from eval.bench.server import limit_variables, peak_rss_mib, serve_in_thread, serve_subprocess
+from eval.bench.server import (
+    LIFTED_LIMITS,
+    limit_variables,
+    peak_rss_mib,
+    serve_in_thread,
+    serve_subprocess,
+)
 from eval.bench.synthetic import synthetic_latency
 from eval.gold import load_gold
 from eval.metrics import percentile
@@ -219,9 +225,7 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
         settings = Settings(
             data_dir=data_dir,
             embed_models=[m.strip() for m in config.embed_models.split(",") if m.strip()],
-            limits=LimitSettings(
-                requests_per_minute=100_000_000, max_in_flight=10_000, client_in_flight=10_000
-            ),
+            limits=LIFTED_LIMITS,
             voice=VoiceSettings(enabled=False),
             redactor=config.redactor,
         )
@@ -387,6 +391,7 @@ def run_bench(out_dir: Path, config: BenchConfig, *, mode: str = "full") -> dict
                     "requests_per_minute": limits.requests_per_minute,
                     "max_in_flight": limits.max_in_flight,
                     "client_in_flight": limits.client_in_flight,
+                    "staff_in_flight": limits.staff_in_flight,
                     **result.as_dict(),
                 }
 

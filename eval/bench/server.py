@@ -69,12 +69,16 @@ def limit_variables(limits: LimitSettings) -> dict[str, str]:
         "PERMANENCE_LIMITS_REQUESTS_PER_MINUTE": str(limits.requests_per_minute),
         "PERMANENCE_LIMITS_MAX_IN_FLIGHT": str(limits.max_in_flight),
         "PERMANENCE_LIMITS_CLIENT_IN_FLIGHT": str(limits.client_in_flight),
+        "PERMANENCE_LIMITS_STAFF_IN_FLIGHT": str(limits.staff_in_flight),
     }
 
 
 #: The bench's lifted limits: its load comes from one address, as no real client's does.
 LIFTED_LIMITS = LimitSettings(
-    requests_per_minute=100_000_000, max_in_flight=10_000, client_in_flight=10_000
+    requests_per_minute=100_000_000,
+    max_in_flight=10_000,
+    client_in_flight=10_000,
+    staff_in_flight=10_000,
 )
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import threading
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin
@@ -516,3 +519,38 @@ def test_the_widget_keeps_the_thread_and_can_start_over(
         assert shadow_query_all(driver, ".pw-answer") == []
         assert shadow_query(driver, ".pw-welcome") is not None
         assert not new_question.is_displayed()
+
+
+def test_a_question_asked_while_the_address_is_busy_is_answered_after_a_retry(
+    frontend_server: str, browser: BrowserFactory
+) -> None:
+    """One anonymous request in flight per address: the widget waits out the 429 and retries.
+
+    A raw connection from the same address (127.0.0.1) holds the address's one slot by sending
+    half of a request body, and completes it 2.5 s later; the widget's question, asked
+    meanwhile, must be answered (not shown as an error), and only after the slot was freed.
+    """
+    with browser() as driver:
+        open_demo_page(driver, frontend_server)
+        host, port = frontend_server.removeprefix("http://").split(":")
+        body = b'{"answer_id": "x", "helpful": true}'
+        holder = socket.create_connection((host, int(port)))
+        try:
+            holder.sendall(
+                b"POST /v1/feedback HTTP/1.1\r\nHost: " + host.encode() + b"\r\n"
+                b"Content-Type: application/json\r\n"
+                b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body[:5]
+            )
+            time.sleep(0.3)  # the server has the head and counts the request in flight
+            release_at = time.monotonic() + 2.5
+            finish = threading.Timer(2.5, lambda: holder.sendall(body[5:]))
+            finish.start()
+            article = ask_widget(driver, ORIENTATION_QUESTION)
+            answered_at = time.monotonic()
+            finish.join()
+            assert "pw-error" not in (article.get_attribute("class") or "")
+            assert article.get_attribute("data-kind") == "orientation"
+            assert answered_at >= release_at  # it waited for the slot rather than failing
+            assert holder.recv(65536).startswith(b"HTTP/1.1 422")  # the held request ran too
+        finally:
+            holder.close()

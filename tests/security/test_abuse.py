@@ -300,6 +300,41 @@ def test_one_client_cannot_take_every_slot() -> None:
             assert again.get("/v1/institutions").status_code == 200
 
 
+@pytest.mark.integration
+def test_a_staff_token_lifts_the_per_client_cap_and_a_wrong_one_does_not() -> None:
+    """Anonymous: one request in flight per address; a valid staff token: three."""
+    held = _Held()
+    app = ConcurrencyLimitMiddleware(
+        held,
+        max_in_flight=10,
+        client_in_flight=1,
+        staff_in_flight=3,
+        staff_tokens=["pro-token-0123456789abcdef"],
+        tarpit=Tarpit(seconds=0.1),
+    )
+    staff = {"Authorization": "Bearer pro-token-0123456789abcdef"}
+    forged = {"Authorization": "Bearer pro-token-0123456789abcdeX"}
+    with (
+        _serve(app, LimitSettings()) as (url, _),
+        _client(url, "127.0.0.2") as first,
+        ThreadPoolExecutor(3) as pool,
+    ):
+        holding = [pool.submit(first.get, "/v1/hold", headers=staff) for _ in range(2)]
+        _wait_holding(held, 2)
+        with _client(url, "127.0.0.2") as again, _client(url, "127.0.0.3") as other:
+            # the address has 2 in flight: over the anonymous cap, under the staff one
+            refused = [again.get("/v1/institutions", headers=h).status_code for h in ({}, forged)]
+            assert refused == [429, 429]
+            assert "at most 1 request" in again.get("/v1/institutions").json()["detail"]
+            holding.append(pool.submit(again.get, "/v1/hold", headers=staff))
+            _wait_holding(held, 3)
+            assert again.get("/v1/institutions", headers=staff).status_code == 429  # 3 of 3
+            assert other.get("/v1/institutions").status_code == 200  # another address is free
+            held.release.set()
+            assert [f.result().status_code for f in holding] == [200] * 3
+            assert again.get("/v1/institutions").status_code == 200
+
+
 def test_the_app_installs_the_caps_from_the_settings(
     api_settings: Settings, tiny_runtime: AssistantRuntime
 ) -> None:
@@ -309,7 +344,10 @@ def test_the_app_installs_the_caps_from_the_settings(
     assert {k: v for k, v in cap.kwargs.items() if k != "tarpit"} == {
         "max_in_flight": 7,
         "client_in_flight": 3,
+        "staff_in_flight": 4,
+        "staff_tokens": settings.staff_token_list(),
     }
+    assert settings.staff_token_list()  # the fixture's professional and admin tokens
     (limit,) = [m for m in app.user_middleware if cast(object, m.cls) is RateLimitMiddleware]
     assert (
         isinstance(cap.kwargs["tarpit"], Tarpit) and limit.kwargs["tarpit"] is cap.kwargs["tarpit"]
@@ -335,7 +373,14 @@ def test_the_tarpit_holds_a_bounded_number_of_refusals() -> None:
 def test_caps_are_validated() -> None:
     with pytest.raises(ValueError, match="max_in_flight=0"):
         ConcurrencyLimitMiddleware(_hello, max_in_flight=0, client_in_flight=1)
-    assert LimitSettings().max_in_flight == 16 and LimitSettings().client_in_flight == 4
+    with pytest.raises(ValueError, match="staff_in_flight=0"):
+        ConcurrencyLimitMiddleware(_hello, max_in_flight=4, client_in_flight=1, staff_in_flight=0)
+    defaults = LimitSettings()
+    assert (defaults.max_in_flight, defaults.client_in_flight, defaults.staff_in_flight) == (
+        16,
+        1,
+        4,
+    )
 
 
 @pytest.mark.integration
