@@ -13,6 +13,7 @@ import json
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant_api.http.bearer import bearer_token, matches_any
@@ -247,8 +248,7 @@ class ConcurrencyLimitMiddleware:
         """The cap of this request's address: the staff one for a valid staff token."""
         if not self.staff_tokens or self.staff_in_flight <= self.client_in_flight:
             return self.client_in_flight
-        raw = dict(scope.get("headers") or []).get(b"authorization")
-        token = bearer_token(raw.decode("latin-1")) if raw else None
+        token = bearer_token(Headers(scope=scope).get("authorization"))
         if token is not None and matches_any(token, self.staff_tokens):
             return self.staff_in_flight
         return self.client_in_flight

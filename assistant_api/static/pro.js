@@ -75,22 +75,25 @@
     });
   }
 
-  /** Sends the professional token when there is one: with it, the server lets this browser
-      have several requests in flight (the search, the case's files), without it only one. */
-  function getJson(url) {
-    var headers = { Accept: "application/json" };
+  /** ``headers`` with the professional token when there is one: it gives the answers their
+      internal sources, and the server lets a browser with it have several requests in flight
+      (the search, the case's files), one without it only one. */
+  function withToken(headers) {
     var tok = token();
     if (tok) headers.Authorization = "Bearer " + tok;
-    return kit.fetchPolitely(url, { headers: headers }).then(function (res) {
+    return headers;
+  }
+
+  function getJson(url) {
+    return kit.fetchPolitely(url, { headers: withToken({ Accept: "application/json" }) }).then(function (res) {
       if (!res.ok) return httpError(res);
       return res.json();
     });
   }
 
   function askApi(question, commune, topK, conversationId) {
-    var headers = { "Content-Type": "application/json", Accept: "application/json" };
+    var headers = withToken({ "Content-Type": "application/json", Accept: "application/json" });
     var tok = token();
-    if (tok) headers.Authorization = "Bearer " + tok;
     var body = {
       question: question, language: null, audience: tok ? "professional" : "public",
       commune: commune || null, top_k: topK || null, conversation_id: conversationId || null
@@ -167,8 +170,7 @@
     if (category) params.set("category", category);
     if (commune) params.set("commune", commune);
     try {
-      var headers = { Accept: "application/json" };
-      if (token()) headers.Authorization = "Bearer " + token();
+      var headers = withToken({ Accept: "application/json" });
       var res = await kit.fetchPolitely("/v1/institutions?" + params.toString(), { headers: headers });
       var records, total = null;
       if (res.status === 404 || res.status === 405) {
