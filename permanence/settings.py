@@ -138,6 +138,14 @@ class VoiceSettings(_Group):
         description="Match communes and needs in transcripts with spelling and sound "
         "tolerance before answering (assistant_api/voice/normalise; docs/voice.md).",
     )
+    read_back_below: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.01,
+        description="Read back what was understood, and ask to confirm, when Whisper's word "
+        "confidence (exp of avg_logprob) is below this, or the matcher replaced a word. 0.5 "
+        "was chosen on 32 espeak-ng clips (docs/voice.md); above 1 every question is read back.",
+    )
 
 
 class TelephonySettings(_Group):

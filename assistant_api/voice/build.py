@@ -56,4 +56,5 @@ def build_channel(
         on_status=on_status,
         enabled=settings.enabled,
         matcher=matcher,
+        min_word_confidence=settings.read_back_below,
     )

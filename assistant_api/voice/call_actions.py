@@ -16,6 +16,7 @@ from assistant_api.voice.call_events import CallContext, State
 __all__ = [
     "Action",
     "Dial",
+    "DiscardAnswer",
     "Gather",
     "Hangup",
     "Play",
@@ -53,9 +54,10 @@ class Say:
 class Play:
     """A synthesised part: the keypad ``menu``, or the call's ``answer`` (body and offer; for
     an emergency body and transfer offer), ``offer`` (alone), ``transfer`` (an emergency's
-    transfer offer alone), ``follow`` (an emergency's services, then the offer)."""
+    transfer offer alone), ``follow`` (an emergency's services, then the offer), ``confirm``
+    (what was understood, read back, and the keys to confirm it)."""
 
-    part: Literal["menu", "answer", "offer", "transfer", "follow"]
+    part: Literal["menu", "answer", "offer", "transfer", "follow", "confirm"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +97,13 @@ class SendSms:
     """Effect: send the call's contacts by SMS, then step :class:`SmsOutcome`."""
 
 
-Action = Say | Play | Gather | Record | Dial | Redirect | Hangup | SendSms
+@dataclass(frozen=True, slots=True)
+class DiscardAnswer:
+    """Effect: the caller said the read-back was wrong; the call's conversation goes back to
+    before that answer, so the question said again is not read as a follow-up of a mishearing."""
+
+
+Action = Say | Play | Gather | Record | Dial | Redirect | Hangup | SendSms | DiscardAnswer
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,11 +22,13 @@ from starlette.datastructures import FormData, UploadFile
 from assistant_api.http.deps import get_services
 from assistant_api.models import AskRequest
 from assistant_api.voice.call_events import Event, Failure, Heard, NoInput
+from assistant_api.voice.call_flow import CONFIRM_AGAIN_KEY, CONFIRM_YES_KEY
 from assistant_api.voice.call_urls import call_context
 from assistant_api.voice.calls import CallState
 from assistant_api.voice.channel import VoiceChannel, answer_language
 from assistant_api.voice.errors import AudioRejected, SynthesisError, VoiceError
 from assistant_api.voice.media import fetch_recording
+from assistant_api.voice.normalise import confirm_sentence
 from assistant_api.voice.phone_prompts import chosen_language, wants_person
 from assistant_api.voice.routes import get_channel, voice_domain
 from assistant_api.voice.sms import contacts_sms, sms_configured
@@ -100,9 +102,8 @@ async def hear(request: Request, form: FormData) -> Event:
     call_sid = str(form.get("CallSid") or "")
     earlier = services.calls.get(call_sid) if call_sid else None
     asked_in = answer_language(language, transcript.language)
-    text = transcript.text
-    if channel.matcher is not None:
-        text = channel.matcher.normalise(text, asked_in).text
+    match, said_back = channel.understood(transcript, asked_in)
+    text = match.text if match is not None else transcript.text
     question = AskRequest(
         question=text[: services.settings.limits.max_question_chars],
         language=asked_in,
@@ -119,6 +120,14 @@ async def hear(request: Request, form: FormData) -> Event:
         does=domain.card_does(result),
         sms=sms,
     )
+    confirm = (
+        (
+            Segment(said_back + " "),
+            Segment(confirm_sentence(asked_in, yes=CONFIRM_YES_KEY, again=CONFIRM_AGAIN_KEY)),
+        )
+        if said_back is not None and result.kind != "emergency"
+        else ()
+    )
     call = await run_in_threadpool(
         synthesise_call,
         channel,
@@ -126,10 +135,12 @@ async def hear(request: Request, form: FormData) -> Event:
         contacts_sms(result),
         answer_id=result.answer_id,
         conversation_id=result.conversation_id,
+        previous_conversation_id=earlier.conversation_id if earlier is not None else None,
+        confirm=confirm,
     )
     if call_sid:
         services.calls.put(call_sid, call)
-    return Heard("question", result.language, answer_kind=result.kind)
+    return Heard("question", result.language, answer_kind=result.kind, confirm=bool(confirm))
 
 
 def synthesise_call(
@@ -139,12 +150,18 @@ def synthesise_call(
     *,
     answer_id: str | None = None,
     conversation_id: str | None = None,
+    previous_conversation_id: str | None = None,
+    confirm: tuple[Segment, ...] = (),
 ) -> CallState:
-    """The call's answer in its parts, synthesised as 8 kHz mu-law (text only on failure)."""
+    """The call's answer in its parts, synthesised as 8 kHz mu-law (text only on failure).
+
+    ``confirm``: the read-back to play before the answer, when the recognition was a guess."""
     parts: dict[str, tuple[Segment, ...]] = {
         "answer": spoken.body + spoken.offer,
         "offer": spoken.menu,
     }
+    if confirm:
+        parts["confirm"] = confirm
     if spoken.transfer:
         parts["transfer"] = spoken.offer
     if spoken.follow:
@@ -169,4 +186,5 @@ def synthesise_call(
         follow=bool(spoken.follow),
         answer_id=answer_id,
         conversation_id=conversation_id,
+        previous_conversation_id=previous_conversation_id,
     )

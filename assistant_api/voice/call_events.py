@@ -27,11 +27,14 @@ __all__ = [
     "Timeout",
 ]
 
-State = Literal["start", "menu", "ask", "answered", "emergency", "transfer", "queue", "ended"]
+State = Literal[
+    "start", "menu", "ask", "confirm", "answered", "emergency", "transfer", "queue", "ended"
+]
 STATES: tuple[State, ...] = (
     "start",
     "menu",
     "ask",
+    "confirm",
     "answered",
     "emergency",
     "transfer",
@@ -68,11 +71,13 @@ class NoInput:
 @dataclass(frozen=True, slots=True)
 class Heard:
     """A recording was understood: a ``question`` (answered, of ``answer_kind``), the name of a
-    ``language``, or a request for a ``person``. ``language`` is the one to go on in."""
+    ``language``, or a request for a ``person``. ``language`` is the one to go on in.
+    ``confirm``: the recognition was a guess, so what was understood is read back first."""
 
     kind: Literal["question", "language", "person"]
     language: str
     answer_kind: str | None = None
+    confirm: bool = False
 
 
 @dataclass(frozen=True, slots=True)

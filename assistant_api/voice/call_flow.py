@@ -12,6 +12,8 @@ answer in the call book.
 
     start ──call──► menu ──digit 1-6 / said a language──► ask ──speech──► answered
                      │  ╲──speech (any language)──────────────────────────► answered
+                     │   ╲─speech, a guess──► confirm ──1 / no key──► answered
+                     │                           └──3──► ask (the answer discarded)
                      │   ╲─speech, emergency──► emergency ──1..3 / no key──► <Dial> 144…
                      │                              └──9──► answered (services after)
        "0" anywhere, or "a person please", or 2 recordings unusable ──► handoff:
@@ -23,7 +25,10 @@ then the recording starts); every prompt that offers keys is inside a ``<Gather>
 interrupts it (barge-in); "0" always reaches the hand-off, which is a queue message with the
 staffed hours when nobody can answer — never a hang-up; an emergency offers the transfer
 (``<Dial>``) before anything else, and staying on the line connects; an invalid key hears the
-menu again.
+menu again. When the recognition was a guess (the transcript matcher replaced a word, or
+Whisper was unsure), what was understood is read back before the answer ("I understood: rent,
+Fleurier"): staying on the line or 1 hears the answer, 3 says the question again. An
+emergency is never held back by a read-back.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from typing import Literal
 from assistant_api.voice.call_actions import (
     Action,
     Dial,
+    DiscardAnswer,
     Gather,
     Hangup,
     Play,
@@ -84,6 +90,11 @@ QUEUE_TIMEOUT_S = 6
 QUEUE_DIAL_KEY = "1"
 QUEUE_ASK_KEY = OFFER_KEYS["another"]
 PERSON_KEY = OFFER_KEYS["person"]
+#: Keys of the read-back: it was right (staying on the line means the same), or say it again.
+CONFIRM_YES_KEY = "1"
+CONFIRM_AGAIN_KEY = OFFER_KEYS["another"]
+#: Seconds the read-back waits for a key before the answer is played.
+CONFIRM_TIMEOUT_S = 4
 
 
 # ---- transitions ------------------------------------------------------------------------
@@ -135,6 +146,16 @@ def _emergency(
     )
 
 
+def _confirm(ctx: CallContext, *, before: tuple[Action, ...] = ()) -> Step:
+    """What was understood, read back; no key means it was right (the answer follows)."""
+    target = Target("key", "confirm")
+    return Step(
+        "confirm",
+        ctx,
+        (*before, Gather(target, (Play("confirm"),), CONFIRM_TIMEOUT_S), Redirect(target)),
+    )
+
+
 def _queue(ctx: CallContext, *, before: tuple[Action, ...] = ()) -> Step:
     """Nobody can take the call now: say when someone can, and what can be done meanwhile."""
     target = Target("key", "queue")
@@ -176,6 +197,8 @@ def _heard(ctx: CallContext, event: Heard) -> Step:
         return _ask(ctx)
     if event.answer_kind == "emergency" and ctx.transfer:
         return _emergency(ctx, part="answer")
+    if event.confirm and event.answer_kind != "emergency":
+        return _confirm(ctx)
     return _offer(ctx, "answer")
 
 
@@ -216,6 +239,22 @@ def _from_ask(ctx: CallContext, event: Event) -> Step:
             return _handoff(ctx, before=(Say("unavailable", ctx.lang),))
         case _:
             return _ask(ctx)
+
+
+def _from_confirm(ctx: CallContext, event: Event) -> Step:
+    match event:
+        case Digit(key) if key == CONFIRM_YES_KEY:
+            return _offer(ctx, "answer")
+        case Timeout():
+            return _offer(ctx, "answer")
+        case Digit(key) if key == CONFIRM_AGAIN_KEY:
+            return _ask(replace(ctx, attempt=1), before=(DiscardAnswer(),))
+        case Digit(key) if key == PERSON_KEY:
+            return _handoff(ctx)
+        case Digit():
+            return _confirm(ctx, before=(Say("invalid_key", ctx.lang),))
+        case _:
+            return _confirm(ctx)
 
 
 def _from_answered(ctx: CallContext, event: Event) -> Step:
@@ -340,6 +379,8 @@ def step(state: State, event: Event, context: CallContext) -> Step:
             return _from_menu(context, event)
         case "ask":
             return _from_ask(context, event)
+        case "confirm":
+            return _from_confirm(context, event)
         case "answered":
             return _from_answered(context, event)
         case "emergency":

@@ -18,6 +18,7 @@ from assistant_api.http.deps import get_services
 from assistant_api.voice.call_actions import (
     Action,
     Dial,
+    DiscardAnswer,
     Gather,
     Hangup,
     Play,
@@ -142,6 +143,6 @@ class CallRenderer:
                     self.tw.redirect(webhook_url(request, target, ctx))
                 case Hangup():
                     self.tw.hangup()
-                case SendSms():  # performed before rendering (telephony._perform)
+                case SendSms() | DiscardAnswer():  # effects: performed before (telephony._perform)
                     pass
         return Response(content=self.tw.render(), media_type="application/xml")

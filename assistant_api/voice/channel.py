@@ -28,6 +28,7 @@ from assistant_api.voice.domain import VoiceDomain
 from assistant_api.voice.errors import VoiceError, VoiceUnavailable
 from assistant_api.voice.model_files import ensure_whisper_model
 from assistant_api.voice.normalise import (
+    MIN_WORD_CONFIDENCE,
     TranscriptMatch,
     TranscriptMatcher,
     needs_read_back,
@@ -99,9 +100,11 @@ class VoiceChannel:
         on_status: Callable[[str], None] = lambda status: None,
         enabled: bool = True,
         matcher: Callable[[], TranscriptMatcher] | None = None,
+        min_word_confidence: float = MIN_WORD_CONFIDENCE,
     ) -> None:
         """``matcher`` builds the transcript matcher; it runs in :meth:`load` (a few seconds
-        of espeak-ng and YAML), so the first call does not wait for it."""
+        of espeak-ng and YAML), so the first call does not wait for it. Below
+        ``min_word_confidence`` (Whisper's, 0–1) a transcript is read back to the caller."""
         self._model_dir = model_dir
         self.transcriber = transcriber
         self.synthesizer = synthesizer
@@ -117,6 +120,7 @@ class VoiceChannel:
         self._prompts: dict[str, tuple[SpokenAudio, str]] = {}
         self._build_matcher = matcher
         self.matcher: TranscriptMatcher | None = None
+        self.min_word_confidence = min_word_confidence
         on_status(self._status)
 
     def prompt_audio(self, key: str, build: Callable[[], SpokenAudio]) -> str:
@@ -201,6 +205,26 @@ class VoiceChannel:
         audio = decode_upload(data, self.limits)
         return self.transcriber.transcribe(audio, language=language, hints=hints)
 
+    def understood(
+        self,
+        transcript: Transcript,
+        language: str | None,
+        *,
+        matcher: TranscriptMatcher | None = None,
+    ) -> tuple[TranscriptMatch | None, str | None]:
+        """The transcript matched to the domain in ``language``, and the read-back sentence
+        when the recognition was a guess (``None`` when it was not, or nothing matched)."""
+        matcher = matcher or self.matcher
+        if matcher is None:
+            return None, None
+        match = matcher.normalise(transcript.text, language)
+        guessed = needs_read_back(
+            match,
+            word_confidence=transcript.word_confidence,
+            min_word_confidence=self.min_word_confidence,
+        )
+        return match, read_back(match, language) if guessed else None
+
     def answer(
         self,
         data: bytes,
@@ -219,12 +243,8 @@ class VoiceChannel:
         transcript = self.transcribe(data, language=language, hints=hints)
         transcribed = time.perf_counter()
         answer_in = answer_language(language, transcript.language)
-        matcher = matcher or self.matcher
-        match = matcher.normalise(transcript.text, answer_in) if matcher is not None else None
+        match, said_back = self.understood(transcript, answer_in, matcher=matcher)
         text = match.text if match is not None else transcript.text
-        said_back = None
-        if match is not None and needs_read_back(match, word_confidence=transcript.word_confidence):
-            said_back = read_back(match, answer_in)
         matched = time.perf_counter()
         request = AskRequest(
             question=text[:max_question_chars],

@@ -62,6 +62,11 @@ class VoiceResponse(BaseModel):
     duration_s: float
     result: AskResponse
     speech: SpokenAnswer | None = None
+    read_back: str | None = Field(
+        default=None,
+        description="When the recognition was a guess: what was understood, as a sentence "
+        "to show or say before the answer so the asker can correct it.",
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 
@@ -206,6 +211,7 @@ async def voice(
         language_probability=round(transcript.language_probability, 3),
         duration_s=round(transcript.duration_s, 2),
         result=answered.result,
+        read_back=answered.read_back,
         speech=None
         if spoken is None
         else SpokenAnswer(

@@ -22,6 +22,7 @@ Webhooks are refused (403) unless they carry a valid ``X-Twilio-Signature`` for 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -29,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from assistant_api.http.deps import get_services
-from assistant_api.voice.call_actions import SendSms, Step
+from assistant_api.voice.call_actions import DiscardAnswer, SendSms, Step
 from assistant_api.voice.call_answer import hear
 from assistant_api.voice.call_events import (
     Call,
@@ -56,10 +57,17 @@ router = APIRouter(prefix="/v1/telephony", tags=["telephony"])
 
 async def _perform(request: Request, form: FormData, state: State, transition: Step) -> Step:
     """Carry out the transition's effects; the transition that follows them."""
+    services = get_services(request)
+    call_sid = str(form.get("CallSid") or "")
+    call = services.calls.get(call_sid)
+    if DiscardAnswer() in transition.actions:
+        if call is not None:
+            services.calls.put(
+                call_sid, replace(call, conversation_id=call.previous_conversation_id)
+            )
+        return transition
     if transition.actions != (SendSms(),):
         return transition
-    services = get_services(request)
-    call = services.calls.get(str(form.get("CallSid") or ""))
     caller = str(form.get("From") or "")
     sent = False
     if call is not None and caller:

@@ -226,6 +226,37 @@ def _seconds(value: object) -> str:
     return f"{_number(value, 1)} s"
 
 
+def _phone(figures: Mapping[str, object]) -> list[tuple[str, str]]:
+    """The hotline's time to first audio; no row for benches before it was measured."""
+    phone = _get(figures, "voice.phone")
+    if not isinstance(phone, Mapping):
+        return []
+    clips = phone.get("clips")
+    count = len(clips) if isinstance(clips, list) else 0
+    label = (
+        f"hotline: end of the caller's recording → first byte of the answer's audio "
+        f"({count} espeak-ng clips at 8 kHz, language chosen)"
+    )
+    first = _get(figures, "voice.phone.first_audio_ms")
+    transcription = _get(figures, "voice.phone.transcription_ms.p50")
+    length = _get(figures, "voice.phone.answer_audio_s")
+    value = (
+        f"p50 {_ms(_get(figures, 'voice.phone.first_audio_ms.p50'))}, "
+        f"p95 {_ms(_get(figures, 'voice.phone.first_audio_ms.p95'))} "
+        f"(target p50 < {_ms(_get(figures, 'voice.phone.target_p50_ms'))}); "
+        f"of it Whisper p50 {_ms(transcription)}"
+        if isinstance(first, Mapping)
+        else "not measured"
+    )
+    if isinstance(length, Mapping):
+        value += (
+            f"; the answer it plays p50 {_seconds(length.get('p50'))}, "
+            f"p95 {_seconds(length.get('p95'))}"
+        )
+    value += f"; read back first {_number(phone.get('read_back'))} of {count}"
+    return [(label, value)]
+
+
 def _spoken_answers(figures: Mapping[str, object]) -> list[tuple[str, str]]:
     """How long the hotline talks before its offer; no row for benches before the section."""
     section = figures.get("spoken_answers")
@@ -364,6 +395,7 @@ def render_section(figures: Mapping[str, object]) -> str:
         *_api(figures),
         *_abuse(figures),
         _voice(figures),
+        *_phone(figures),
         *_spoken_answers(figures),
         *_recognition(figures),
         *_memory(figures),

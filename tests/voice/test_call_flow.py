@@ -11,6 +11,7 @@ import pytest
 from assistant_api.voice.call_actions import (
     Action,
     Dial,
+    DiscardAnswer,
     Gather,
     Hangup,
     Play,
@@ -53,6 +54,8 @@ ASK_EN = ["Say:ask:en", "Record(recording/ask)"]
 OFFER = ["Gather(key/answered)[Play:offer]", "Redirect(key/answered)"]
 ANSWER = ["Gather(key/answered)[Play:answer]", "Redirect(key/answered)"]
 EMERGENCY = ["Gather(key/emergency)[Play:answer]", "Dial:117(dialed/emergency)"]
+CONFIRM = ["Gather(key/confirm)[Play:confirm]", "Redirect(key/confirm)"]
+GUESS = Heard("question", "en", "orientation", confirm=True)
 GOODBYE = ["Say:goodbye:en", "Hangup"]
 
 
@@ -76,6 +79,8 @@ def _show(action: Action) -> str:
             return "Hangup"
         case SendSms():
             return "SendSms"
+        case DiscardAnswer():
+            return "DiscardAnswer"
     raise AssertionError(action)
 
 
@@ -179,6 +184,42 @@ TRANSITIONS = [
         "ask", Failure(), STAFFED, "transfer", ["Say:unavailable:en", *TRANSFER], id="ask-failure"
     ),
     pytest.param("ask", DialEnded(True), EN, "ask", ASK_EN, id="ask-stray-event"),
+    # ---- confirm: the recognition was a guess, what was understood is read back first
+    pytest.param("ask", GUESS, EN, "confirm", CONFIRM, id="ask-guess-read-back"),
+    pytest.param("menu", GUESS, EN, "confirm", CONFIRM, id="menu-guess-read-back"),
+    pytest.param(
+        "ask",
+        Heard("question", "en", "emergency", confirm=True),
+        URGENT,
+        "emergency",
+        EMERGENCY,
+        id="ask-emergency-guess-is-not-held-back",
+    ),
+    pytest.param(
+        "ask",
+        Heard("question", "en", "emergency", confirm=True),
+        EN,
+        "answered",
+        ANSWER,
+        id="ask-emergency-guess-without-numbers-answers",
+    ),
+    pytest.param("confirm", Digit("1"), EN, "answered", ANSWER, id="confirm-1-right"),
+    pytest.param("confirm", Timeout(), EN, "answered", ANSWER, id="confirm-no-key-right"),
+    pytest.param(
+        "confirm",
+        Digit("3"),
+        replace(EN, attempt=2),
+        "ask",
+        ["DiscardAnswer", *ASK_EN],
+        id="confirm-3-wrong-say-again",
+    ),
+    pytest.param("confirm", Digit("0"), UNSTAFFED, "queue", QUEUE, id="confirm-0"),
+    pytest.param("confirm", Digit("0"), STAFFED, "transfer", TRANSFER, id="confirm-0-staffed"),
+    pytest.param(
+        "confirm", Digit("5"), EN, "confirm", ["Say:invalid_key:en", *CONFIRM], id="confirm-invalid"
+    ),
+    pytest.param("confirm", NoInput(), EN, "confirm", CONFIRM, id="confirm-stray-event"),
+    pytest.param("confirm", GUESS, EN, "confirm", CONFIRM, id="confirm-heard-again"),
     # ---- answered: the offer after an answer
     pytest.param("answered", Digit("1"), EN, "answered", ANSWER, id="answered-1-repeat"),
     pytest.param("answered", Digit("2"), SMS, "answered", ["SendSms"], id="answered-2-sms"),
@@ -391,6 +432,8 @@ SAMPLES: dict[type, list[Event]] = {
     Heard: [
         Heard("question", "en", "orientation"),
         Heard("question", "en", "emergency"),
+        Heard("question", "en", "orientation", confirm=True),
+        Heard("question", "en", "emergency", confirm=True),
         Heard("language", "de"),
         Heard("person", "en"),
     ],
@@ -436,9 +479,22 @@ def test_every_state_answers_every_event(state: State, event_type: type) -> None
         records = [i for i, a in enumerate(result.actions) if isinstance(a, Record)]
         if records:
             before = result.actions[: records[0]]
-            prompts = [c for a in before for c in (a.children if isinstance(a, Gather) else (a,))]
+            prompts = [
+                c
+                for a in before
+                if not isinstance(a, SendSms | DiscardAnswer)
+                for c in (a.children if isinstance(a, Gather) else (a,))
+            ]
             assert len(prompts) <= 2, shown
         # An emergency offers the transfer before anything else.
         if isinstance(event, Heard) and event.answer_kind == "emergency" and ctx.transfer:
             assert shown[0] == "Gather(key/emergency)[Play:answer]"
             assert isinstance(result.actions[1], Dial)
+        # A read-back never holds back an emergency, and only a guess is read back.
+        if isinstance(event, Heard) and event.kind == "question":
+            assert (result.state == "confirm") == (
+                event.confirm and event.answer_kind != "emergency"
+            ), (event, shown)
+        # Only the caller saying the read-back was wrong discards an answer.
+        if "DiscardAnswer" in shown:
+            assert (state, event) == ("confirm", Digit("3")) and result.state == "ask"

@@ -8,6 +8,7 @@ import struct
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -15,6 +16,9 @@ import pytest
 
 from assistant_api.voice.signature import twilio_signature
 from tests.voice.conftest import HANDOFF_NUMBER, SMS_FROM, TWILIO_TOKEN, FakePlatform
+
+if TYPE_CHECKING:
+    from assistant_api.services import Services
 
 pytestmark = [pytest.mark.integration]
 
@@ -369,3 +373,48 @@ def test_recordings_are_fetched_only_from_allowed_hosts(voice_server: str, url: 
     )
     assert response.status_code == 400
     assert "not allowed" in response.json()["detail"]
+
+
+@pytest.mark.slow
+def test_a_guessed_question_is_read_back_and_can_be_said_again(
+    voice_api: tuple[str, Services], voice_clips: dict[str, Path]
+) -> None:
+    base_url, services = voice_api
+    channel = services.voice
+    threshold = channel.min_word_confidence
+    channel.min_word_confidence = 1.01  # every transcript counts as a guess
+    try:
+        files = {"file": ("q.wav", voice_clips["en_job.8k"].read_bytes(), "audio/wav")}
+        call = {"CallSid": "CAguess", "From": CALLER}
+        root = _twiml(_post(f"{base_url}/v1/telephony/recording?s=ask&lang=en", call, files=files))
+    finally:
+        channel.min_word_confidence = threshold
+    assert _verbs(root) == ["Gather", "Redirect"]
+    gather, redirect = root
+    assert _query(gather.get("action")) == {"s": "confirm", "lang": "en"}
+    assert _query(redirect.text) == {"s": "confirm", "lang": "en"}
+    confirm_audio = _mulaw_8k(gather[0].text or "")
+    state = services.calls.get("CAguess")
+    assert state is not None
+    said, _ = state.part("confirm")
+    assert said.startswith("I understood: ") and "press 1" in said and "press 3" in said
+    answer_text, answer_audio = state.part("answer")
+    assert answer_text and answer_audio is not None
+    assert 8000 * 2 < len(confirm_audio) < 8000 * 25  # the read-back is short
+    asked_in = state.conversation_id
+    assert asked_in is not None
+
+    # Staying on the line means it was right: the answer plays, then its offer.
+    stayed = _twiml(_post(redirect.text or "", call))
+    assert _verbs(stayed) == ["Gather", "Redirect"]
+    assert _query(stayed[0].get("action")) == {"s": "answered", "lang": "en"}
+    _mulaw_8k(stayed[0][0].text or "")
+    assert stayed[0][0].text != gather[0].text
+
+    # 3: it was wrong; the caller says it again, and the mishearing is not a conversation.
+    again = _twiml(_post(gather.get("action") or "", {**call, "Digits": "3"}))
+    assert _verbs(again) == ["Say", "Record"]
+    assert _query(again[1].get("action")) == {"s": "ask", "lang": "en"}
+    forgotten = services.calls.get("CAguess")
+    assert forgotten is not None and forgotten.conversation_id is None
+    assert forgotten.answer_id == state.answer_id  # feedback on what was heard still counts

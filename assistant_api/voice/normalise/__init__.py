@@ -13,19 +13,26 @@ from pathlib import Path
 
 from assistant_api.voice.normalise.matcher import Correction, TranscriptMatch, TranscriptMatcher
 from assistant_api.voice.normalise.phonetic import PhoneticKeys
-from assistant_api.voice.normalise.read_back import needs_read_back, read_back
+from assistant_api.voice.normalise.read_back import (
+    MIN_WORD_CONFIDENCE,
+    confirm_sentence,
+    needs_read_back,
+    read_back,
+)
 from assistant_api.voice.normalise.vocabulary import build_vocabulary, language_texts
 from index import Glossary
 from ingest.corpus import CommuneTable, load_communes
 from permanence.settings import PROJECT_ROOT
 
 __all__ = [
+    "MIN_WORD_CONFIDENCE",
     "SERVICES_PATH",
     "Correction",
     "PhoneticKeys",
     "TranscriptMatch",
     "TranscriptMatcher",
     "build_matcher",
+    "confirm_sentence",
     "needs_read_back",
     "read_back",
 ]

@@ -16,9 +16,11 @@ from __future__ import annotations
 from assistant_api.voice.normalise.matcher import TranscriptMatch
 
 __all__ = [
+    "CONFIRM_KEYS",
     "MIN_WORD_CONFIDENCE",
     "READ_BACK",
     "UNCHECKED_LANGUAGES",
+    "confirm_sentence",
     "needs_read_back",
     "read_back",
 ]
@@ -39,8 +41,36 @@ READ_BACK: dict[str, str] = {
     "tr": "Şunu anladım: {what}. Doğru mu?",
     "ti": "ዝተረዳእኩዎ: {what}። ቅኑዕ ድዩ?",
 }
+#: On the phone, after the read-back: how to say it was right (or just wait) or wrong.
+#: ``{yes}`` and ``{again}`` are keypad digits (``call_flow.CONFIRM_YES_KEY``, ``…AGAIN_KEY``).
+CONFIRM_KEYS: dict[str, str] = {
+    "fr": "Si c'est juste, restez en ligne ou appuyez sur {yes}. Sinon, appuyez sur {again} "
+    "et redites votre question.",
+    "de": "Wenn das stimmt, bleiben Sie dran oder drücken Sie die {yes}. Sonst drücken Sie die "
+    "{again} und sagen Sie Ihre Frage noch einmal.",
+    "it": "Se è giusto, resti in linea o prema {yes}. Altrimenti prema {again} e ripeta la sua "
+    "domanda.",
+    "en": "If that is right, stay on the line or press {yes}. If not, press {again} and say your "
+    "question again.",
+    "pt": "Se estiver certo, fique em linha ou carregue no {yes}. Se não, carregue no {again} e "
+    "repita a sua pergunta.",
+    "es": "Si es correcto, siga en línea o pulse el {yes}. Si no, pulse el {again} y repita su "
+    "pregunta.",
+    "ar": "إذا كان هذا صحيحاً، ابقَ على الخط أو اضغط {yes}. وإلا فاضغط {again} وأعد سؤالك.",
+    "uk": "Якщо так, залишайтеся на лінії або натисніть {yes}. Якщо ні, натисніть {again} і "
+    "повторіть своє запитання.",
+    "ru": "Если да, оставайтесь на линии или нажмите {yes}. Если нет, нажмите {again} и "
+    "повторите свой вопрос.",
+    "fa": "اگر درست است، پشت خط بمانید یا {yes} را فشار دهید. اگر نه، {again} را فشار دهید و "
+    "سؤالتان را دوباره بگویید.",
+    "sq": "Nëse është e saktë, qëndroni në linjë ose shtypni {yes}. Përndryshe, shtypni {again} "
+    "dhe thoni përsëri pyetjen tuaj.",
+    "tr": "Doğruysa hatta kalın ya da {yes} tuşuna basın. Değilse {again} tuşuna basın ve "
+    "sorunuzu yeniden söyleyin.",
+    "ti": "ቅኑዕ እንተኾይኑ ኣብ መስመር ጽንሑ ወይ {yes} ጠውቑ። እንተዘይኮይኑ {again} ጠውቑ እሞ ሕቶኹም ደጊምኩም ተዛረቡ።",
+}
 #: Every sentence above: none was read by a native speaker yet.
-UNCHECKED_LANGUAGES: frozenset[str] = frozenset(READ_BACK)
+UNCHECKED_LANGUAGES: frozenset[str] = frozenset(READ_BACK) | frozenset(CONFIRM_KEYS)
 #: Below this geometric mean of Whisper's token probabilities (exp of ``avg_logprob``, here
 #: avg_logprob -0.7) the transcript is read back even when the matcher changed nothing. On 32
 #: espeak-ng retrieval clips (16 kHz and 8 kHz, docs/voice.md) the 16 above it found a right
@@ -74,3 +104,9 @@ def read_back(match: TranscriptMatch, language: str | None) -> str:
         words = match.text.split()
         what = " ".join(words[:QUOTED_WORDS]) + ("…" if len(words) > QUOTED_WORDS else "")
     return template.format(what=what.strip(" .?!"))
+
+
+def confirm_sentence(language: str | None, *, yes: str, again: str) -> str:
+    """The keys after the read-back on the phone, in ``language`` (French when it has none)."""
+    template = CONFIRM_KEYS.get(language or "", CONFIRM_KEYS["fr"])
+    return template.format(yes=yes, again=again)
