@@ -39,7 +39,7 @@ bench: install-test
 	$(BIN)/python -m eval.bench --out data/bench
 
 eval: install-test data
-	$(BIN)/permanence eval --gold corpora/gold/dev.jsonl --baselines --voice 2 --conversations dev --out data/eval
+	$(BIN)/permanence eval --gold corpora/gold/dev.jsonl --baselines --voice 2 --voice-language-hint --voice-audio 16k,phone,phone-noise,16k-f3-fast,16k-m3-slow,phone-f3-slow-noise --conversations dev --out data/eval
 
 check: install-test
 	$(BIN)/ruff format --check .

@@ -18,6 +18,7 @@ from eval.conversation_cli import (
     print_conversations,
     run_for_report,
 )
+from eval.speaking import DEFAULT_CONDITION, SPEAKING_CONDITIONS, parse_conditions
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -106,9 +107,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     voice.add_argument(
         "--voice-audio",
-        choices=("16k", "phone"),
-        default="16k",
-        help="16 kHz WAV (browser-like) or 8 kHz mu-law (telephone line). Default 16k.",
+        type=_conditions,
+        default=(DEFAULT_CONDITION,),
+        metavar="CONDITIONS",
+        help="Speaking conditions, comma-separated: "
+        + ", ".join(SPEAKING_CONDITIONS)
+        + " (16k: browser-like WAV; phone: 8 kHz mu-law; -noise: line noise and the telephone "
+        "band; f3/m3: other espeak-ng voices; fast/slow: 175/130 words a minute). Each spoken "
+        "question is asked under each. Default 16k.",
     )
     voice.add_argument(
         "--voice-language-hint",
@@ -141,6 +147,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     gate.add_argument("--update-floors", action="store_true", help="Write floors from this run.")
     gate.add_argument("--allow-lower", action="store_true", help="Permit lowering a floor.")
     parser.set_defaults(handler=_run_eval)
+
+
+def _conditions(value: str) -> tuple[str, ...]:
+    """``--voice-audio``: the speaking conditions, or argparse's error naming the choices."""
+    try:
+        return parse_conditions(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _run_eval(args: argparse.Namespace) -> int:
@@ -342,6 +356,19 @@ def _print_voice(console: Console, report: Report) -> None:
             format_value(values.get("latency_p50_ms")),
         )
     console.print(table)
+    conditions = report.system.breakdowns.get("voice_condition", {})
+    if conditions:
+        by_condition = Table(title="voice channel: spoken hit@3 · WER by speaking condition")
+        for column in ("condition / language", "n", "hit@3", "wer"):
+            by_condition.add_column(column, justify="left" if column.startswith("c") else "right")
+        for key, values in conditions.items():
+            by_condition.add_row(
+                key,
+                format_value(values.get("questions")),
+                format_value(values.get("hit@3")),
+                f"{wer:.3f}" if isinstance(wer := values.get("wer"), float) else "—",
+            )
+        console.print(by_condition)
 
 
 def _gate(

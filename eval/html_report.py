@@ -36,6 +36,7 @@ from eval.metric_definitions import (
 from eval.metrics import MetricSet, count_key, is_count_key
 from eval.records import SYSTEM, Outcome
 from eval.report import Report
+from eval.speaking import SPEAKING_CONDITIONS
 from eval.svg import grouped_bars, histogram
 from eval.voice import VOICE_CHANNEL, text_id
 
@@ -170,6 +171,45 @@ def _misses(report: Report) -> str:
     return f"<p>{len(rows)} of {len(report.questions)} questions.</p>" + table(header, rows)
 
 
+def _voice_conditions(report: Report) -> str:
+    """Spoken hit@3 and WER per speaking condition and language, typed hit@3 last: where the
+    typed question is found and the spoken one is not, espeak-ng's voice or the line lost it."""
+    by_condition = report.system.breakdowns.get("voice_condition", {})
+    if not by_condition:
+        return ""
+    typed = report.system.breakdowns.get("voice_language_typed", {})
+    order = list(SPEAKING_CONDITIONS)
+    conditions = sorted(
+        dict.fromkeys(key.split("/", 1)[0] for key in by_condition),
+        key=lambda c: order.index(c) if c in order else len(order),
+    )
+    languages = [*sorted({key.split("/", 1)[1] for key in by_condition} - {"all"}), "all"]
+    header = [
+        "language",
+        *(f"{escape(c)}: {metric_link('hit@3', header=True)} · WER" for c in conditions),
+        f"typed {metric_link('hit@3', header=True)}",
+    ]
+    rows = []
+    for language in languages:
+        cells = []
+        for condition in conditions:
+            values = by_condition.get(f"{condition}/{language}", {})
+            cells.append(
+                f'<td class="n">{metric_value("hit@3", values.get("hit@3"))} · '
+                f"{metric_value('wer', values.get('wer'))}</td>"
+            )
+        rows.append(
+            f'<tr><th scope="row">{escape(language)}</th>{"".join(cells)}'
+            f"{figure(typed.get(language, {}), 'hit@3', muted=True)}</tr>"
+        )
+    return (
+        "<h3>By speaking condition</h3><p>The same questions read by espeak-ng under each "
+        "condition (16k: browser WAV; phone: 8 kHz mu-law; -noise: pink noise about 17 dB "
+        "below the speech and the telephone band; f3/m3: other voices; fast/slow: 175/130 "
+        "words a minute).</p>" + table(header, rows)
+    )
+
+
 def _voice_section(report: Report) -> str:
     """Spoken vs typed by language, then every spoken miss with what Whisper heard."""
     spoken = report.system.breakdowns.get("voice_language", {})
@@ -199,6 +239,7 @@ def _voice_section(report: Report) -> str:
             + "</tr>"
         )
     parts.append(table(header, rows))
+    parts.append(_voice_conditions(report))
     outcomes = {o.id: o for o in report.system.outcomes}
     misses = []
     spoken_questions = [q for q in report.questions if q.channel == VOICE_CHANNEL]
@@ -374,7 +415,7 @@ def render_html(
         detail[-2:-2] = ["faithfulness", "answer_relevancy"]
     breakdowns = []
     for breakdown, groups in report.system.breakdowns.items():
-        if breakdown in ("voice_language", "voice_language_typed"):
+        if breakdown in ("voice_language", "voice_language_typed", "voice_condition"):
             continue  # in the voice section, side by side
         columns = detail
         if breakdown == "role":  # harm is counted by role; latency says nothing there

@@ -17,6 +17,7 @@ from eval.judge import LlmJudge
 from eval.metrics import compute_metrics, group_metrics, kind_confusion
 from eval.records import SYSTEM, Outcome
 from eval.report import BREAKDOWNS, GoldInfo, Report, SystemResult
+from eval.speaking import condition_of
 from eval.voice import text_id
 
 __all__ = [
@@ -142,7 +143,9 @@ def _result(
     """Metrics of one system. ``overall`` and every breakdown but ``channel`` are over the
     typed questions, so they stay comparable with runs without ``--voice``; ``channel`` puts
     the spoken copies next to them, and ``voice_language`` / ``voice_language_typed`` compare
-    the spoken questions with the same questions typed, language by language (and ``all``)."""
+    the spoken questions with the same questions typed, language by language (and ``all``);
+    with several speaking conditions, ``voice_condition`` has them per ``<condition>/<language>``
+    (and ``<condition>/all``)."""
     heard = spoken_outcomes or {}
     scores = _score_contexts(questions, outcomes, scorer)
     if judge is not None:
@@ -172,6 +175,18 @@ def _result(
             **group_metrics(twins, outcomes, by_language, context_scores=scores),
             "all": compute_metrics(twins, outcomes, context_scores=scores),
         }
+        if any(condition_of(q.id) for q in spoken):
+            breakdowns["voice_condition"] = {
+                **group_metrics(
+                    spoken, heard, lambda q: f"{condition_of(q.id)}/all", context_scores=scores
+                ),
+                **group_metrics(
+                    spoken,
+                    heard,
+                    lambda q: f"{condition_of(q.id)}/{q.language}",
+                    context_scores=scores,
+                ),
+            }
     return SystemResult(
         overall=compute_metrics(questions, outcomes, context_scores=scores),
         breakdowns=breakdowns,

@@ -27,8 +27,8 @@ from eval.report import Report
 from eval.runner import Answerer, Progress, evaluate
 from eval.targets import HttpTarget, InProcessTarget
 from eval.voice import (
+    DEFAULT_CONDITION,
     VOICE_TIMEOUT_S,
-    AudioProfile,
     QuestionSpeaker,
     VoiceTarget,
     in_process_voice_client,
@@ -66,8 +66,9 @@ class EvalOptions:
     no_judge: bool = False
     #: Questions per language also asked aloud through ``POST /v1/voice`` (0: text only).
     voice_per_language: int = 0
-    #: ``16k`` (browser-like) or ``phone`` (8 kHz mu-law) audio for the spoken questions.
-    voice_audio: AudioProfile = "16k"
+    #: Speaking conditions of the spoken questions (``eval.voice.SPEAKING_CONDITIONS``):
+    #: ``16k`` (browser-like), ``phone`` (8 kHz mu-law), with noise, other voices and speeds.
+    voice_audio: tuple[str, ...] = (DEFAULT_CONDITION,)
     #: Send the gold language with each recording instead of letting Whisper identify it.
     voice_language_hint: bool = False
 
@@ -109,7 +110,7 @@ def _opened(settings: Settings, options: EvalOptions) -> Iterator[_Opened]:
         search_index = None
         system: Answerer
         voice: Answerer | None = None
-        speaker = QuestionSpeaker(options.voice_audio) if options.voice_per_language else None
+        speaker = QuestionSpeaker(options.voice_audio[0]) if options.voice_per_language else None
         if options.url is None:
             runtime = open_runtime(settings)
             stack.callback(runtime.close)
@@ -178,7 +179,7 @@ def run_eval(
     if not questions:
         raise TargetError("no question of the gold set can be asked here (see the notes above)")
     spoken = (
-        select_voice_questions(questions, options.voice_per_language)
+        select_voice_questions(questions, options.voice_per_language, options.voice_audio)
         if options.voice_per_language
         else []
     )
@@ -191,8 +192,13 @@ def run_eval(
         )
     if spoken:
         environment["voice"] = (
-            f"{len(spoken)} questions ({options.voice_per_language} per language), "
-            f"espeak-ng → {options.voice_audio} WAV → POST /v1/voice "
+            f"{len(spoken)} questions ({options.voice_per_language} per language"
+            + (
+                f" × {len(options.voice_audio)} speaking conditions"
+                if len(options.voice_audio) > 1
+                else ""
+            )
+            + f"), espeak-ng → {', '.join(options.voice_audio)} WAV → POST /v1/voice "
             f"({'gold language sent' if options.voice_language_hint else 'language detected'}), "
             f"Whisper base, {settings.voice.whisper_threads} threads"
         )

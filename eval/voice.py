@@ -10,6 +10,12 @@ stays next to it. Tigrinya is left out: espeak-ng has no Tigrinya voice (the pro
 with the Amharic one) and Whisper does not know the language, so the figure would measure the
 substitute, not the channel.
 
+Each question can be spoken under several *speaking conditions* (:data:`SPEAKING_CONDITIONS`):
+espeak-ng voice variants and speeds, carried at 16 kHz (a browser) or at 8 kHz mu-law (a phone
+line), with or without line noise. With more than one condition the copies are
+``<id>@voice:<condition>`` and the report gives WER and spoken hit@3 per condition and language,
+the typed figure of the same questions beside them.
+
 espeak-ng is robotic speech: the word error rate here is a floor check of the pipeline, not a
 figure for human callers.
 """
@@ -24,29 +30,46 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import httpx
 from pydantic import ValidationError
 
-from assistant_api.voice.tts import ESPEAK_VOICES, Synthesizer
+from assistant_api.voice.tts import ESPEAK_VOICES, SPEECH_WPM, Synthesizer
 from eval.errors import TargetError
 from eval.gold import GoldQuestion
 from eval.records import Outcome
+from eval.speaking import (
+    AUDIO_PROFILES,
+    DEFAULT_CONDITION,
+    NOISE_VOLUME,
+    PHONE_BAND,
+    SPEAKING_CONDITIONS,
+    VOICE_ID_SUFFIX,
+    AudioProfile,
+    SpeakingCondition,
+    condition_of,
+    parse_conditions,
+)
 from eval.targets import outcome_from_response
 from eval.wer import word_error_rate
 from permanence.settings import Settings
 
 __all__ = [
     "AUDIO_PROFILES",
+    "DEFAULT_CONDITION",
+    "SPEAKING_CONDITIONS",
     "VOICE_CHANNEL",
     "VOICE_ID_SUFFIX",
     "VOICE_LANGUAGES",
     "AudioProfile",
     "QuestionSpeaker",
+    "SpeakingCondition",
     "VoiceClient",
     "VoiceTarget",
+    "condition_of",
     "in_process_voice_client",
+    "parse_conditions",
     "select_voice_questions",
     "text_id",
 ]
@@ -54,14 +77,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 VOICE_CHANNEL = "voice"
-VOICE_ID_SUFFIX = "@voice"
 #: Languages espeak-ng reads with a voice of their own (every answer language but Tigrinya).
 VOICE_LANGUAGES: tuple[str, ...] = tuple(sorted(lang for lang in ESPEAK_VOICES if lang != "ti"))
-
-#: ``16k``: 16 kHz 16-bit mono WAV, what a browser recording becomes; ``phone``: 8 kHz mu-law
-#: WAV, what the telephone line delivers (the product's own ``mulaw`` output).
-AudioProfile = Literal["16k", "phone"]
-AUDIO_PROFILES: tuple[AudioProfile, ...] = ("16k", "phone")
 
 #: Seconds one spoken question may take over HTTP (transcription of ≤ 60 s audio + answer).
 VOICE_TIMEOUT_S = 300.0
@@ -73,18 +90,22 @@ _SOX_TIMEOUT_S = 60.0
 
 
 def text_id(question_id: str) -> str:
-    """The gold id of a spoken copy (``dev-0001@voice`` → ``dev-0001``)."""
-    return question_id.removesuffix(VOICE_ID_SUFFIX)
+    """The gold id of a spoken copy (``dev-0001@voice``, ``dev-0001@voice:phone`` →
+    ``dev-0001``)."""
+    return question_id.partition(VOICE_ID_SUFFIX)[0]
 
 
 def select_voice_questions(
-    questions: Sequence[GoldQuestion], per_language: int
+    questions: Sequence[GoldQuestion],
+    per_language: int,
+    conditions: Sequence[str] = (DEFAULT_CONDITION,),
 ) -> list[GoldQuestion]:
     """Spoken copies of up to ``per_language`` questions in each language espeak-ng reads.
 
     Only public questions that do not need the intranet are spoken (``/v1/voice`` takes no
     professional token). Within a language the order is the hash of the id, so the choice does
-    not depend on file order and grows stably with ``per_language``.
+    not depend on file order and grows stably with ``per_language``. With several
+    ``conditions`` each question is spoken under each (``<id>@voice:<condition>``).
     """
     if per_language < 1:
         raise ValueError(f"--voice {per_language}: give at least 1 question per language")
@@ -97,22 +118,31 @@ def select_voice_questions(
             and question.channel == "text"
         ):
             pools.setdefault(question.language, []).append(question)
+    suffixes = (
+        [VOICE_ID_SUFFIX]
+        if len(conditions) == 1
+        else [f"{VOICE_ID_SUFFIX}:{name}" for name in parse_conditions(",".join(conditions))]
+    )
     chosen: list[GoldQuestion] = []
-    for language in sorted(pools):
-        pool = sorted(pools[language], key=lambda q: hashlib.sha256(q.id.encode()).hexdigest())
-        chosen += [
-            q.model_copy(update={"id": q.id + VOICE_ID_SUFFIX, "channel": VOICE_CHANNEL})
-            for q in pool[:per_language]
-        ]
+    for suffix in suffixes:
+        for language in sorted(pools):
+            pool = sorted(pools[language], key=lambda q: hashlib.sha256(q.id.encode()).hexdigest())
+            chosen += [
+                q.model_copy(update={"id": q.id + suffix, "channel": VOICE_CHANNEL})
+                for q in pool[:per_language]
+            ]
     return chosen
 
 
 class QuestionSpeaker:
-    """Reads a gold question aloud with the product's synthesiser, as ``profile`` audio."""
+    """Reads a gold question aloud in its language's espeak-ng voice, under a speaking
+    condition (by default ``profile``; a spoken copy ``…@voice:<name>`` names its own)."""
 
-    def __init__(self, profile: AudioProfile = "16k", synthesizer: Synthesizer | None = None):
-        if profile not in AUDIO_PROFILES:
-            raise ValueError(f"audio profile {profile!r} is not one of {AUDIO_PROFILES}")
+    def __init__(self, profile: str = DEFAULT_CONDITION, synthesizer: Synthesizer | None = None):
+        if profile not in SPEAKING_CONDITIONS:
+            raise ValueError(
+                f"audio profile {profile!r} is not one of {', '.join(SPEAKING_CONDITIONS)}"
+            )
         self.profile = profile
         self._synthesizer = synthesizer or Synthesizer()
         missing = self._synthesizer.missing_tools()
@@ -122,23 +152,69 @@ class QuestionSpeaker:
                 "run `apt-get install -y espeak-ng sox ffmpeg`"
             )
 
-    def speak(self, question: GoldQuestion) -> bytes:
-        """WAV bytes of the question in its gold language's espeak-ng voice."""
-        if self.profile == "phone":
+    def speak(self, question: GoldQuestion, condition: str | None = None) -> bytes:
+        """WAV bytes of the question, under ``condition`` (the id's, else the speaker's)."""
+        name = condition or condition_of(question.id) or self.profile
+        spoken = SPEAKING_CONDITIONS[name]
+        if spoken.product_voice and spoken.line == "phone":  # exactly what the hotline plays
             return self._synthesizer.synthesize(
                 question.question, question.language, fmt="mulaw"
             ).data
-        spoken = self._synthesizer.synthesize(question.question, question.language, fmt="wav")
         with tempfile.TemporaryDirectory(prefix="permanence-eval-voice-") as tmp:
-            source, target = Path(tmp) / "in.wav", Path(tmp) / "16k.wav"
-            source.write_bytes(spoken.data)
-            subprocess.run(
-                ["sox", str(source), "-r", "16000", "-c", "1", "-b", "16", str(target)],
-                check=True,
-                capture_output=True,
-                timeout=_SOX_TIMEOUT_S,
+            source, target = Path(tmp) / "in.wav", Path(tmp) / "out.wav"
+            voice = Synthesizer.voice_for(question.language)
+            if spoken.variant:
+                voice += "+" + spoken.variant
+            _run_tool(
+                [
+                    "espeak-ng",
+                    "-v",
+                    voice,
+                    "-s",
+                    str(spoken.wpm or SPEECH_WPM),
+                    "-w",
+                    str(source),
+                    "--stdin",
+                ],
+                stdin=question.question.encode("utf-8"),
             )
+            if spoken.noise:
+                noise, mixed = Path(tmp) / "noise.wav", Path(tmp) / "mixed.wav"
+                _run_tool(
+                    ["sox", str(source), str(noise), "synth", "pinknoise", "vol", str(NOISE_VOLUME)]
+                )
+                _run_tool(["sox", "-m", str(source), str(noise), str(mixed)])
+                source = mixed
+            if spoken.line == "phone":
+                band = ["sinc", PHONE_BAND] if spoken.noise else []
+                _run_tool(
+                    [
+                        "sox",
+                        str(source),
+                        "-r",
+                        "8000",
+                        "-c",
+                        "1",
+                        "-e",
+                        "mu-law",
+                        str(target),
+                        *band,
+                    ]
+                )
+            else:
+                _run_tool(["sox", str(source), "-r", "16000", "-c", "1", "-b", "16", str(target)])
             return target.read_bytes()
+
+
+def _run_tool(args: list[str], *, stdin: bytes | None = None) -> None:
+    """espeak-ng or sox, failing with the tool's own message."""
+    try:
+        subprocess.run(args, input=stdin, check=True, capture_output=True, timeout=_SOX_TIMEOUT_S)
+    except (OSError, subprocess.SubprocessError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        raise TargetError(
+            f"{args[0]} failed: {exc} {detail.decode(errors='replace')[-200:]}"
+        ) from exc
 
 
 class _Response(Protocol):

@@ -375,3 +375,107 @@ def test_voice_target_waits_for_loading_and_sends_the_language_hint() -> None:
     assert outcome.transcript == "Where do I register, unemployed?"
     assert outcome.wer == 0.1667  # 1 of 6 words ("as") not heard, rounded to 4 places
     assert outcome.kind == "orientation" and outcome.audio_s == 3.2
+
+
+# ---- speaking conditions -------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_each_speaking_condition_gets_its_own_copy_and_bad_names_are_refused() -> None:
+    from eval.speaking import SPEAKING_CONDITIONS, condition_of, parse_conditions
+
+    spoken = select_voice_questions(TYPED[:2], 1, ("16k", "phone-noise"))
+    assert [q.id for q in spoken] == [
+        "q2@voice:16k",
+        "q1@voice:16k",
+        "q2@voice:phone-noise",
+        "q1@voice:phone-noise",
+    ]
+    assert {text_id(q.id) for q in spoken} == {"q1", "q2"}
+    assert [condition_of(q.id) for q in spoken] == ["16k", "16k", "phone-noise", "phone-noise"]
+    assert condition_of("q1@voice") is None and condition_of("q1") is None
+    # One condition keeps the plain ids (reports of earlier runs compare question by question).
+    assert [q.id for q in select_voice_questions(TYPED[:1], 1, ("phone",))] == ["q1@voice"]
+    assert parse_conditions(" phone, 16k ,phone") == ("phone", "16k")
+    with pytest.raises(ValueError, match=r"phone-nosie.*choose among"):
+        parse_conditions("16k,phone-nosie")
+    assert SPEAKING_CONDITIONS["16k"].product_voice
+    assert not SPEAKING_CONDITIONS["phone-noise"].product_voice
+
+
+@pytest.mark.unit
+def test_the_report_has_hit3_and_wer_per_condition_and_language() -> None:
+    spoken = select_voice_questions(TYPED[:2], 1, ("16k", "phone"))
+    heard = {
+        f"{qid}@voice:{condition}": Outcome(
+            id=f"{qid}@voice:{condition}",
+            ranked=("orp-neuchatel",) if (qid, condition) != ("q2", "phone") else (),
+            kind="orientation",
+            language="en" if qid == "q1" else "de",
+            latency_ms=1000.0,
+            transcript="…",
+            heard_language="en" if qid == "q1" else "de",
+            audio_s=2.0,
+            wer=0.2 if condition == "16k" else 0.6,
+        )
+        for qid in ("q1", "q2")
+        for condition in ("16k", "phone")
+    }
+    report = evaluate(
+        TYPED,
+        system=Scripted("system", _typed_outcomes()),
+        voice=Scripted("voice", heard),
+        spoken=spoken,
+        scorer=FuzzScorer(),
+        gold_path="gold.jsonl",
+        target="in-process",
+    )
+    conditions = report.system.breakdowns["voice_condition"]
+    assert conditions["16k/all"]["hit@3"] == 1.0
+    assert conditions["phone/all"]["hit@3"] == 0.5
+    assert conditions["phone/de"]["hit@3"] == 0.0
+    assert conditions["phone/en"]["hit@3"] == 1.0
+    assert conditions["phone/all"]["wer"] == pytest.approx(0.6)
+    assert report.system.breakdowns["voice_language_typed"]["de"]["hit@3"] == 1.0
+    html = render_html(report)
+    assert "<h3>By speaking condition</h3>" in html
+    assert "System by voice_condition" not in html
+    assert '<td class="n">0.000 · 0.600</td>' in html  # phone, German: missed, WER 0.6
+
+
+@pytest.mark.unit
+@needs_speech
+def test_the_speaking_conditions_change_the_audio_as_they_say() -> None:
+    import numpy as np
+
+    from eval.voice import QuestionSpeaker
+
+    question = select_voice_questions(
+        [_q("c1", "fr", question="Je ne peux plus payer mon loyer, j'habite à Fleurier.")], 1
+    )[0]
+    speaker = QuestionSpeaker()
+
+    def read(condition: str) -> tuple[int, float, bytes]:
+        """Sample rate, seconds and bytes of the WAV (mu-law too, which ``wave`` cannot read)."""
+        data = speaker.speak(question, condition)
+        assert data[:4] == b"RIFF" and data[8:12] == b"WAVE"
+        rate = int.from_bytes(data[24:28], "little")
+        block = int.from_bytes(data[32:34], "little")
+        at = data.index(b"data")
+        size = int.from_bytes(data[at + 4 : at + 8], "little")
+        return rate, size / block / rate, data
+
+    rate, clean_s, clean = read("phone")
+    assert rate == 8000
+    noisy_rate, noisy_s, noisy = read("phone-noise")
+    assert noisy_rate == 8000 and noisy_s == pytest.approx(clean_s, abs=0.05)
+    assert noisy != clean
+    # mu-law bytes: silence is 0xFF/0x7F; the noisy line has no digital silence left.
+    body = np.frombuffer(clean[-4000:], dtype=np.uint8)
+    noisy_body = np.frombuffer(noisy[-4000:], dtype=np.uint8)
+    assert np.isin(noisy_body, [0xFF, 0x7F]).mean() < np.isin(body, [0xFF, 0x7F]).mean()
+    assert read("16k")[0] == 16000
+    _, fast_s, fast = read("16k-f3-fast")
+    _, slow_s, _ = read("16k-m3-slow")
+    assert slow_s > read("16k")[1] > fast_s
+    assert fast != read("16k")[2]
