@@ -124,6 +124,12 @@ class AskResponse(BaseModel):
     institutions: list[InstitutionCard] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     emergency_numbers: list[EmergencyNumber] = Field(default_factory=list)
+    danger_numbers: list[EmergencyNumber] = Field(
+        default_factory=list,
+        description='For a danger described but not happening now ("he hits me when he '
+        'drinks"): the numbers to call if it happens, said after the services, without the '
+        "alarm of an emergency answer.",
+    )
     confidence: float = 0.0
     commune: str | None = Field(
         default=None,

@@ -166,15 +166,19 @@ class RoleScope(BaseModel):
 
     ``serves`` names the roles a source names as the service's public ("victimes et leurs
     proches"); ``not_for`` the roles to whom offering it would do harm or send them to the
-    wrong side (victim support to a perpetrator, the perpetrators' service to a victim). Only
-    ``not_for`` is a rule: the answer layer never ranks the service for a question asked in
-    that role. The provenance entry ``roles`` cites where this was read.
+    wrong side (victim support to a perpetrator, the perpetrators' service to a victim).
+    ``entry_for`` names the roles for whom the service is *the* first door its sources name
+    (the law makes the victim support centre the entry point of victims): a question asked in
+    that role reads it first. ``not_for`` is a rule too: the answer layer never ranks the
+    service for a question asked in that role. The provenance entry ``roles`` cites where this
+    was read.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     serves: list[Role] = Field(default_factory=list)
     not_for: list[Role] = Field(default_factory=list)
+    entry_for: list[Role] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check_disjoint(self) -> RoleScope:
@@ -183,6 +187,10 @@ class RoleScope(BaseModel):
             raise ValueError(f"roles {both} are both in serves and not_for; keep each in one")
         if not self.serves and not self.not_for:
             raise ValueError("roles needs serves or not_for; remove the empty roles block")
+        if not set(self.entry_for) <= set(self.serves):
+            raise ValueError(
+                f"entry_for {sorted(set(self.entry_for) - set(self.serves))} must be in serves"
+            )
         return self
 
 

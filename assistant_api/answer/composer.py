@@ -54,8 +54,12 @@ class Composer(Protocol):
         commune: str | None,
         emergency: Sequence[str] = (),
         intro: str | None = None,
+        in_danger: Sequence[str] = (),
     ) -> ComposedAnswer:
-        """Compose for ``hits`` (already ranked and cut to the number to show)."""
+        """Compose for ``hits`` (already ranked and cut to the number to show).
+
+        ``emergency``: the numbers to call first, under the alarm; ``in_danger``: numbers for
+        a danger described but not happening now, said once after the services, no alarm."""
         ...
 
 
@@ -106,6 +110,7 @@ class ComposedAnswer:
     institutions: list[InstitutionCard]
     citations: list[Citation]
     emergency_numbers: list[EmergencyNumber] = field(default_factory=list)
+    danger_numbers: list[EmergencyNumber] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -180,8 +185,12 @@ class ExtractiveComposer:
         commune: str | None,
         emergency: Sequence[str] = (),
         intro: str | None = None,
+        in_danger: Sequence[str] = (),
     ) -> ComposedAnswer:
-        """Compose for ``hits`` (already ranked and cut to the number to show)."""
+        """Compose for ``hits`` (already ranked and cut to the number to show).
+
+        ``emergency``: the numbers to call first, under the alarm; ``in_danger``: numbers for
+        a danger described but not happening now, said once after the services, no alarm."""
         book = CitationBook(is_instruction=self._is_instruction, records=records)
         lines: list[str] = []
         numbers = [
@@ -254,6 +263,18 @@ class ExtractiveComposer:
                     score=round(hit.score, 6),
                 )
             )
+        danger = (
+            []
+            if numbers
+            else [
+                EmergencyNumber(number=n, label=templates.emergency_labels.get(n, n))
+                for n in in_danger
+            ]
+        )
+        if danger:
+            said = ", ".join(f"{n.number} ({n.label})" for n in danger)
+            lines.append("")
+            lines.append(f"{templates.emergency_intro} {said}")
         if cards:
             lines.append("")
             lines.append(templates.closing)
@@ -262,6 +283,7 @@ class ExtractiveComposer:
             institutions=cards,
             citations=book.citations(),
             emergency_numbers=numbers,
+            danger_numbers=danger,
         )
 
 

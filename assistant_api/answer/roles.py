@@ -8,6 +8,12 @@ which roles the question is asked (:mod:`assistant_api.triage.roles`), and
 :func:`apply_roles` removes every service whose ``not_for`` names one of them, before the
 first ``top_k`` are chosen, for the public answer and the professional console alike.
 
+The role also decides the first door: a question asked as a victim or as a perpetrator reads
+first the service that is that role's entry point (``Institution.roles.entry_for``, with its
+source: the victim support centre the law names, the perpetrators' service)
+(:func:`own_doors_first`) — a victim describing control or threats is better served by victim
+support than by a general listening line, whatever the wording's similarity says.
+
 When the question names no role, nothing is hidden: a neutral question about violence in a
 couple may be asked by either side. Only the order changes (also for a professional or a
 parent who does not say which side they ask for): a service closed to
@@ -23,7 +29,14 @@ from assistant_api.triage.roles import OPPOSED, QuestionRoles
 from index import InstitutionHit
 from ingest import Institution, Role
 
-__all__ = ["CLOSED_AFTER", "PROTECTED_FIRST", "apply_roles", "is_opposed", "protected_first"]
+__all__ = [
+    "CLOSED_AFTER",
+    "PROTECTED_FIRST",
+    "apply_roles",
+    "is_opposed",
+    "own_doors_first",
+    "protected_first",
+]
 
 #: The role whose services lead when the question names no role (a victim may not say so).
 PROTECTED_FIRST: Role = "victim"
@@ -71,6 +84,22 @@ def protected_first(
     return [*opened[:CLOSED_AFTER], *moved, *opened[CLOSED_AFTER:]]
 
 
+def own_doors_first(
+    hits: Sequence[InstitutionHit], records: Mapping[str, Institution], roles: QuestionRoles
+) -> list[InstitutionHit]:
+    """The entry points of the question's victim or perpetrator role first, both groups in
+    their order; unchanged when the question names neither role."""
+    decisive = {role for pair in OPPOSED for role in pair} & roles.roles
+    if not decisive:
+        return list(hits)
+
+    def made_for(hit: InstitutionHit) -> bool:
+        record = records.get(hit.institution_id)
+        return bool(record and record.roles and decisive & set(record.roles.entry_for))
+
+    return [*(h for h in hits if made_for(h)), *(h for h in hits if not made_for(h))]
+
+
 def apply_roles(
     hits: Sequence[InstitutionHit],
     records: Mapping[str, Institution],
@@ -84,11 +113,11 @@ def apply_roles(
         roles: the roles the question is asked in.
 
     Returns:
-        The hits whose record is not closed to any of ``roles``; when the question is asked
-        neither as a victim nor as a perpetrator, services closed to victims come after the
-        first one open to them.
+        The hits whose record is not closed to any of ``roles``, the services made for the
+        question's victim or perpetrator role first; when the question is asked as neither,
+        services closed to victims come after the first ones open to them.
     """
     kept = [hit for hit in hits if not is_opposed(records.get(hit.institution_id), roles)]
     if any(role in roles.roles for pair in OPPOSED for role in pair):
-        return kept
+        return own_doors_first(kept, records, roles)
     return protected_first(kept, records)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from assistant_api.answer.communes import CommuneDirectory
 from assistant_api.answer.composer import ComposedAnswer, Composer, ExtractiveComposer
-from assistant_api.answer.roles import apply_roles
+from assistant_api.answer.doors import DoorFinder, decisive_roles
+from assistant_api.answer.roles import apply_roles, is_opposed
 from assistant_api.answer.templates import AnswerTemplates, TemplateSet
 from assistant_api.models import AskRequest, AskResponse, Timings
 from assistant_api.triage.emergency import EmergencyClassifier, TriageLayers
@@ -95,6 +96,7 @@ class AssistantService:
         """``roles`` defaults to the bundled lexicon (``prompts/roles.yaml``)."""
         self._retriever = retriever
         self._records = {i.id: i for i in institutions}
+        self._doors = DoorFinder(retriever, self._records)
         self._templates = templates
         self._triage = TriageLayers(safety, emergency)
         self._scope = safety.scope
@@ -175,6 +177,26 @@ class AssistantService:
         )
         searches = [retrieval.timings_ms.get("retrieval", 0.0)]  # every search of this answer
         routed = self._route(retrieval, request.question, plan, searches)
+        routed = self._doors.with_entry_door(
+            routed,
+            request.question,
+            roles=plan.roles,
+            audiences=plan.audiences,
+            query_vectors=retrieval.query_vectors,
+            searches=searches,
+        )
+        if triage.described and not decisive_roles(plan.roles):
+            # A danger described, not happening now, by someone whose side is not known: the
+            # services that follow its emergency lines (victim support) go first, as they
+            # would after the numbers of an emergency answer.
+            routed = self._doors.first(
+                routed,
+                self._triage.lexicon.follow_for(triage.described),
+                request.question,
+                audiences=plan.audiences,
+                query_vectors=retrieval.query_vectors,
+                searches=searches,
+            )
         if regional_first and plan.commune is not None:
             routed = sorted(
                 routed, key=lambda hit: not self._communes.is_regional_office(hit.institution_id)
@@ -198,17 +220,26 @@ class AssistantService:
             composed = self._composer.compose(
                 question=request.question,
                 templates=templates,
-                hits=apply_roles(
-                    urgent + [h for h in relevant if h.institution_id not in urgent_ids],
-                    self._records,
-                    plan.roles,
-                ),
+                # The lines to call keep their order (the role rule only removes a line not
+                # for the asker); the services after them were ordered by the rule already.
+                hits=[
+                    *(
+                        h
+                        for h in urgent
+                        if not is_opposed(self._records.get(h.institution_id), plan.roles)
+                    ),
+                    *(h for h in relevant if h.institution_id not in urgent_ids),
+                ],
                 records=self._records,
                 commune=plan.commune,
                 emergency=triage.numbers,
             )
             kind = "emergency"
-        elif not _VIOLENCE_ROLES & plan.roles.roles and self._scope.outside(retrieval, hits):
+        elif (
+            not _VIOLENCE_ROLES & plan.roles.roles
+            and not triage.described
+            and self._scope.outside(retrieval, hits)
+        ):
             return self._respond(
                 kind="out_of_scope",
                 plan=plan,
@@ -226,6 +257,7 @@ class AssistantService:
                 hits=hits,
                 records=self._records,
                 commune=plan.commune,
+                in_danger=triage.described_numbers,
             )
             kind = "orientation"
         return self._respond(
@@ -376,6 +408,7 @@ class AssistantService:
             institutions=composed.institutions,
             citations=composed.citations,
             emergency_numbers=composed.emergency_numbers,
+            danger_numbers=composed.danger_numbers,
             confidence=round(confidence, 4),
             commune=plan.commune,
             timings_ms=Timings(

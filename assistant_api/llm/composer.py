@@ -120,6 +120,7 @@ class LLMComposer:
         commune: str | None,
         emergency: Sequence[str] = (),
         intro: str | None = None,
+        in_danger: Sequence[str] = (),
     ) -> ComposedAnswer:
         base = self._extractive.compose(
             question=question,
@@ -129,8 +130,10 @@ class LLMComposer:
             commune=commune,
             emergency=emergency,
             intro=intro,
+            in_danger=in_danger,
         )
-        if emergency or intro is not None or not base.citations:
+        # Danger lines are kept word for word: the model never rewrites or drops a number.
+        if emergency or in_danger or intro is not None or not base.citations:
             return base
         sources = build_sources(
             base.citations[: self._max_sources],

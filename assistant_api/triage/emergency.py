@@ -316,7 +316,8 @@ class TriageLayers:
 
     def triage(self, question: str) -> tuple[Triage, Mapping[str, Matrix]]:
         verdict = self._lexicon.triage(question)
-        if verdict.verdict != "ok" or self._classifier is None:
+        if verdict.verdict != "ok" or verdict.described or self._classifier is None:
+            # A danger the lexicon read as described, not happening now, is its decision.
             return verdict, {}
         vector = self._classifier.embed(question)
         signal = self._classifier.classify(question, vector)

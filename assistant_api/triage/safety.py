@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 
@@ -40,6 +41,11 @@ class Triage:
     reasons: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()
     layer: str = "lexicon"
+    #: Dangers the lexicon recognised as described but not happening now ("he hits me when he
+    #: drinks"): the verdict stays ``ok`` (an orientation, no alarm), the classifier is not
+    #: asked to overrule it, and the answer keeps the rule's numbers as a plain last line.
+    described: tuple[str, ...] = ()
+    described_numbers: tuple[str, ...] = ()
 
 
 _Pattern = FoldedPattern
@@ -55,11 +61,21 @@ class _Rule(LexiconModel):
     patterns: tuple[_Pattern, ...] = Field(min_length=1)
     #: Text these match is removed before ``patterns`` are tried (past or topic-only mentions).
     unless: tuple[_Pattern, ...] = ()
+    #: Acts that are an emergency only when one of ``now`` says they are happening now or about
+    #: to ("il me frappe" alone is a person describing their life; "il me frappe, là,
+    #: maintenant" is a call for the police).
+    only_now: tuple[_Pattern, ...] = ()
+    now: tuple[_Pattern, ...] = ()
 
-    def matches(self, folded: str) -> bool:
+    def verdict(self, folded: str) -> Literal["emergency", "described", "no"]:
+        """``emergency``, or ``described`` (an ``only_now`` act without a sign of now)."""
         for exception in self.unless:
             folded = exception.sub(" ", folded)
-        return any(p.search(folded) for p in self.patterns)
+        if any(p.search(folded) for p in self.patterns):
+            return "emergency"
+        if any(p.search(folded) for p in self.only_now):
+            return "emergency" if any(p.search(folded) for p in self.now) else "described"
+        return "no"
 
 
 class _OutOfScope(LexiconModel):
@@ -119,16 +135,22 @@ class SafetyLexicon:
         folded = fold(question)
         reasons: list[str] = []
         numbers: list[str] = []
+        described: list[str] = []
+        described_numbers: list[str] = []
         for name, rule in self._emergencies.items():
-            if rule.matches(folded):
+            verdict = rule.verdict(folded)
+            if verdict == "emergency":
                 reasons.append(name)
                 numbers.extend(n for n in rule.numbers if n not in numbers)
+            elif verdict == "described":
+                described.append(name)
+                described_numbers.extend(n for n in rule.numbers if n not in described_numbers)
         if reasons:
             return Triage("emergency", tuple(reasons), tuple(numbers))
         refusal = self._scope.refusal(folded)
         if refusal is not None:
             return Triage("out_of_scope", (refusal,))
-        return Triage("ok")
+        return Triage("ok", described=tuple(described), described_numbers=tuple(described_numbers))
 
     def is_injection(self, text: str) -> bool:
         """Whether ``text`` tries to give the assistant instructions (also used on documents)."""

@@ -275,6 +275,17 @@ def compose_spoken(
     body_segments, ids = best
     if not body_segments:
         body_segments = (Segment(phrases.no_answer + " "),)
+    if result.danger_numbers:  # a danger described, not happening now: its first number last
+        number = result.danger_numbers[0].number
+        label = phrases.emergency_labels.get(number, number)
+        spoken_number = speak_phone(number, language)
+        body_segments = (
+            *body_segments,
+            Segment(phrases.emergency_intro + " "),
+            *number_twice(
+                phrases.emergency_line.format(label=label, number="\0"), spoken_number, " "
+            ),
+        )
     return SpokenAnswer(
         language=language,
         kind=result.kind,

@@ -29,7 +29,7 @@ service_area          ``service_areas.name`` (a commune name or ``canton``)
 languages             ``languages.code`` for ISO 639 codes, else ``languages.name``
 categories            ``attributes`` (``link_type: category``) → ``taxonomy_terms``
                       (taxonomy ``permanence-categories``)
-roles                 ``attributes`` (``link_type: serves`` or ``not_for``) →
+roles                 ``attributes`` (``link_type: serves``, ``not_for``, ``entry_for``) →
                       ``taxonomy_terms`` (taxonomy ``permanence-roles``): whom the service
                       is for and whom it must not be offered to; the source stays in
                       ``provenance.roles``
@@ -92,7 +92,7 @@ ROLE_LABELS: dict[str, str] = {
 }
 
 #: The ``link_type`` of a role attribute, by the RoleScope field it comes from.
-_ROLE_LINKS = ("serves", "not_for")
+_ROLE_LINKS = ("serves", "not_for", "entry_for")
 
 #: The tables written, each as ``<table>.json`` holding a JSON array of rows.
 HSDS_TABLES: tuple[str, ...] = (

@@ -148,6 +148,14 @@ def test_triage_hands_its_query_vector_to_the_retriever(
     np.testing.assert_allclose(vectors["use-m3"], classifier.embed(question), atol=1e-6)
 
 
+def test_a_danger_the_lexicon_read_as_not_happening_now_is_not_overruled(
+    layers: TriageLayers,
+) -> None:
+    triage, vectors = layers.triage("Mon mari me frappe quand il boit, je voudrais en parler")
+    assert (triage.verdict, triage.described) == ("ok", ("violence",))
+    assert vectors == {}  # the classifier was not asked
+
+
 def test_api_answers_a_new_phrasing_as_an_emergency(live_server: str) -> None:
     response = httpx.post(
         f"{live_server}/v1/ask",

@@ -214,3 +214,62 @@ def test_every_follow_up_of_the_safety_lexicon_is_a_record() -> None:
         "office-protection-enfant",
     }
     assert set(follow) <= ids
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        pytest.param(
+            "My husband takes my whole salary and checks my phone every night. Who can I "
+            "talk to in confidence?",
+            VICTIM_SUPPORT,
+            id="victim-controlled",
+        ),
+        pytest.param(
+            "Ça fait deux fois que je pousse ma copine pendant nos disputes, qui peut m'aider ?",
+            PERPETRATORS,
+            id="fr-perpetrator",
+        ),
+    ],
+)
+def test_a_question_asked_in_a_role_reads_that_roles_entry_door_first(
+    service: AssistantService, blind_service: AssistantService, question: str, entry: str
+) -> None:
+    assert _shown(service, question)[0] == entry
+    # The control: without the role, retrieval alone does not put it first.
+    assert _shown(blind_service, question)[0] != entry
+
+
+def test_violence_described_not_now_is_an_orientation_that_still_gives_the_numbers(
+    service: AssistantService,
+) -> None:
+    answer = service.ask(
+        AskRequest(question="Mon mari me frappe parfois quand il boit. Pas ce soir, il est calme.")
+    )
+    assert answer.kind == "orientation"
+    assert not answer.emergency_numbers  # no alarm banner
+    assert [n.number for n in answer.danger_numbers] == ["117", "144"]
+    assert answer.institutions[0].id == VICTIM_SUPPORT
+    last = [line for line in answer.answer.splitlines() if line.strip()][-2]
+    assert last.startswith("Si vous ou quelqu'un d'autre êtes en danger") and "117 (police)" in last
+    # Said with the moment, the same words are an emergency with the lines first.
+    now = service.ask(AskRequest(question="Mon mari me frappe, là, maintenant"))
+    assert now.kind == "emergency" and not now.danger_numbers
+    assert [card.id for card in now.institutions][:2] == ["urgence-117", "urgence-144"]
+
+
+def test_violence_described_by_someone_of_no_known_side_starts_with_what_follows_it(
+    service: AssistantService, blind_service: AssistantService
+) -> None:
+    """Both sides in one question ("she hits me and I hit her back") keep no role; the danger
+    is described, not happening now: the services that follow violence (victim support) lead,
+    as they would after the numbers of an emergency answer — also with a blind role lexicon."""
+    question = (
+        "My partner and I argue a lot, she hits me and I hit her back. "
+        "Is there couples counselling?"
+    )
+    for assistant in (service, blind_service):
+        answer = assistant.ask(AskRequest(question=question, top_k=DEPTH))
+        assert answer.kind == "orientation"
+        assert answer.institutions[0].id == VICTIM_SUPPORT
+        assert [n.number for n in answer.danger_numbers] == ["117", "144"]

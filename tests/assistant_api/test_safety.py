@@ -29,8 +29,8 @@ EMERGENCIES = [
     pytest.param("Ich will nicht mehr leben", "suicide", id="de-not-live"),
     pytest.param("não quero mais viver", "suicide", id="pt-not-live"),
     pytest.param("він б'є дитину прямо зараз", "violence", id="uk-now"),
-    pytest.param("Мій чоловік мене б’є, я боюся йти додому", "violence", id="uk-word-order"),
-    pytest.param("муж меня избивает, мне страшно идти домой", "violence", id="ru-word-order"),
+    pytest.param("Мій чоловік мене б’є зараз, я боюся", "violence", id="uk-word-order"),
+    pytest.param("муж меня избивает прямо сейчас, мне страшно", "violence", id="ru-word-order"),
     pytest.param("Je n'en peux plus, je veux me suicider", "suicide", id="fr-suicide-direct"),
     pytest.param("Tout le monde serait mieux sans moi", "suicide", id="fr-suicide-indirect"),
     pytest.param("Je ne vois plus aucune raison de vivre", "suicide", id="fr-suicide-no-reason"),
@@ -50,31 +50,33 @@ EMERGENCIES = [
     pytest.param("My father is unconscious on the floor", "medical", id="en-medical"),
     pytest.param("Ich will nicht mehr leben", "suicide", id="de-suicide"),
     pytest.param("Alle wären besser dran ohne mich", "suicide", id="de-suicide-indirect"),
-    pytest.param("Mein Mann schlägt mich", "violence", id="de-violence"),
+    pytest.param("Mein Mann schlägt mich gerade", "violence", id="de-violence"),
     pytest.param("Mein Vater ist bewusstlos", "medical", id="de-medical"),
     pytest.param("Voglio farla finita", "suicide", id="it-suicide"),
     pytest.param("Starebbero tutti meglio senza di me", "suicide", id="it-suicide-indirect"),
-    pytest.param("Mio marito mi picchia", "violence", id="it-violence"),
+    pytest.param("Mio marito mi picchia adesso", "violence", id="it-violence"),
     pytest.param("Quero morrer, não aguento mais", "suicide", id="pt-suicide"),
-    pytest.param("O meu marido bate-me todos os dias", "violence", id="pt-violence"),
+    pytest.param("O meu marido bate-me agora, socorro", "violence", id="pt-violence"),
     pytest.param("Quiero quitarme la vida", "suicide", id="es-suicide"),
     pytest.param("Ya no quiero vivir", "suicide", id="es-suicide-indirect"),
-    pytest.param("Mi pareja me pega", "violence", id="es-violence"),
+    pytest.param("Mi pareja me pega ahora mismo", "violence", id="es-violence"),
     pytest.param("أريد أن أموت", "suicide", id="ar-suicide"),
-    pytest.param("زوجي يضربني كل يوم", "violence", id="ar-violence"),
+    pytest.param("زوجي يضربني الآن", "violence", id="ar-violence"),
     pytest.param("أبي لا يتنفس", "medical", id="ar-medical"),
     pytest.param("Я хочу покінчити з життям", "suicide", id="uk-suicide"),
-    pytest.param("Чоловік б’є мене", "violence", id="uk-violence-typographic-apostrophe"),
+    pytest.param(
+        "Чоловік б’є мене прямо зараз", "violence", id="uk-violence-typographic-apostrophe"
+    ),
     pytest.param("Не хочу больше жить", "suicide", id="ru-suicide-indirect"),
-    pytest.param("Муж бьёт меня", "violence", id="ru-violence"),
+    pytest.param("Муж бьёт меня, помогите", "violence", id="ru-violence"),
     pytest.param("Он без сознания", "medical", id="ru-medical"),
     pytest.param("می‌خواهم بمیرم", "suicide", id="fa-suicide-zwnj"),
     pytest.param("میخوام خودمو بکشم", "suicide", id="fa-suicide-colloquial"),
-    pytest.param("شوهرم منو کتک می‌زنه", "violence", id="fa-violence"),
+    pytest.param("شوهرم همین الان منو کتک می‌زنه", "violence", id="fa-violence"),
     pytest.param("Nuk dua më të jetoj", "suicide", id="sq-suicide"),
-    pytest.param("Burri im më rreh", "violence", id="sq-violence"),
+    pytest.param("Burri im më rreh tani", "violence", id="sq-violence"),
     pytest.param("Artık yaşamak istemiyorum", "suicide", id="tr-suicide"),
-    pytest.param("Kocam beni dövüyor", "violence", id="tr-violence"),
+    pytest.param("Kocam şu an beni dövüyor", "violence", id="tr-violence"),
     pytest.param("Babam nefes almıyor", "medical", id="tr-medical"),
     pytest.param("ክሞት እደሊ", "suicide", id="ti-suicide"),
     pytest.param("ክነብር ኣይደልን", "suicide", id="ti-suicide-indirect"),
@@ -87,7 +89,7 @@ EMERGENCIES = [
     pytest.param("نمی‌خواهم دیگر زنده بمانم", "suicide", id="fa-suicide-indirect"),
     pytest.param("Do të ishin më mirë pa mua", "suicide", id="sq-suicide-indirect"),
     pytest.param("Herkes bensiz daha iyi olur", "suicide", id="tr-suicide-indirect"),
-    pytest.param("ሰብኣየ ይወቕዓኒ", "violence", id="ti-violence"),
+    pytest.param("ሰብኣየ ሕጂ ይወቕዓኒ", "violence", id="ti-violence"),
 ]
 
 
@@ -104,7 +106,7 @@ def test_emergencies_are_detected(lexicon: SafetyLexicon, question: str, reason:
     ("question", "numbers"),
     [
         pytest.param("je veux me suicider", ("143", "144", "147"), id="suicide"),
-        pytest.param("mon mari me frappe", ("117", "144"), id="violence"),
+        pytest.param("mon mari me frappe, là, maintenant", ("117", "144"), id="violence"),
         pytest.param("il ne respire plus", ("144",), id="medical"),
         pytest.param(
             "mon fils a avalé des médicaments, il est empoisonné", ("145", "144"), id="poison"
@@ -116,6 +118,42 @@ def test_emergency_numbers_fit_the_danger(
     lexicon: SafetyLexicon, question: str, numbers: tuple[str, ...]
 ) -> None:
     assert lexicon.triage(question).numbers == numbers
+
+
+#: Being hit, said without a sign that it is happening now: an orientation (victim support
+#: first), the violence numbers kept for a plain last line, and the classifier not asked.
+DESCRIBED_VIOLENCE = [
+    pytest.param("mon mari me frappe", id="fr"),
+    pytest.param(
+        "Mon mari me frappe parfois quand il boit. Pas ce soir, il est calme.", id="fr-not-tonight"
+    ),
+    pytest.param("My husband hits me. Who can I talk to in confidence?", id="en"),
+    pytest.param("Mein Mann schlägt mich. Wohin kann ich gehen?", id="de"),
+    pytest.param("Mio marito mi picchia", id="it"),
+    pytest.param("O meu marido bate-me todos os dias", id="pt-every-day"),
+    pytest.param("Mi pareja me pega", id="es"),
+    pytest.param("زوجي يضربني كل يوم", id="ar-every-day"),
+    pytest.param("Чоловік б’є мене, коли вип'є", id="uk-when-drunk"),
+    pytest.param("муж меня избивает, мне страшно идти домой", id="ru-afraid"),
+    pytest.param("شوهرم منو کتک می‌زنه", id="fa"),
+    pytest.param("Burri im më rreh", id="sq"),
+    pytest.param("Kocam beni dövüyor", id="tr"),
+    pytest.param("ሰብኣየ ይወቕዓኒ", id="ti"),
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("question", DESCRIBED_VIOLENCE)
+def test_violence_described_without_a_sign_of_now_is_an_orientation_with_its_numbers(
+    lexicon: SafetyLexicon, question: str
+) -> None:
+    triage = lexicon.triage(question)
+    assert triage.verdict == "ok"
+    assert triage.described == ("violence",)
+    assert triage.described_numbers == ("117", "144")
+    # The same words with the moment in them are an emergency.
+    now = lexicon.triage(question + " — right now, help")
+    assert now.verdict == "emergency" and now.reasons == ("violence",)
 
 
 NOT_EMERGENCIES = [

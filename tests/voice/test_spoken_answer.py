@@ -378,3 +378,16 @@ def test_ssml_slows_numbers_and_escapes_text() -> None:
     assert ssml([Segment("A & B <x> "), Segment("144", slow=True)]) == (
         '<speak>A &amp; B &lt;x&gt; <prosody rate="80%">144</prosody></speak>'
     )
+
+
+def test_a_danger_described_not_now_ends_with_its_number_said_twice() -> None:
+    result = _result(
+        "en", danger_numbers=[{"number": "117", "label": "police"}, {"number": "144", "label": "x"}]
+    )
+    spoken = compose_spoken(result, channel="phone", categories=CATEGORIES_OF)
+    plain = compose_spoken(_result("en"), channel="phone", categories=CATEGORIES_OF)
+    assert spoken.body_text.startswith(plain.body_text)
+    said = spoken.body_text[len(plain.body_text) :]
+    assert said == " If you are in danger, call now. Police: 117, I repeat, 117."
+    assert "144" not in said  # the first number only: the hotline's time is short
+    assert spoken.kind == "orientation" and not spoken.transfer

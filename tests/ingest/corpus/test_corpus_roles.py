@@ -49,6 +49,9 @@ def test_roles_are_typed_and_sourced() -> None:
             {"serves": ["victim"], "not_for": ["victim"]}, "both in serves and not_for", id="both"
         ),
         pytest.param({}, "needs serves or not_for", id="empty"),
+        pytest.param(
+            {"serves": ["victim"], "entry_for": ["perpetrator"]}, "must be in serves", id="entry"
+        ),
         pytest.param({"for": ["victim"]}, "Extra inputs", id="unknown-key"),
     ],
 )
@@ -84,6 +87,18 @@ def test_hsds_round_trip_keeps_roles_as_attributes(tmp_path: Path) -> None:
         "victim",
     }
     assert import_hsds(tmp_path) == records
+
+
+def test_hsds_round_trip_keeps_the_entry_door(tmp_path: Path) -> None:
+    entry = _record(
+        roles={"serves": ["victim"], "not_for": ["perpetrator"], "entry_for": ["victim"]}
+    )
+    export_hsds([entry], tmp_path)
+    attributes = json.loads((tmp_path / "attributes.json").read_text(encoding="utf-8"))
+    assert [a["taxonomy_term_id"] for a in attributes if a["link_type"] == "entry_for"] == [
+        f"{ROLE_TAXONOMY}:victim"
+    ]
+    assert import_hsds(tmp_path) == [entry]
 
 
 @pytest.mark.integration
