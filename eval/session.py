@@ -25,6 +25,7 @@ from eval.judge import LlmJudge, judge_config
 from eval.llamaindex_baseline import LlamaIndexBaseline
 from eval.report import Report
 from eval.runner import Answerer, Progress, evaluate
+from eval.speaking import parse_conditions
 from eval.targets import HttpTarget, InProcessTarget
 from eval.voice import (
     DEFAULT_CONDITION,
@@ -71,6 +72,13 @@ class EvalOptions:
     voice_audio: tuple[str, ...] = (DEFAULT_CONDITION,)
     #: Send the gold language with each recording instead of letting Whisper identify it.
     voice_language_hint: bool = False
+
+    def __post_init__(self) -> None:
+        # A condition list, not one string (``("phone",)``, never ``"phone"``): checked here so
+        # a wrong name fails before any question is asked.
+        if isinstance(self.voice_audio, str):
+            raise ValueError(f"voice_audio is a tuple of conditions, got {self.voice_audio!r}")
+        parse_conditions(",".join(self.voice_audio))
 
 
 def questions_for(options: EvalOptions) -> list[GoldQuestion]:

@@ -162,22 +162,19 @@ class QuestionSpeaker:
             ).data
         with tempfile.TemporaryDirectory(prefix="permanence-eval-voice-") as tmp:
             source, target = Path(tmp) / "in.wav", Path(tmp) / "out.wav"
-            voice = Synthesizer.voice_for(question.language)
-            if spoken.variant:
-                voice += "+" + spoken.variant
-            _run_tool(
-                [
-                    "espeak-ng",
-                    "-v",
-                    voice,
-                    "-s",
-                    str(spoken.wpm or SPEECH_WPM),
-                    "-w",
-                    str(source),
-                    "--stdin",
-                ],
-                stdin=question.question.encode("utf-8"),
-            )
+            if spoken.product_voice:  # the product's own voice and speed, then the line
+                source.write_bytes(
+                    self._synthesizer.synthesize(question.question, question.language).data
+                )
+            else:
+                voice = Synthesizer.voice_for(question.language)
+                if spoken.variant:
+                    voice += "+" + spoken.variant
+                wpm = str(spoken.wpm or SPEECH_WPM)
+                _run_tool(
+                    ["espeak-ng", "-v", voice, "-s", wpm, "-b", "1", "-w", str(source), "--stdin"],
+                    stdin=question.question.encode("utf-8"),
+                )
             if spoken.noise:
                 noise, mixed = Path(tmp) / "noise.wav", Path(tmp) / "mixed.wav"
                 _run_tool(

@@ -12,17 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from assistant_api.triage.roles import OPPOSED, QuestionRoles
+from assistant_api.answer.roles import decisive_roles
+from assistant_api.triage.roles import QuestionRoles
 from index import HybridRetriever, InstitutionHit
 from index.embedders import Matrix
 from ingest import Institution
 
-__all__ = ["DoorFinder", "decisive_roles"]
-
-
-def decisive_roles(roles: QuestionRoles) -> frozenset[str]:
-    """The question's victim or perpetrator role (the ones that decide a door), if any."""
-    return frozenset({role for pair in OPPOSED for role in pair} & roles.roles)
+__all__ = ["DoorFinder"]
 
 
 class DoorFinder:

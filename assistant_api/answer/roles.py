@@ -33,6 +33,7 @@ __all__ = [
     "CLOSED_AFTER",
     "PROTECTED_FIRST",
     "apply_roles",
+    "decisive_roles",
     "is_opposed",
     "own_doors_first",
     "protected_first",
@@ -46,6 +47,11 @@ PROTECTED_FIRST: Role = "victim"
 #: 6 of 15 victims' questions with the perpetrators' service among their first three, each a
 #: phrasing the role lexicon did not know.
 CLOSED_AFTER = 3
+
+
+def decisive_roles(roles: QuestionRoles) -> frozenset[Role]:
+    """The question's victim or perpetrator role (the ones that decide a door), if any."""
+    return frozenset({role for pair in OPPOSED for role in pair} & roles.roles)
 
 
 def is_opposed(record: Institution | None, roles: QuestionRoles) -> bool:
@@ -89,7 +95,7 @@ def own_doors_first(
 ) -> list[InstitutionHit]:
     """The entry points of the question's victim or perpetrator role first, both groups in
     their order; unchanged when the question names neither role."""
-    decisive = {role for pair in OPPOSED for role in pair} & roles.roles
+    decisive = decisive_roles(roles)
     if not decisive:
         return list(hits)
 
@@ -118,6 +124,6 @@ def apply_roles(
         services closed to victims come after the first ones open to them.
     """
     kept = [hit for hit in hits if not is_opposed(records.get(hit.institution_id), roles)]
-    if any(role in roles.roles for pair in OPPOSED for role in pair):
+    if decisive_roles(roles):
         return own_doors_first(kept, records, roles)
     return protected_first(kept, records)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from assistant_api.answer.communes import CommuneDirectory
 from assistant_api.answer.composer import ComposedAnswer, Composer, ExtractiveComposer
-from assistant_api.answer.doors import DoorFinder, decisive_roles
-from assistant_api.answer.roles import apply_roles, is_opposed
+from assistant_api.answer.doors import DoorFinder
+from assistant_api.answer.roles import apply_roles, decisive_roles, is_opposed
 from assistant_api.answer.templates import AnswerTemplates, TemplateSet
 from assistant_api.models import AskRequest, AskResponse, Timings
 from assistant_api.triage.emergency import EmergencyClassifier, TriageLayers
@@ -247,8 +247,19 @@ class AssistantService:
                 confidence=retrieval.confidence,
                 started=started,
             )
-        elif not hits or retrieval.similarity < NO_ANSWER_SIMILARITY:
-            composed = self._no_answer(request.question, templates, plan, retrieval, searches)
+        elif not hits or (
+            # A danger described is answered with the doors that follow it, however far the
+            # wording is from their pages.
+            retrieval.similarity < NO_ANSWER_SIMILARITY and not triage.described
+        ):
+            composed = self._no_answer(
+                request.question,
+                templates,
+                plan,
+                retrieval,
+                searches,
+                in_danger=triage.described_numbers,
+            )
             kind = "no_answer"
         else:
             composed = self._composer.compose(
@@ -363,8 +374,11 @@ class AssistantService:
         plan: _Plan,
         retrieval: RetrievalResult,
         searches: list[float],
+        *,
+        in_danger: Sequence[str] = (),
     ) -> ComposedAnswer:
-        """Say so honestly, and name the regional social counter as the human to ask."""
+        """Say so honestly, and name the regional social counter as the human to ask (and the
+        numbers of a danger described, when there is one)."""
         entry_ids = self._communes.entry_points(plan.commune)
         hits: list[InstitutionHit] = []
         if entry_ids:  # an empty id filter would mean "any institution", not a counter
@@ -387,6 +401,7 @@ class AssistantService:
             records=self._records,
             commune=plan.commune,
             intro=intro,
+            in_danger=in_danger,
         )
 
     def _respond(

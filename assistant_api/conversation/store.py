@@ -119,6 +119,16 @@ class ConversationStore:
             self._put(updated)
         return updated
 
+    def drop_last(self, conversation_id: str, audience: Audience) -> bool:
+        """Forget the last turn (a caller said the read-back of it was wrong), so the question
+        asked again is not read as its follow-up; False when there was none to forget."""
+        with self._lock:
+            entry = self._items.get(conversation_id)
+            if entry is None or entry[1].audience != audience or not entry[1].turns:
+                return False
+            self._put(replace(entry[1], turns=entry[1].turns[:-1]))
+            return True
+
     def delete(self, conversation_id: str, audience: Audience) -> bool:
         """Forget a conversation; False when there was none for this audience."""
         with self._lock:

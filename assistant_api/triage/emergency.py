@@ -316,13 +316,14 @@ class TriageLayers:
 
     def triage(self, question: str) -> tuple[Triage, Mapping[str, Matrix]]:
         verdict = self._lexicon.triage(question)
-        if verdict.verdict != "ok" or verdict.described or self._classifier is None:
-            # A danger the lexicon read as described, not happening now, is its decision.
+        if verdict.verdict != "ok" or self._classifier is None:
             return verdict, {}
         vector = self._classifier.embed(question)
         signal = self._classifier.classify(question, vector)
         vectors = {self._classifier.embedder_name: vector}
-        if not signal.is_emergency or signal.danger is None:
+        # A danger the lexicon read as described, not happening now, is the lexicon's decision;
+        # another danger the classifier hears in the same words still raises the alarm.
+        if not signal.is_emergency or signal.danger is None or signal.danger in verdict.described:
             return verdict, vectors
         logger.info(
             "emergency by classifier: %s (margin %.3f, similarity %.3f, nearest %r)",

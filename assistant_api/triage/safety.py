@@ -147,10 +147,14 @@ class SafetyLexicon:
                 described_numbers.extend(n for n in rule.numbers if n not in described_numbers)
         if reasons:
             return Triage("emergency", tuple(reasons), tuple(numbers))
+        if described:  # violence described is never refused, whatever else the text says
+            return Triage(
+                "ok", described=tuple(described), described_numbers=tuple(described_numbers)
+            )
         refusal = self._scope.refusal(folded)
         if refusal is not None:
             return Triage("out_of_scope", (refusal,))
-        return Triage("ok", described=tuple(described), described_numbers=tuple(described_numbers))
+        return Triage("ok")
 
     def is_injection(self, text: str) -> bool:
         """Whether ``text`` tries to give the assistant instructions (also used on documents)."""

@@ -28,7 +28,7 @@ from assistant_api.voice.calls import CallState
 from assistant_api.voice.channel import VoiceChannel, answer_language
 from assistant_api.voice.errors import AudioRejected, SynthesisError, VoiceError
 from assistant_api.voice.media import fetch_recording
-from assistant_api.voice.normalise import confirm_sentence
+from assistant_api.voice.normalise import confirm_sentence, read_back
 from assistant_api.voice.phone_prompts import chosen_language, wants_person
 from assistant_api.voice.routes import get_channel, voice_domain
 from assistant_api.voice.sms import contacts_sms, sms_configured
@@ -120,12 +120,19 @@ async def hear(request: Request, form: FormData) -> Event:
         does=domain.card_does(result),
         sms=sms,
     )
+    # Read back in the answer's language (the caller's choice, else what was detected), and
+    # never before a danger's numbers: an emergency, or violence described (117 is in the answer).
     confirm = (
         (
-            Segment(said_back + " "),
-            Segment(confirm_sentence(asked_in, yes=CONFIRM_YES_KEY, again=CONFIRM_AGAIN_KEY)),
+            Segment(read_back(match, result.language) + " "),
+            Segment(
+                confirm_sentence(result.language, yes=CONFIRM_YES_KEY, again=CONFIRM_AGAIN_KEY)
+            ),
         )
-        if said_back is not None and result.kind != "emergency"
+        if said_back is not None
+        and match is not None
+        and result.kind != "emergency"
+        and not result.danger_numbers
         else ()
     )
     call = await run_in_threadpool(
@@ -135,7 +142,6 @@ async def hear(request: Request, form: FormData) -> Event:
         contacts_sms(result),
         answer_id=result.answer_id,
         conversation_id=result.conversation_id,
-        previous_conversation_id=earlier.conversation_id if earlier is not None else None,
         confirm=confirm,
     )
     if call_sid:
@@ -150,7 +156,6 @@ def synthesise_call(
     *,
     answer_id: str | None = None,
     conversation_id: str | None = None,
-    previous_conversation_id: str | None = None,
     confirm: tuple[Segment, ...] = (),
 ) -> CallState:
     """The call's answer in its parts, synthesised as 8 kHz mu-law (text only on failure).
@@ -186,5 +191,4 @@ def synthesise_call(
         follow=bool(spoken.follow),
         answer_id=answer_id,
         conversation_id=conversation_id,
-        previous_conversation_id=previous_conversation_id,
     )

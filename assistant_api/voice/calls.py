@@ -32,8 +32,8 @@ class CallState:
     emergency numbers offered, ``follow`` whether an emergency has services to hear after.
     ``answer_id`` is the assistant's id of the answer (what ``POST /v1/feedback`` names);
     ``conversation_id`` the caller's conversation, so the next recording on the call ("et si
-    j'habite à Boudry ?") is read with this one; ``previous_conversation_id`` the one before this
-    answer, which the call goes back to when the caller says the read-back was wrong.
+    j'habite à Boudry ?") is read with this one (its last turn is dropped when the caller says
+    the read-back of it was wrong).
     """
 
     language: str
@@ -46,7 +46,6 @@ class CallState:
     follow: bool = False
     answer_id: str | None = None
     conversation_id: str | None = None
-    previous_conversation_id: str | None = None
 
     def part(self, name: str) -> tuple[str, str | None]:
         """The text and audio id of a part (``answer``, ``offer``, ``transfer``, ``follow``,

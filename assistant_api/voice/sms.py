@@ -77,9 +77,11 @@ class TwilioSmsSender:
 
 
 def contacts_sms(result: AskResponse) -> str:
-    """The contacts of an answer as a short SMS: emergency numbers, then institutions."""
+    """The contacts of an answer as a short SMS: emergency numbers, then institutions (and
+    the numbers of a danger described, not happening now, right after the first of them)."""
     lines = ["Permanence NE"]
     lines.extend(f"{n.number}: {n.label}" for n in result.emergency_numbers)
+    danger = [f"{n.number}: {n.label}" for n in result.danger_numbers]
     for card in result.institutions:
         parts = [card.name]
         if card.phones:
@@ -87,6 +89,10 @@ def contacts_sms(result: AskResponse) -> str:
         if card.website:
             parts.append(card.website)
         lines.append(" - ".join(parts))
+        if danger:  # after the first door, before anything the length limit may cut
+            lines.extend(danger)
+            danger = []
+    lines.extend(danger)
     body = "\n".join(lines)
     if len(body) > SMS_MAX_CHARS:
         body = body[: SMS_MAX_CHARS - 1].rsplit("\n", 1)[0]

@@ -22,7 +22,6 @@ Webhooks are refused (403) unless they carry a valid ``X-Twilio-Signature`` for 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -61,10 +60,8 @@ async def _perform(request: Request, form: FormData, state: State, transition: S
     call_sid = str(form.get("CallSid") or "")
     call = services.calls.get(call_sid)
     if DiscardAnswer() in transition.actions:
-        if call is not None:
-            services.calls.put(
-                call_sid, replace(call, conversation_id=call.previous_conversation_id)
-            )
+        if call is not None and call.conversation_id is not None:
+            services.conversations.store.drop_last(call.conversation_id, "public")
         return transition
     if transition.actions != (SendSms(),):
         return transition

@@ -43,6 +43,21 @@ def test_a_conversation_is_only_read_in_its_own_audience() -> None:
 
 
 @pytest.mark.unit
+def test_the_last_turn_can_be_dropped_in_its_own_audience_only() -> None:
+    store = ConversationStore()
+    conversation = store.open("public")
+    for need in ("loyer", "vieille à Fleurier"):  # the second was misheard
+        conversation = store.append(conversation, _turn(need))
+    assert store.drop_last(conversation.id, "professional") is False
+    assert store.drop_last(conversation.id, "public") is True
+    kept = store.get(conversation.id, "public")
+    assert kept is not None and [t.need for t in kept.turns] == ["loyer"]
+    assert store.drop_last(conversation.id, "public") is True
+    assert store.drop_last(conversation.id, "public") is False  # nothing left to drop
+    assert store.drop_last("unknown", "public") is False
+
+
+@pytest.mark.unit
 def test_conversations_expire_and_are_bounded() -> None:
     store = ConversationStore(idle_ttl_s=0.2, max_turns=2, max_conversations=2)
     first = store.open("public")

@@ -149,11 +149,13 @@ def test_triage_hands_its_query_vector_to_the_retriever(
 
 
 def test_a_danger_the_lexicon_read_as_not_happening_now_is_not_overruled(
-    layers: TriageLayers,
+    layers: TriageLayers, classifier: EmergencyClassifier
 ) -> None:
-    triage, vectors = layers.triage("Mon mari me frappe quand il boit, je voudrais en parler")
+    question = "Mon mari me frappe quand il boit, je voudrais en parler"
+    triage, vectors = layers.triage(question)
     assert (triage.verdict, triage.described) == ("ok", ("violence",))
-    assert vectors == {}  # the classifier was not asked
+    # The classifier was asked (its vector is handed on) and did not overrule the lexicon.
+    assert list(vectors) == [classifier.embedder_name]
 
 
 def test_api_answers_a_new_phrasing_as_an_emergency(live_server: str) -> None:

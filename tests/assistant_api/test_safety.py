@@ -121,39 +121,82 @@ def test_emergency_numbers_fit_the_danger(
 
 
 #: Being hit, said without a sign that it is happening now: an orientation (victim support
-#: first), the violence numbers kept for a plain last line, and the classifier not asked.
+#: first), the violence numbers kept for a plain last line, and the classifier not asked to
+#: overrule it. Each with the words of its own language that make it an emergency.
 DESCRIBED_VIOLENCE = [
-    pytest.param("mon mari me frappe", id="fr"),
+    pytest.param("mon mari me frappe", ", là, maintenant", id="fr"),
     pytest.param(
-        "Mon mari me frappe parfois quand il boit. Pas ce soir, il est calme.", id="fr-not-tonight"
+        "Mon mari me frappe parfois quand il boit. Pas ce soir, il est calme.",
+        " Au secours !",
+        id="fr-not-tonight",
     ),
-    pytest.param("My husband hits me. Who can I talk to in confidence?", id="en"),
-    pytest.param("Mein Mann schlägt mich. Wohin kann ich gehen?", id="de"),
-    pytest.param("Mio marito mi picchia", id="it"),
-    pytest.param("O meu marido bate-me todos os dias", id="pt-every-day"),
-    pytest.param("Mi pareja me pega", id="es"),
-    pytest.param("زوجي يضربني كل يوم", id="ar-every-day"),
-    pytest.param("Чоловік б’є мене, коли вип'є", id="uk-when-drunk"),
-    pytest.param("муж меня избивает, мне страшно идти домой", id="ru-afraid"),
-    pytest.param("شوهرم منو کتک می‌زنه", id="fa"),
-    pytest.param("Burri im më rreh", id="sq"),
-    pytest.param("Kocam beni dövüyor", id="tr"),
-    pytest.param("ሰብኣየ ይወቕዓኒ", id="ti"),
+    pytest.param("My husband hits me. Who can I talk to in confidence?", " Right now!", id="en"),
+    pytest.param("Mein Mann schlägt mich. Wohin kann ich gehen?", " Er hat ein Messer.", id="de"),
+    pytest.param("Mio marito mi picchia", ", aiutatemi", id="it"),
+    pytest.param("O meu marido bate-me todos os dias", ", socorro", id="pt-every-day"),
+    pytest.param("Mi pareja me pega", ", llamen a la policía", id="es"),
+    pytest.param("زوجي يضربني كل يوم", " الآن", id="ar-every-day"),
+    pytest.param("Чоловік б’є мене, коли вип'є", ". Рятуйте!", id="uk-when-drunk"),
+    pytest.param("муж меня избивает, мне страшно идти домой", ", помогите", id="ru-afraid"),
+    pytest.param("شوهرم منو کتک می‌زنه", " همین الان", id="fa"),
+    pytest.param("Burri im më rreh", " tani", id="sq"),
+    pytest.param("ሰብኣየ ይወቕዓኒ", " ሕጂ", id="ti"),
 ]
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("question", DESCRIBED_VIOLENCE)
+@pytest.mark.parametrize(("question", "now"), DESCRIBED_VIOLENCE)
 def test_violence_described_without_a_sign_of_now_is_an_orientation_with_its_numbers(
-    lexicon: SafetyLexicon, question: str
+    lexicon: SafetyLexicon, question: str, now: str
 ) -> None:
     triage = lexicon.triage(question)
     assert triage.verdict == "ok"
     assert triage.described == ("violence",)
     assert triage.described_numbers == ("117", "144")
-    # The same words with the moment in them are an emergency.
-    now = lexicon.triage(question + " — right now, help")
-    assert now.verdict == "emergency" and now.reasons == ("violence",)
+    # The same words with the moment (a cry for help, a weapon) are an emergency.
+    acute = lexicon.triage(question + now)
+    assert acute.verdict == "emergency" and acute.reasons == ("violence",)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("he's beating me", id="en-progressive"),
+        pytest.param("he is hurting me", id="en-hurting"),
+        pytest.param("il me frappe, là, venez vite", id="fr-la"),
+        pytest.param("il me frappe avec un couteau", id="fr-knife"),
+        pytest.param("Er bedroht mich mit einem Messer", id="de-threat"),
+        pytest.param("mi pareja me pega, ¡ayuda!", id="es-help"),
+        pytest.param("ele está me batendo", id="pt-progressive"),
+        pytest.param("زوجي يضربني ساعدني", id="ar-help-me"),
+        pytest.param("Kocam beni dövüyor", id="tr-present-continuous"),
+    ],
+)
+def test_acts_said_as_happening_now_stay_emergencies(lexicon: SafetyLexicon, question: str) -> None:
+    assert lexicon.triage(question).verdict == "emergency"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("My husband hits me, who can help me now?", id="en-help-now"),
+        pytest.param("Mein Mann schlägt mich, wo finde ich Hilfe?", id="de-hilfe"),
+        pytest.param("Mein Mann schlägt mich, ich bin gerade umgezogen", id="de-gerade"),
+        pytest.param("mio marito mi picchia, dove trovo aiuto?", id="it-aiuto"),
+        pytest.param("Муж бьёт меня, я лежу на кровати", id="ru-bed-is-not-blood"),
+        pytest.param("زوجي يضربني وأريد الانفصال", id="ar-separation-is-not-now"),
+        pytest.param("mon mari me frappe et cache mon argent", id="fr-hides-money"),
+        # described violence is never refused as out of scope, whatever else it says
+        pytest.param("mon mari me frappe, ce n'est pas une blague", id="fr-not-a-joke"),
+    ],
+)
+def test_help_seeking_words_do_not_turn_a_description_into_an_alarm(
+    lexicon: SafetyLexicon, question: str
+) -> None:
+    triage = lexicon.triage(question)
+    assert (triage.verdict, triage.described) == ("ok", ("violence",))
 
 
 NOT_EMERGENCIES = [

@@ -391,3 +391,14 @@ def test_a_danger_described_not_now_ends_with_its_number_said_twice() -> None:
     assert said == " If you are in danger, call now. Police: 117, I repeat, 117."
     assert "144" not in said  # the first number only: the hotline's time is short
     assert spoken.kind == "orientation" and not spoken.transfer
+
+
+def test_the_contacts_sms_carries_a_described_dangers_numbers_after_the_first_door() -> None:
+    from assistant_api.voice.sms import contacts_sms
+
+    result = _result("en", danger_numbers=[{"number": "117", "label": "police"}])
+    lines = contacts_sms(result).splitlines()
+    assert lines[0] == "Permanence NE"
+    assert lines[1].startswith(CARDS[0].name)
+    assert lines[2] == "117: police"
+    assert "117: police" not in contacts_sms(_result("en"))

@@ -403,6 +403,8 @@ def test_a_guessed_question_is_read_back_and_can_be_said_again(
     assert 8000 * 2 < len(confirm_audio) < 8000 * 25  # the read-back is short
     asked_in = state.conversation_id
     assert asked_in is not None
+    before = services.conversations.store.get(asked_in, "public")
+    assert before is not None and len(before.turns) == 1
 
     # Staying on the line means it was right: the answer plays, then its offer.
     stayed = _twiml(_post(redirect.text or "", call))
@@ -416,5 +418,6 @@ def test_a_guessed_question_is_read_back_and_can_be_said_again(
     assert _verbs(again) == ["Say", "Record"]
     assert _query(again[1].get("action")) == {"s": "ask", "lang": "en"}
     forgotten = services.calls.get("CAguess")
-    assert forgotten is not None and forgotten.conversation_id is None
-    assert forgotten.answer_id == state.answer_id  # feedback on what was heard still counts
+    assert forgotten is not None and forgotten.answer_id == state.answer_id  # feedback counts
+    conversation = services.conversations.store.get(asked_in, "public")
+    assert conversation is not None and conversation.turns == ()  # the misheard turn is gone
