@@ -253,11 +253,25 @@ def compose_spoken(
             menu=offer,
             services=tuple(said),
         )
+    danger: list[Segment] = []
+    if result.danger_numbers:  # a danger described, not happening now: its first number last
+        number = result.danger_numbers[0].number
+        label = phrases.emergency_labels.get(number, number)
+        danger = [
+            Segment(phrases.emergency_intro + " "),
+            *number_twice(
+                phrases.emergency_line.format(label=label, number="\0"),
+                speak_phone(number, language),
+                " ",
+            ),
+        ]
     cards = distinct_cards(result.institutions)[:MAX_SERVICES]
     best: tuple[tuple[Segment, ...], tuple[str, ...]] = ((), ())
-    # Most first: both services with hours, then the second without its hours, then one.
-    plans = [(len(cards), True), (len(cards), False), (1, True), (1, False)]
-    for count, second_hours in plans:
+    # Most first: both services with hours, then the second without its hours, then one, then
+    # one without its hours; a danger's number is said within the same budget.
+    plans = [(len(cards), True, True), (len(cards), True, False), (1, True, False)]
+    plans.append((1, False, False))
+    for count, first_hours, second_hours in plans:
         segments: list[Segment] = []
         for index, card in enumerate(cards[:count]):
             segments.extend(
@@ -266,26 +280,16 @@ def compose_spoken(
                     language=language,
                     categories=categories,
                     does=does,
-                    with_hours=index == 0 or second_hours,
+                    with_hours=first_hours if index == 0 else second_hours,
                 )
             )
         best = (tuple(segments), tuple(c.id for c in cards[:count]))
-        if seconds(segments, language) <= ORIENTATION_BUDGET_S - ESTIMATE_MARGIN_S:
+        if seconds([*segments, *danger], language) <= ORIENTATION_BUDGET_S - ESTIMATE_MARGIN_S:
             break
     body_segments, ids = best
     if not body_segments:
         body_segments = (Segment(phrases.no_answer + " "),)
-    if result.danger_numbers:  # a danger described, not happening now: its first number last
-        number = result.danger_numbers[0].number
-        label = phrases.emergency_labels.get(number, number)
-        spoken_number = speak_phone(number, language)
-        body_segments = (
-            *body_segments,
-            Segment(phrases.emergency_intro + " "),
-            *number_twice(
-                phrases.emergency_line.format(label=label, number="\0"), spoken_number, " "
-            ),
-        )
+    body_segments = (*body_segments, *danger)
     return SpokenAnswer(
         language=language,
         kind=result.kind,

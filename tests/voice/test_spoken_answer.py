@@ -402,3 +402,17 @@ def test_the_contacts_sms_carries_a_described_dangers_numbers_after_the_first_do
     assert lines[1].startswith(CARDS[0].name)
     assert lines[2] == "117: police"
     assert "117: police" not in contacts_sms(_result("en"))
+
+
+def test_a_danger_number_stays_in_the_budget_by_dropping_the_only_services_hours() -> None:
+    def seconds(segments: Sequence[Segment], language: str) -> float:
+        # 12 s per slow number, 10 s for the hours: one service with hours and 117 twice is 44 s
+        return 12.0 * sum(1 for s in segments if s.slow) + 10.0 * sum(
+            1 for s in segments if "Monday" in s.text
+        )
+
+    result = _result("en", danger_numbers=[{"number": "117", "label": "police"}])
+    spoken = compose_spoken(result, categories=CATEGORIES_OF, seconds=seconds)
+    assert spoken.services == ("caritas",)
+    assert "Monday" not in spoken.body_text  # the hours gave way, not the number to call
+    assert spoken.body_text.endswith("Police: 117, I repeat, 117.")
