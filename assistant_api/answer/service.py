@@ -62,12 +62,6 @@ def _emergency_line(records: Iterable[Institution], number: str) -> str | None:
     return best.id
 
 
-#: Roles that put a question in scope whatever it resembles: a person who suffers or exercises
-#: violence is always someone the network helps ("Мене побив сусід…" was refused as off-topic
-#: by the look-alike prototypes on 2026-12-03).
-_VIOLENCE_ROLES = frozenset({"victim", "perpetrator"})
-
-
 @dataclass(frozen=True, slots=True)
 class _Plan:
     language: str
@@ -236,7 +230,10 @@ class AssistantService:
             )
             kind = "emergency"
         elif (
-            not _VIOLENCE_ROLES & plan.roles.roles
+            # A person who suffers or exercises violence (a victim or perpetrator role, or
+            # violence described) is always someone the network helps, whatever the question
+            # resembles ("Мене побив сусід…" was refused as off-topic on 2026-12-03).
+            not decisive_roles(plan.roles)
             and not triage.described
             and self._scope.outside(retrieval, hits)
         ):

@@ -42,8 +42,9 @@ class Triage:
     numbers: tuple[str, ...] = ()
     layer: str = "lexicon"
     #: Dangers the lexicon recognised as described but not happening now ("he hits me when he
-    #: drinks"): the verdict stays ``ok`` (an orientation, no alarm), the classifier is not
-    #: asked to overrule it, and the answer keeps the rule's numbers as a plain last line.
+    #: drinks"): the verdict stays ``ok`` (an orientation, no alarm), the classifier may raise
+    #: another danger but not overrule this one, and the answer keeps the rule's numbers as a
+    #: plain last line.
     described: tuple[str, ...] = ()
     described_numbers: tuple[str, ...] = ()
 

@@ -102,7 +102,7 @@ async def hear(request: Request, form: FormData) -> Event:
     call_sid = str(form.get("CallSid") or "")
     earlier = services.calls.get(call_sid) if call_sid else None
     asked_in = answer_language(language, transcript.language)
-    match, said_back = channel.understood(transcript, asked_in)
+    match, guessed = channel.understood(transcript, asked_in)
     text = match.text if match is not None else transcript.text
     question = AskRequest(
         question=text[: services.settings.limits.max_question_chars],
@@ -129,7 +129,7 @@ async def hear(request: Request, form: FormData) -> Event:
                 confirm_sentence(result.language, yes=CONFIRM_YES_KEY, again=CONFIRM_AGAIN_KEY)
             ),
         )
-        if said_back is not None
+        if guessed
         and match is not None
         and result.kind != "emergency"
         and not result.danger_numbers

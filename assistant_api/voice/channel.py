@@ -211,19 +211,19 @@ class VoiceChannel:
         language: str | None,
         *,
         matcher: TranscriptMatcher | None = None,
-    ) -> tuple[TranscriptMatch | None, str | None]:
-        """The transcript matched to the domain in ``language``, and the read-back sentence
-        when the recognition was a guess (``None`` when it was not, or nothing matched)."""
+    ) -> tuple[TranscriptMatch | None, bool]:
+        """The transcript matched to the domain in ``language`` (``None`` without a matcher),
+        and whether the recognition was a guess to read back (``read_back``) before answering."""
         matcher = matcher or self.matcher
         if matcher is None:
-            return None, None
+            return None, False
         match = matcher.normalise(transcript.text, language)
         guessed = needs_read_back(
             match,
             word_confidence=transcript.word_confidence,
             min_word_confidence=self.min_word_confidence,
         )
-        return match, read_back(match, language) if guessed else None
+        return match, guessed
 
     def answer(
         self,
@@ -243,7 +243,7 @@ class VoiceChannel:
         transcript = self.transcribe(data, language=language, hints=hints)
         transcribed = time.perf_counter()
         answer_in = answer_language(language, transcript.language)
-        match, said_back = self.understood(transcript, answer_in, matcher=matcher)
+        match, guessed = self.understood(transcript, answer_in, matcher=matcher)
         text = match.text if match is not None else transcript.text
         matched = time.perf_counter()
         request = AskRequest(
@@ -262,7 +262,7 @@ class VoiceChannel:
                 "answer": round((done - matched) * 1000, 1),
             },
             match=match,
-            read_back=said_back,
+            read_back=read_back(match, answer_in) if guessed and match is not None else None,
         )
 
     def speak(

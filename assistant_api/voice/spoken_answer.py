@@ -119,6 +119,13 @@ def _offer(phrases: EarPhrases, channel: Channel, *, sms: bool) -> tuple[Segment
     return tuple(Segment(line + " ") for line in lines)
 
 
+def _number_line(phrases: EarPhrases, number: str, language: str) -> tuple[Segment, ...]:
+    """ "Police: 117, I repeat, 117." — an emergency number with its label, said twice."""
+    label = phrases.emergency_labels.get(number, number)
+    line = phrases.emergency_line.format(label=label, number="\0")
+    return number_twice(line, speak_phone(number, language), " ")
+
+
 def _emergency(
     result: AskResponse,
     *,
@@ -133,9 +140,7 @@ def _emergency(
     numbers = [n.number for n in result.emergency_numbers][:MAX_TRANSFER_NUMBERS]
     body: list[Segment] = [Segment(phrases.emergency_intro + " ")]
     for number in numbers:
-        label = phrases.emergency_labels.get(number, number)
-        said = speak_phone(number, language)
-        line = number_twice(phrases.emergency_line.format(label=label, number="\0"), said, " ")
+        line = _number_line(phrases, number, language)
         if body[1:] and seconds([*body, *line], language) > EMERGENCY_BUDGET_S - ESTIMATE_MARGIN_S:
             break
         body.extend(line)
@@ -255,15 +260,9 @@ def compose_spoken(
         )
     danger: list[Segment] = []
     if result.danger_numbers:  # a danger described, not happening now: its first number last
-        number = result.danger_numbers[0].number
-        label = phrases.emergency_labels.get(number, number)
         danger = [
             Segment(phrases.emergency_intro + " "),
-            *number_twice(
-                phrases.emergency_line.format(label=label, number="\0"),
-                speak_phone(number, language),
-                " ",
-            ),
+            *_number_line(phrases, result.danger_numbers[0].number, language),
         ]
     cards = distinct_cards(result.institutions)[:MAX_SERVICES]
     best: tuple[tuple[Segment, ...], tuple[str, ...]] = ((), ())
