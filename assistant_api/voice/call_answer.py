@@ -189,6 +189,7 @@ def synthesise_call(
         audio_ids={k: v for k, v in audio_ids.items() if k != "answer"},
         transfer=spoken.transfer,
         follow=bool(spoken.follow),
+        connect=spoken.connect,
         answer_id=answer_id,
         conversation_id=conversation_id,
     )

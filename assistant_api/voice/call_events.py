@@ -116,7 +116,9 @@ class CallContext:
 
     ``language`` is the caller's (``None`` until chosen or heard); ``attempt`` counts unusable
     recordings in a row, ``timeouts`` offers without a key in a row. ``transfer`` holds the
-    emergency numbers of the last answer, ``follow`` whether it has services after them.
+    emergency numbers of the last answer, ``follow`` whether it has services after them;
+    ``connect`` the number of a danger the last answer described without it happening now
+    (violence at home: 117), which the offer after the answer proposes to dial.
     """
 
     language: str | None = None
@@ -127,6 +129,7 @@ class CallContext:
     handoff_staffed: bool = False
     transfer: tuple[str, ...] = ()
     follow: bool = False
+    connect: str | None = None
 
     @property
     def lang(self) -> str:

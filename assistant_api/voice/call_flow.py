@@ -16,6 +16,7 @@ answer in the call book.
                      │                           └──3──► ask (the answer discarded)
                      │   ╲─speech, emergency──► emergency ──1..3 / no key──► <Dial> 144…
                      │                              └──9──► answered (services after)
+    answered (a danger described, not now) ──4──► <Dial> 117 ──failed──► answered
        "0" anywhere, or "a person please", or 2 recordings unusable ──► handoff:
             staffed now ──► transfer (<Dial> the hand-off number) ──failed──► queue
             nobody      ──► queue (hours, 144, 143: press 1; 3 or no key: another question)
@@ -25,8 +26,10 @@ then the recording starts); every prompt that offers keys is inside a ``<Gather>
 interrupts it (barge-in); "0" always reaches the hand-off, which is a queue message with the
 staffed hours when nobody can answer — never a hang-up; an emergency offers the transfer
 (``<Dial>``) before anything else, and staying on the line connects; an invalid key hears the
-menu again. When the recognition was a guess (the transcript matcher replaced a word, or
-Whisper was unsure), what was understood is read back before the answer ("I understood: rent,
+menu again. After an answer that describes a danger not happening now (violence at home),
+the offer proposes to be connected to its number (117) first, and only its key dials it.
+When the recognition was a guess (the transcript matcher replaced a word, or Whisper was
+unsure), what was understood is read back before the answer ("I understood: rent,
 Fleurier"): staying on the line or 1 hears the answer, 3 says the question again. An
 emergency is never held back by a read-back.
 """
@@ -63,7 +66,12 @@ from assistant_api.voice.call_events import (
     State,
     Timeout,
 )
-from assistant_api.voice.spoken_answer import MAX_TRANSFER_NUMBERS, MORE_KEY, OFFER_KEYS
+from assistant_api.voice.spoken_answer import (
+    CONNECT_KEY,
+    MAX_TRANSFER_NUMBERS,
+    MORE_KEY,
+    OFFER_KEYS,
+)
 
 __all__ = [
     "LANGUAGE_KEYS",
@@ -268,6 +276,15 @@ def _from_answered(ctx: CallContext, event: Event) -> Step:
             return _ask(fresh)
         case Digit(key) if key == PERSON_KEY:
             return _handoff(fresh)
+        case Digit(key) if key == CONNECT_KEY and ctx.connect:
+            return Step(
+                "answered",
+                fresh,
+                (
+                    Say("connecting", ctx.lang, number=ctx.connect),
+                    Dial(ctx.connect, Target("dialed", "answered")),
+                ),
+            )
         case Digit():
             return _offer(fresh, "offer", before=(Say("invalid_key", ctx.lang),))
         case SmsOutcome(sent):
@@ -279,6 +296,9 @@ def _from_answered(ctx: CallContext, event: Event) -> Step:
             return _offer(replace(ctx, timeouts=ctx.timeouts + 1), "offer")
         case DialEnded(completed) if completed:
             return _goodbye(ctx)
+        case DialEnded() if ctx.connect:
+            failed = Say("dial_failed", ctx.lang, number=ctx.connect)
+            return _offer(fresh, "offer", before=(failed,))
         case _:
             return _offer(fresh, "offer")
 

@@ -63,6 +63,7 @@ def call_context(request: Request, form: FormData) -> CallContext:
         handoff_staffed=handoff_staffed(number, telephony.handoff_hours, dt.datetime.now(dt.UTC)),
         transfer=call.transfer if call is not None else (),
         follow=call.follow if call is not None else False,
+        connect=call.connect if call is not None else None,
     )
 
 

@@ -29,7 +29,8 @@ class CallState:
     ``text`` and ``audio_id`` are the answer's (body and offer); ``texts`` and ``audio_ids``
     hold the other parts by name (``offer``, ``transfer``, ``follow``). A part without audio
     (synthesis failed, or the audio expired) is said with ``<Say>``. ``transfer`` holds the
-    emergency numbers offered, ``follow`` whether an emergency has services to hear after.
+    emergency numbers offered, ``follow`` whether an emergency has services to hear after,
+    ``connect`` the number of a danger described (not happening now) that the offer proposes.
     ``answer_id`` is the assistant's id of the answer (what ``POST /v1/feedback`` names);
     ``conversation_id`` the caller's conversation, so the next recording on the call ("et si
     j'habite à Boudry ?") is read with this one (its last turn is dropped when the caller says
@@ -44,6 +45,7 @@ class CallState:
     audio_ids: Mapping[str, str] = field(default_factory=dict)
     transfer: tuple[str, ...] = ()
     follow: bool = False
+    connect: str | None = None
     answer_id: str | None = None
     conversation_id: str | None = None
 

@@ -45,6 +45,7 @@ from assistant_api.voice.speech_segments import Segment, estimate_seconds, join_
 from assistant_api.voice.speech_text import speak_phone
 
 __all__ = [
+    "CONNECT_KEY",
     "EMERGENCY_BUDGET_S",
     "ESTIMATE_MARGIN_S",
     "MAX_SERVICES",
@@ -73,6 +74,9 @@ MAX_TRANSFER_NUMBERS = 3
 MORE_KEY = "9"
 #: Keys of the offer after an answer on the phone.
 OFFER_KEYS: Mapping[str, str] = {"repeat": "1", "sms": "2", "another": "3", "person": "0"}
+#: The key that connects to a danger's number (117) offered after an answer that describes
+#: violence not happening now; said first in the offer, the other keys keep their meaning.
+CONNECT_KEY = "4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,8 @@ class SpokenAnswer:
     for an emergency on the phone, the transfer offer); ``menu`` the keypad offer alone (the
     same as ``offer`` but for an emergency); ``follow`` only for an emergency on the phone: the
     services that take over, played after the transfer offer when the caller asks for them.
+    ``connect``: on the phone, the number of a danger described but not happening now, which
+    the offer proposes to dial (:data:`CONNECT_KEY`).
     """
 
     language: str
@@ -93,6 +99,7 @@ class SpokenAnswer:
     follow: tuple[Segment, ...] = ()
     services: tuple[str, ...] = ()
     transfer: tuple[str, ...] = field(default=())
+    connect: str | None = None
 
     @property
     def text(self) -> str:
@@ -108,10 +115,17 @@ class SpokenAnswer:
         return len(self.body_text.split())
 
 
-def _offer(phrases: EarPhrases, channel: Channel, *, sms: bool) -> tuple[Segment, ...]:
+def _offer(
+    phrases: EarPhrases, channel: Channel, *, sms: bool, connect: str | None = None, language: str
+) -> tuple[Segment, ...]:
+    """The keys offered after an answer; ``connect`` (a danger's number) is offered first."""
     if channel == "web":
         return (Segment(phrases.offer_web + " "),)
-    lines = [phrases.offer_repeat.format(key=OFFER_KEYS["repeat"])]
+    lines = []
+    if connect is not None:
+        number = speak_phone(connect, language)
+        lines.append(phrases.transfer_line.format(number=number, key=CONNECT_KEY))
+    lines.append(phrases.offer_repeat.format(key=OFFER_KEYS["repeat"]))
     if sms:
         lines.append(phrases.offer_sms.format(key=OFFER_KEYS["sms"]))
     lines.append(phrases.offer_another.format(key=OFFER_KEYS["another"]))
@@ -159,7 +173,7 @@ def _emergency(
             break
     if follow:
         follow.insert(0, Segment(phrases.emergency_after + " "))
-    menu = _offer(phrases, channel, sms=sms)
+    menu = _offer(phrases, channel, sms=sms, language=language)
     if channel == "web":
         return SpokenAnswer(
             language=language,
@@ -226,7 +240,14 @@ def compose_spoken(
             sms=sms,
             seconds=seconds,
         )
-    offer = _offer(phrases, channel, sms=sms)
+    danger: list[Segment] = []
+    connect: str | None = None
+    if result.danger_numbers:  # a danger described, not happening now: its first number last
+        connect = result.danger_numbers[0].number
+        danger = [Segment(phrases.emergency_intro + " "), *_number_line(phrases, connect, language)]
+    if channel == "web":
+        connect = None
+    offer = _offer(phrases, channel, sms=sms, connect=connect, language=language)
     if result.kind == "out_of_scope":
         return SpokenAnswer(
             language=language,
@@ -253,17 +274,12 @@ def compose_spoken(
         return SpokenAnswer(
             language=language,
             kind=result.kind,
-            body=tuple(body),
+            body=(*body, *danger),
             offer=offer,
             menu=offer,
             services=tuple(said),
+            connect=connect,
         )
-    danger: list[Segment] = []
-    if result.danger_numbers:  # a danger described, not happening now: its first number last
-        danger = [
-            Segment(phrases.emergency_intro + " "),
-            *_number_line(phrases, result.danger_numbers[0].number, language),
-        ]
     cards = distinct_cards(result.institutions)[:MAX_SERVICES]
     best: tuple[tuple[Segment, ...], tuple[str, ...]] = ((), ())
     # Most first: both services with hours, then the second without its hours, then one, then
@@ -296,4 +312,5 @@ def compose_spoken(
         offer=offer,
         menu=offer,
         services=ids,
+        connect=connect,
     )

@@ -40,6 +40,7 @@ SENTENCES: dict[str, tuple[str, str, list[str]]] = {
     ),
     "en_person": ("en", "I want to talk to a real person please.", []),
     "en_suicide": ("en", "I want to kill myself tonight.", []),
+    "en_violence": ("en", "My husband hits me when he is drunk. Who can help me?", ["-s", "140"]),
     "en_language": ("en", "English please.", []),
     "en_hours": ("en", "What are their opening hours?", ["-s", "140"]),
 }

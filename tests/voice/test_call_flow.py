@@ -46,6 +46,7 @@ UNSTAFFED = replace(EN, handoff_number=HANDOFF, handoff_staffed=False)
 SMS = replace(EN, sms=True)
 URGENT = replace(EN, transfer=("117", "144"), follow=True)
 URGENT_ALONE = replace(EN, transfer=("144",), follow=False)
+DANGER = replace(EN, connect="117")
 
 QUEUE = ["Gather(key/queue)[Say:queue:en]", "Redirect(key/queue)"]
 TRANSFER = [f"Say:handoff:en:{HANDOFF}", f"Dial:{HANDOFF}(dialed/transfer)"]
@@ -269,6 +270,32 @@ TRANSITIONS = [
     pytest.param("answered", DialEnded(True), EN, "ended", GOODBYE, id="answered-dial-done"),
     pytest.param("answered", DialEnded(False), EN, "answered", OFFER, id="answered-dial-failed"),
     pytest.param("answered", NoInput(), EN, "answered", OFFER, id="answered-stray-event"),
+    # ---- after a danger described, not happening now: its number can be dialled (key 4)
+    pytest.param(
+        "answered",
+        Digit("4"),
+        DANGER,
+        "answered",
+        ["Say:connecting:en:117", "Dial:117(dialed/answered)"],
+        id="answered-4-connects-to-the-danger-number",
+    ),
+    pytest.param(
+        "answered",
+        Digit("4"),
+        EN,
+        "answered",
+        ["Say:invalid_key:en", *OFFER],
+        id="answered-4-without-a-danger-is-invalid",
+    ),
+    pytest.param(
+        "answered",
+        DialEnded(False),
+        DANGER,
+        "answered",
+        ["Say:dial_failed:en:117", *OFFER],
+        id="answered-danger-dial-failed-says-the-number",
+    ),
+    pytest.param("answered", DialEnded(True), DANGER, "ended", GOODBYE, id="answered-danger-done"),
     # ---- emergency: transfer offer, staying on the line connects
     pytest.param(
         "emergency",
@@ -441,7 +468,7 @@ SAMPLES: dict[type, list[Event]] = {
     DialEnded: [DialEnded(True), DialEnded(False)],
     Failure: [Failure()],
 }
-CONTEXTS = [EN, STAFFED, UNSTAFFED, SMS, URGENT, URGENT_ALONE, replace(EN, attempt=2)]
+CONTEXTS = [EN, STAFFED, UNSTAFFED, SMS, URGENT, URGENT_ALONE, DANGER, replace(EN, attempt=2)]
 
 
 def test_the_table_steps_every_state_with_every_kind_of_event_or_the_sweep_does() -> None:
@@ -495,6 +522,13 @@ def test_every_state_answers_every_event(state: State, event_type: type) -> None
             assert (result.state == "confirm") == (
                 event.confirm and event.answer_kind != "emergency"
             ), (event, shown)
+        # The only numbers dialled are the hand-off's, an emergency's, the queue line and a
+        # described danger's, and the danger's only when its key was pressed after the answer.
+        for action in result.actions:
+            if isinstance(action, Dial) and action.target.state == "answered":
+                # (an emergency state whose answer the call book no longer has acts as answered)
+                assert (event, action.number) == (Digit("4"), ctx.connect), (state, ctx)
+                assert state == "answered" or (state == "emergency" and not ctx.transfer)
         # Only the caller saying the read-back was wrong discards an answer.
         if "DiscardAnswer" in shown:
             assert (state, event) == ("confirm", Digit("3")) and result.state == "ask"

@@ -393,6 +393,31 @@ def test_a_danger_described_not_now_ends_with_its_number_said_twice() -> None:
     assert spoken.kind == "orientation" and not spoken.transfer
 
 
+def test_a_danger_described_not_now_is_offered_to_be_dialled_first_on_the_phone_only() -> None:
+    result = _result("en", danger_numbers=[{"number": "117", "label": "police"}])
+    spoken = compose_spoken(result, channel="phone", categories=CATEGORIES_OF, sms=True)
+    assert spoken.connect == "117"
+    offered = [s.text.strip() for s in spoken.offer]
+    assert offered[0] == "To be connected to 117, press 4."
+    assert offered[1:] == [
+        s.text.strip()
+        for s in compose_spoken(
+            _result("en"), channel="phone", categories=CATEGORIES_OF, sms=True
+        ).offer
+    ]
+    assert spoken.menu == spoken.offer  # "repeat" and the offer heard again keep it
+    web = compose_spoken(result, channel="web", categories=CATEGORIES_OF)
+    assert web.connect is None and "connected" not in web.text
+    assert compose_spoken(_result("en"), channel="phone").connect is None
+
+
+def test_a_described_danger_without_an_answer_still_says_its_number() -> None:
+    result = _result("fr", "no_answer", danger_numbers=[{"number": "117", "label": "police"}])
+    spoken = compose_spoken(result, channel="phone", categories=CATEGORIES_OF)
+    assert "Police : cent dix-sept" in spoken.body_text
+    assert spoken.connect == "117"
+
+
 def test_the_contacts_sms_carries_a_described_dangers_numbers_after_the_first_door() -> None:
     from assistant_api.voice.sms import contacts_sms
 

@@ -311,6 +311,33 @@ def test_an_emergency_offers_the_transfer_first_and_connects_when_the_caller_sta
     assert more[0].text == "That key is not one of the choices."
 
 
+def test_violence_described_not_now_is_answered_then_offered_to_be_connected_to_117(
+    voice_api: tuple[str, Services], voice_clips: dict[str, Path]
+) -> None:
+    base_url, services = voice_api
+    files = {"file": ("q.wav", voice_clips["en_violence"].read_bytes(), "audio/wav")}
+    call = {"CallSid": "CAdanger", "From": CALLER}
+    root = _twiml(_post(f"{base_url}/v1/telephony/recording?s=ask&lang=en", call, files=files))
+    state = services.calls.get("CAdanger")
+    assert state is not None
+    answer, _ = state.part("answer")
+    # An orientation (not the emergency's transfer first), ending with 117 said twice, and
+    # the offer proposes to dial it before the other keys.
+    assert _verbs(root) == ["Gather", "Redirect"], answer
+    assert _query(root[0].get("action")) == {"s": "answered", "lang": "en"}
+    assert state.connect == "117" and state.transfer == ()
+    assert "Police: 117, I repeat, 117. To be connected to 117, press 4." in answer
+    offer, _ = state.part("offer")
+    assert offer.startswith("To be connected to 117, press 4.")
+    dial = _twiml(_post(root[0].get("action") or "", {**call, "Digits": "4"}))
+    assert _verbs(dial) == ["Say", "Dial"]
+    assert dial[1].text == "117"
+    assert _query(dial[1].get("action")) == {"s": "answered", "lang": "en"}
+    failed = _twiml(_post(dial[1].get("action") or "", {**call, "DialCallStatus": "no-answer"}))
+    assert failed[0].text == "The call could not be connected. Hang up and dial 117."
+    assert _verbs(failed) == ["Say", "Gather", "Redirect"]
+
+
 @pytest.mark.slow
 def test_asking_for_a_person_is_handed_off(voice_server: str, voice_clips: dict[str, Path]) -> None:
     files = {"file": ("q.wav", voice_clips["en_person"].read_bytes(), "audio/wav")}
