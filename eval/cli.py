@@ -43,6 +43,7 @@ _SUMMARY = (
     "emergency_recall",
     "emergency_precision",
     "emergency_false_alarm_rate",
+    "emergency_follow_up",
     "out_of_scope_accuracy",
     "no_answer_rate",
     "language_match",

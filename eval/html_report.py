@@ -52,6 +52,7 @@ HEADLINE_METRICS = (
     "emergency_recall",
     "emergency_precision",
     "emergency_false_alarm_rate",
+    "emergency_follow_up",
     "out_of_scope_accuracy",
     "no_answer_rate",
     "no_answer_recall",

@@ -99,6 +99,14 @@ METRIC_DEFINITIONS: Mapping[str, MetricDefinition] = MappingProxyType(
             "lower is better.",
             short="False alarms",
         ),
+        "emergency_follow_up": _D(
+            "Emergency follow-up",
+            "Among questions the gold marks as emergencies and whose acceptable institutions "
+            "include a service besides the emergency lines (victim support after violence, the "
+            "psychiatric emergency after suicidal talk, child protection), the share whose "
+            "answer lists one of those services, anywhere after the numbers. The target is 1.",
+            short="Follow-up",
+        ),
         "out_of_scope_accuracy": _D(
             "Out-of-scope accuracy",
             "Among answered questions the gold marks as outside social services, the share the "

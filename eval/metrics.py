@@ -18,6 +18,7 @@ from eval.records import Outcome
 __all__ = [
     "CONTEXT_METRICS",
     "COUNT_PREFIX",
+    "EMERGENCY_LINES",
     "JUDGED_METRICS",
     "RANK_DEPTH",
     "MetricSet",
@@ -26,6 +27,7 @@ __all__ = [
     "compute_metrics",
     "count_key",
     "first_right_contact",
+    "follow_ups",
     "group_metrics",
     "harmful_referral",
     "is_count_key",
@@ -59,6 +61,21 @@ CONTEXT_METRICS = (
 #: LLM-judged per-question scores (eval/judge.py): in the metric set only when a judge ran, so
 #: a run without an endpoint does not show them as measured-and-empty.
 JUDGED_METRICS = ("faithfulness", "answer_relevancy")
+
+#: The gold's emergency lines (corpora/gold/README.md, ``emergency``): an emergency's other
+#: acceptable institutions are the services that must follow the numbers (victim support after
+#: violence, the psychiatric emergency after suicidal talk, child protection).
+EMERGENCY_LINES = frozenset(
+    {
+        "urgence-112",
+        "urgence-117",
+        "urgence-118",
+        "urgence-144",
+        "urgence-145-tox-info",
+        "la-main-tendue-143",
+        "pro-juventute-147",
+    }
+)
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
@@ -117,6 +134,13 @@ def harmful_referral(
     A harmful service counts even when an acceptable one ranks above it: a person may read on.
     """
     return bool(set(ranked[:depth]) & set(harmful))
+
+
+def follow_ups(question: GoldQuestion) -> frozenset[str]:
+    """The services that must follow an emergency's numbers (none for other questions)."""
+    if question.kind != "emergency":
+        return frozenset()
+    return frozenset(question.acceptable) - EMERGENCY_LINES
 
 
 def first_right_contact(
@@ -263,6 +287,14 @@ def compute_metrics(
         1 for q, o in with_roles if harmful_referral(o.ranked, q.harmful)
     )
     counts["harmful_referrals"] = len(with_roles)
+    # Issue 18: after the numbers of an emergency, the services that take over are listed too
+    # (anywhere in the answer: the numbers come first).
+    followed = [(q, o) for q, o in pairs if follow_ups(q) and o.error is None]
+    if any(o.kind is not None for _, o in pairs if o.error is None):
+        metrics["emergency_follow_up"] = _rate(
+            sum(1 for q, o in followed if follow_ups(q) & set(o.ranked)), len(followed)
+        )
+        counts["emergency_follow_up"] = len(followed)
     if any(o.kind is not None for _, o in answered):
         for name, (counted, success) in _answer_rates(answered).items():
             metrics[name] = _rate(sum(1 for q, o in counted if success(q, o)), len(counted))

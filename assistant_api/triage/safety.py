@@ -59,6 +59,9 @@ class _Rule(LexiconModel):
     #: Ids of the institution records that take over once the emergency line has answered
     #: (victim support and its shelter after violence), listed after the numbers.
     follow: tuple[str, ...] = ()
+    #: Its numbers go before those of the other dangers found with it: a body in danger calls
+    #: for the ambulance first ("elle s'est ouvert les veines": 144, then La Main Tendue).
+    first: bool = False
     patterns: tuple[_Pattern, ...] = Field(min_length=1)
     #: Text these match is removed before ``patterns`` are tried (past or topic-only mentions).
     unless: tuple[_Pattern, ...] = ()
@@ -138,7 +141,8 @@ class SafetyLexicon:
         numbers: list[str] = []
         described: list[str] = []
         described_numbers: list[str] = []
-        for name, rule in self._emergencies.items():
+        rules = sorted(self._emergencies.items(), key=lambda item: not item[1].first)
+        for name, rule in rules:
             verdict = rule.verdict(folded)
             if verdict == "emergency":
                 reasons.append(name)

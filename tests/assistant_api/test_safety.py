@@ -90,6 +90,23 @@ EMERGENCIES = [
     pytest.param("Do të ishin më mirë pa mua", "suicide", id="sq-suicide-indirect"),
     pytest.param("Herkes bensiz daha iyi olur", "suicide", id="tr-suicide-indirect"),
     pytest.param("ሰብኣየ ሕጂ ይወቕዓኒ", "violence", id="ti-violence"),
+    # self-harm just done: the wound (144) and the psychiatric emergency after it
+    pytest.param(
+        "ma soeur s'est ouvert les veines, il y a du sang partout", "suicide", id="fr-veins"
+    ),
+    pytest.param("my brother cut his wrists, he is in the bathroom", "suicide", id="en-wrists"),
+    pytest.param("Sie hat sich die Pulsadern aufgeschnitten", "suicide", id="de-veins"),
+    pytest.param("mi hija se cortó las venas", "suicide", id="es-veins"),
+    pytest.param("моя дочь вскрыла вены", "suicide", id="ru-veins"),
+    pytest.param("kızım bileklerini kesti", "suicide", id="tr-wrists"),
+    # an acute psychiatric crisis: 144 and the psychiatric emergency team
+    pytest.param(
+        "mon fils est en pleine crise, il entend des voix et casse tout",
+        "psychiatric",
+        id="fr-crisis",
+    ),
+    pytest.param("my sister is having a psychotic episode", "psychiatric", id="en-psychosis"),
+    pytest.param("Mein Mann hat eine akute Psychose", "psychiatric", id="de-psychosis"),
 ]
 
 
@@ -112,6 +129,11 @@ def test_emergencies_are_detected(lexicon: SafetyLexicon, question: str, reason:
             "mon fils a avalé des médicaments, il est empoisonné", ("145", "144"), id="poison"
         ),
         pytest.param("il y a un incendie dans l'immeuble", ("118",), id="fire"),
+        pytest.param(
+            "elle s'est ouvert les veines, il y a beaucoup de sang",
+            ("144", "143", "147"),
+            id="self-harm-bleeding-ambulance-first",
+        ),
     ],
 )
 def test_emergency_numbers_fit_the_danger(
@@ -211,6 +233,14 @@ NOT_EMERGENCIES = [
     ),
     pytest.param("Mon propriétaire me menace de m'expulser", id="fr-eviction-threat"),
     pytest.param("Je veux en finir avec mes dettes", id="fr-finish-debts"),
+    pytest.param(
+        "Mon fils entend des voix depuis des mois, où trouver un psychiatre ?",
+        id="fr-voices-for-months",
+    ),
+    pytest.param("nous sommes en pleine crise financière, qui aide ?", id="fr-financial-crisis"),
+    pytest.param(
+        "je me coupais les veines quand j'étais ado, j'aimerais en parler", id="fr-past-self-harm"
+    ),
     pytest.param(
         "J'ai subi des violences conjugales il y a deux ans, je cherche un groupe de parole",
         id="fr-past-violence",
@@ -375,6 +405,7 @@ def test_rule_names_and_numbers_are_shared_with_the_classifier(lexicon: SafetyLe
         "violence",
         "medical",
         "child_danger",
+        "psychiatric",
         "poisoning",
         "fire",
     )

@@ -196,6 +196,7 @@ def test_compute_metrics_exact() -> None:
         "emergency_precision": 1 / 2,
         # q4 (out of scope) got the emergency answer: 1 false alarm of q1, q2, q4 and q5
         "emergency_false_alarm_rate": 1 / 4,
+        "emergency_follow_up": None,  # q3 and q4 list emergency lines only
         "out_of_scope_accuracy": 0.0,
         "no_answer_rate": 1 / 5,
         "no_answer_recall": 1.0,
@@ -221,6 +222,7 @@ def test_compute_metrics_exact() -> None:
         "n:emergency_precision": 2,  # q3, and q4 answered as an emergency
         "n:emergency_false_alarm_rate": 4,  # the answered questions the gold does not flag
         "n:out_of_scope_accuracy": 1,
+        "n:emergency_follow_up": 0,
         "n:no_answer_rate": 5,
         "n:no_answer_recall": 1,
         "n:citation_validity": 3,
@@ -347,3 +349,23 @@ def test_false_alarm_rate_counts_only_non_emergencies_answered_as_emergencies() 
     assert metrics["emergency_recall"] == 1 / 2
     only_emergencies = compute_metrics(questions[:2], outcomes)
     assert only_emergencies["emergency_false_alarm_rate"] is None
+
+
+def test_emergency_follow_up_counts_the_services_after_the_numbers_anywhere() -> None:
+    questions = [
+        _q("violence", "emergency", ("urgence-117", "savi")),
+        _q("suicide", "emergency", ("la-main-tendue-143", "cnp-urgences")),
+        _q("fall", "emergency", ("urgence-144",)),  # lines only: nothing must follow
+        _q("rent", "orientation", ("savi",)),
+    ]
+    outcomes = {
+        "violence": Outcome(id="violence", ranked=("urgence-117", "urgence-144", "x", "savi")),
+        "suicide": Outcome(id="suicide", ranked=("la-main-tendue-143", "urgence-144")),
+        "fall": Outcome(id="fall", ranked=("urgence-144",)),
+        "rent": Outcome(id="rent", ranked=("x",)),
+    }
+    answered = {k: o.model_copy(update={"kind": "emergency"}) for k, o in outcomes.items()}
+    metrics = compute_metrics(questions, answered)
+    assert (metrics["emergency_follow_up"], metrics["n:emergency_follow_up"]) == (0.5, 2)
+    # Baselines (no answer kind) have no follow-up to measure.
+    assert "emergency_follow_up" not in compute_metrics(questions, outcomes)
