@@ -22,8 +22,10 @@ from assistant_api.llm.sources import SOURCE_CHARS
 from assistant_api.triage.content_guard import InstructionDetector
 from assistant_api.triage.emergency import EmergencyClassifier, Prototypes
 from assistant_api.triage.language import LanguageDetector
+from assistant_api.triage.role_sides import RolePrototypes, RoleSideClassifier
+from assistant_api.triage.roles import RoleRecognizer
 from assistant_api.triage.safety import SafetyLexicon
-from index import SearchIndex, USEEmbedder, open_search_index
+from index import E5Embedder, SearchIndex, USEEmbedder, open_search_index
 from index.embedders import Embedder
 from ingest import DocumentStore, Institution
 from ingest.corpus import load_communes
@@ -34,6 +36,7 @@ __all__ = [
     "RuntimeStats",
     "build_composer",
     "build_emergency_classifier",
+    "build_role_recognizer",
     "open_runtime",
 ]
 
@@ -146,10 +149,24 @@ def build_emergency_classifier(prompts_dir: Path, embedders: list[Embedder]) -> 
 
     Sharing the retriever's embedder lets the retriever reuse the question's vector.
     """
-    shared = [e for e in embedders if e.name == USEEmbedder.name]
-    embedder: Embedder = shared[0] if shared else USEEmbedder()
     prototypes = Prototypes.load(prompts_dir / "emergency_prototypes.yaml")
-    return EmergencyClassifier(prototypes, embedder)
+    return EmergencyClassifier(prototypes, _shared(embedders, USEEmbedder))
+
+
+def _shared(embedders: list[Embedder], kind: type[USEEmbedder] | type[E5Embedder]) -> Embedder:
+    """The retriever's model of ``kind`` (its own copy if the retriever does not use it), so
+    that the question's vector is computed once for retrieval and the classifiers."""
+    shared = [e for e in embedders if e.name == kind.name]
+    return shared[0] if shared else kind()
+
+
+def build_role_recognizer(prompts_dir: Path, embedders: list[Embedder]) -> RoleRecognizer:
+    """The role lexicon, with the side classifier on the retriever's USE and e5 models."""
+    prototypes = RolePrototypes.load(prompts_dir / "role_prototypes.yaml")
+    sides = RoleSideClassifier(
+        prototypes, side=_shared(embedders, USEEmbedder), topic=_shared(embedders, E5Embedder)
+    )
+    return RoleRecognizer(prompts_dir / "roles.yaml", sides=sides)
 
 
 def open_runtime(settings: Settings) -> AssistantRuntime:
@@ -184,6 +201,7 @@ def open_runtime(settings: Settings) -> AssistantRuntime:
         communes=communes,
         composer=composer,
         emergency=build_emergency_classifier(settings.prompts_dir, search_index.embedders),
+        roles=build_role_recognizer(settings.prompts_dir, search_index.embedders),
     )
     service.warm_up()
     logger.info("assistant ready: %d institutions", len(institutions))

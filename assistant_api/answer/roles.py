@@ -37,6 +37,7 @@ __all__ = [
     "is_opposed",
     "own_doors_first",
     "protected_first",
+    "takes_sides",
 ]
 
 #: The role whose services lead when the question names no role (a victim may not say so).
@@ -52,6 +53,17 @@ CLOSED_AFTER = 3
 def decisive_roles(roles: QuestionRoles) -> frozenset[Role]:
     """The question's victim or perpetrator role (the ones that decide a door), if any."""
     return frozenset({role for pair in OPPOSED for role in pair} & roles.roles)
+
+
+def takes_sides(record: Institution | None) -> bool:
+    """Whether ``record`` is for one side of violence or closed to one (victim support, the
+    perpetrators' service, the violence-medicine consultation): only when such a service is in
+    play does the asker's side change what is shown."""
+    if record is None or record.roles is None:
+        return False
+    sides = {role for pair in OPPOSED for role in pair}
+    named = {*record.roles.serves, *record.roles.not_for, *record.roles.entry_for}
+    return bool(sides & named)
 
 
 def is_opposed(record: Institution | None, roles: QuestionRoles) -> bool:

@@ -12,17 +12,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant_api.answer.communes import CommuneDirectory
 from assistant_api.answer.composer import ComposedAnswer, Composer, ExtractiveComposer
 from assistant_api.answer.doors import DoorFinder
-from assistant_api.answer.roles import apply_roles, decisive_roles, is_opposed
+from assistant_api.answer.roles import apply_roles, decisive_roles, is_opposed, takes_sides
 from assistant_api.answer.templates import AnswerTemplates, TemplateSet
 from assistant_api.models import AskRequest, AskResponse, Timings
 from assistant_api.triage.emergency import EmergencyClassifier, TriageLayers
 from assistant_api.triage.language import RTL_LANGUAGES, LanguageDetector
-from assistant_api.triage.roles import QuestionRoles, RoleRecognizer
+from assistant_api.triage.roles import CLASSIFIER_EVIDENCE, QuestionRoles, RoleRecognizer
 from assistant_api.triage.safety import SafetyLexicon
 from index import HybridRetriever, InstitutionHit, RetrievalResult, apply_commune
 from index.embedders import Matrix
@@ -67,8 +67,9 @@ class _Plan:
     language: str
     commune: str | None
     audiences: tuple[str, ...]
-    #: Who asks, or for whom: services not for these roles are never ranked (answer/roles.py).
-    roles: QuestionRoles
+    #: Who asks, or for whom: services not for these roles are never ranked (answer/roles.py);
+    #: read after retrieval, whose question vector the side classifier reuses.
+    roles: QuestionRoles = field(default_factory=QuestionRoles)
 
 
 class AssistantService:
@@ -107,6 +108,7 @@ class AssistantService:
     def warm_up(self) -> None:
         self._retriever.warm_up()
         self._triage.warm_up()
+        self._roles.warm_up()
         self._detector.warm_up()
         self._ready.set()
 
@@ -126,14 +128,28 @@ class AssistantService:
         audiences = (
             ("public", "professional") if request.audience == "professional" else ("public",)
         )
-        roles = self._roles.recognise(request.question)
+        return _Plan(language=language, commune=commune, audiences=audiences)
+
+    def _roles_of(
+        self, question: str, retrieval: RetrievalResult, *, described: bool
+    ) -> QuestionRoles:
+        """The question's roles: the lexicon, then the side classifier on the question's vector
+        that retrieval computed with the classifier's model — only when the side can matter: a
+        danger was described, or retrieval found a service for one side of violence (a chest
+        pain read as a "victim" would otherwise bring victim support first)."""
+        at_stake = described or any(
+            takes_sides(self._records.get(h.institution_id)) for h in retrieval.institutions
+        )
+        roles = self._roles.recognise(question, retrieval.query_vectors, read_side=at_stake)
         if roles.known or roles.ambiguous:
+            by_classifier = [r for r, e in roles.evidence if e.startswith(CLASSIFIER_EVIDENCE)]
             logger.info(
-                "question roles: %s (ambiguous: %s)",
+                "question roles: %s (ambiguous: %s; read by the classifier: %s)",
                 ",".join(sorted(roles.roles)) or "-",
                 ",".join(sorted(roles.ambiguous)) or "-",
+                ",".join(by_classifier) or "-",
             )
-        return _Plan(language=language, commune=commune, audiences=audiences, roles=roles)
+        return roles
 
     def ask(
         self,
@@ -168,6 +184,10 @@ class AssistantService:
             audiences=plan.audiences,
             top_k=max(top_k, DEFAULT_TOP_K) + 4,
             query_vectors=query_vectors,
+        )
+        plan = dataclasses.replace(
+            plan,
+            roles=self._roles_of(request.question, retrieval, described=bool(triage.described)),
         )
         searches = [retrieval.timings_ms.get("retrieval", 0.0)]  # every search of this answer
         routed = self._route(retrieval, request.question, plan, searches)

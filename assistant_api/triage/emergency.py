@@ -43,6 +43,7 @@ __all__ = [
     "EmergencyClassifier",
     "EmergencySignal",
     "Prototypes",
+    "Sentences",
     "TriageLayers",
 ]
 
@@ -80,7 +81,8 @@ def _by_language(value: object) -> object:
     return value
 
 
-_Sentences = Annotated[
+#: Prototype sentences by language, as the prototype files write them (also role_sides.py).
+Sentences = Annotated[
     dict[str, list[Annotated[str, PlainValidator(_sentence)]]], BeforeValidator(_by_language)
 ]
 
@@ -88,8 +90,8 @@ _Sentences = Annotated[
 class _PrototypeFile(LexiconModel):
     """``emergency``: sentences by danger type, then language; ``negative``: by language."""
 
-    emergency: dict[str, _Sentences]
-    negative: _Sentences
+    emergency: dict[str, Sentences]
+    negative: Sentences
 
     @model_validator(mode="before")
     @classmethod
@@ -102,8 +104,8 @@ class _PrototypeFile(LexiconModel):
 class _ScopeFile(LexiconModel):
     """``outside``: requests that are not Permanence's job; ``inside``: needs that look alike."""
 
-    outside: _Sentences
-    inside: _Sentences
+    outside: Sentences
+    inside: Sentences
 
 
 #: The scope prototypes, read next to the emergency ones (same model, same embedding pass).

@@ -10,27 +10,41 @@ Recognition is a keyword lexicon (``prompts/roles.yaml``, read by the shared loa
 the question folded like the safety lexicon: it is auditable by the network's professionals,
 and the two roles that hide services (victim, perpetrator) must be precise rather than
 clever. A question that names both is ambiguous ("we hit each other") and keeps neither, so
-nothing is hidden. An unrecognised question has no role, and nothing is hidden for it.
+nothing is hidden. When the lexicon finds neither side, the prototype classifier of
+:mod:`assistant_api.triage.role_sides` (given as ``sides``) may read one from the question's
+meaning, and gives none when unsure. An unrecognised question has no role, and nothing is
+hidden for it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import Field, field_validator
 
 from assistant_api.triage.language import SUPPORTED_LANGUAGES
+from assistant_api.triage.role_sides import RoleSideClassifier
+from index.embedders import Matrix
 from ingest import Role
 from permanence import fold
 from permanence.lexicon import FoldedPattern, LexiconModel, load_lexicon
 from permanence.settings import PROJECT_ROOT
 
-__all__ = ["DEFAULT_ROLES_PATH", "OPPOSED", "QuestionRoles", "RoleRecognizer"]
+__all__ = [
+    "CLASSIFIER_EVIDENCE",
+    "DEFAULT_ROLES_PATH",
+    "OPPOSED",
+    "QuestionRoles",
+    "RoleRecognizer",
+]
 
 #: The lexicon the assistant reads when it is given none (the bundled file).
 DEFAULT_ROLES_PATH = PROJECT_ROOT / "prompts" / "roles.yaml"
 
+#: Evidence of a side read by the classifier: this prefix, then its nearest prototype.
+CLASSIFIER_EVIDENCE = "~"
 #: Roles that cannot both hold for one asker: a question naming both is ambiguous and keeps
 #: neither (both readings would hide a service the other needs).
 OPPOSED: tuple[tuple[Role, Role], ...] = (("victim", "perpetrator"),)
@@ -103,10 +117,22 @@ class QuestionRoles:
 class RoleRecognizer:
     """Loaded from a YAML lexicon; ``recognise(question)`` is pure and cheap."""
 
-    def __init__(self, path: Path = DEFAULT_ROLES_PATH) -> None:
+    def __init__(
+        self, path: Path = DEFAULT_ROLES_PATH, *, sides: RoleSideClassifier | None = None
+    ) -> None:
         data = load_lexicon(path, _RolesFile)
         self._rules = data.roles
         self._unchecked = data.unchecked
+        self._sides = sides
+
+    @property
+    def sides(self) -> RoleSideClassifier | None:
+        """The classifier that reads a side the lexicon missed (``None``: the lexicon alone)."""
+        return self._sides
+
+    def warm_up(self) -> None:
+        if self._sides is not None:
+            self._sides.warm_up()
 
     @property
     def roles(self) -> tuple[Role, ...]:
@@ -125,8 +151,16 @@ class RoleRecognizer:
             raise ValueError(f"no role {role!r} in the lexicon; use one of {self.roles}")
         return tuple(rule.patterns)
 
-    def recognise(self, question: str) -> QuestionRoles:
-        """Every role whose patterns the question matches, opposed pairs removed."""
+    def recognise(
+        self,
+        question: str,
+        vectors: Mapping[str, Matrix] | None = None,
+        *,
+        read_side: bool = True,
+    ) -> QuestionRoles:
+        """Every role whose patterns the question matches, opposed pairs removed; then, when
+        neither side matched and ``read_side``, the side the classifier reads (``vectors``: the
+        question's query vectors by model name, when already computed)."""
         folded = fold(question)
         evidence: list[tuple[Role, str]] = []
         for role, rule in self._rules.items():
@@ -138,6 +172,12 @@ class RoleRecognizer:
         for one, other in OPPOSED:
             if one in found_roles and other in found_roles:
                 ambiguous |= {one, other}
+        sides = {r for pair in OPPOSED for r in pair}
+        if read_side and self._sides is not None and not found_roles & sides:
+            reading = self._sides.side(question, vectors)
+            if reading.role is not None:
+                evidence.append((reading.role, CLASSIFIER_EVIDENCE + reading.nearest))
+                found_roles.add(reading.role)
         return QuestionRoles(
             roles=frozenset(found_roles - ambiguous),
             evidence=tuple(evidence),

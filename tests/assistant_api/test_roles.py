@@ -23,6 +23,39 @@ def recognizer() -> RoleRecognizer:
 
 
 ROLE_CASES = [
+    # perpetrators and the people asking for them, in phrasings of the 2026-12-04 lexicon (each
+    # written for this file, not taken from the gold questions)
+    pytest.param("c'est moi qui tape ma copine quand je bois", {"perpetrator"}, id="fr-it-is-me"),
+    pytest.param("je l'ai encore poussée contre le mur hier", {"perpetrator"}, id="fr-again"),
+    pytest.param(
+        "mon mari trouve que je suis trop possessive et je lui crie dessus",
+        {"perpetrator"},
+        id="fr-partner-says-i-am",
+    ),
+    pytest.param(
+        "les policiers sont venus, j'ai dû quitter la maison pour quatorze jours",
+        {"perpetrator"},
+        id="fr-police-expulsion",
+    ),
+    pytest.param(
+        "Eine Klientin hat mir erzählt, dass sie ihren Partner geschlagen hat",
+        {"perpetrator"},
+        id="de-told-me-she-hit",
+    ),
+    pytest.param("l'ho schiaffeggiata davanti ai bambini", {"perpetrator"}, id="it-i-slapped-her"),
+    pytest.param("she says I'm abusive and she might be right", {"perpetrator"}, id="en-says-i-am"),
+    pytest.param("le grito a mi esposa todos los días", {"perpetrator"}, id="es-i-shout-at"),
+    pytest.param("ameaço a minha companheira quando bebo", {"perpetrator"}, id="pt-i-threaten"),
+    pytest.param("вчера поднял руку на жену при детях", {"perpetrator"}, id="ru-raised-hand"),
+    pytest.param("eşimi ittim, çok pişmanım", {"perpetrator"}, id="tr-i-pushed"),
+    pytest.param("o marido a humilha todos os dias", {"victim"}, id="pt-her-husband"),
+    pytest.param("Sie wird von ihrem Freund ständig kontrolliert", {"victim"}, id="de-controlled"),
+    # look-alikes that name no side
+    pytest.param("ma femme dit que je suis trop stressé par le travail", set(), id="fr-stressed"),
+    pytest.param(
+        "j'ai dû quitter l'appartement pour 3 jours à cause des travaux", set(), id="fr-works"
+    ),
+    pytest.param("the police removed my car from the street", set(), id="en-car-removed"),
     # victims, in the asker's words
     pytest.param("mon mari me frappe", {"victim"}, id="fr-husband-hits-me"),
     pytest.param("Il m'a serré le cou hier soir", {"victim"}, id="fr-strangled"),

@@ -107,6 +107,11 @@ EMERGENCIES = [
     ),
     pytest.param("my sister is having a psychotic episode", "psychiatric", id="en-psychosis"),
     pytest.param("Mein Mann hat eine akute Psychose", "psychiatric", id="de-psychosis"),
+    # the asker about to hit someone
+    pytest.param(
+        "je sens que je vais la frapper si elle continue", "violence", id="fr-about-to-hit"
+    ),
+    pytest.param("I'm about to hurt my wife, I can't calm down", "violence", id="en-about-to-hurt"),
 ]
 
 
